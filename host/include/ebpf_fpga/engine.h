@@ -67,6 +67,12 @@ struct RunResult {
 
 struct LoadOptions {
   uint8_t cpu_version = 4;  // refuse instructions newer than this
+  // false: skip the load-time checker and run any bit pattern, as the hardware must. Then an
+  // instruction the checker would refuse (unknown opcode, reserved field set, register > 10,
+  // write to r10, bad lddw second slot, pc outside the program) faults with
+  // kInvalidInstruction at its pc when it is reached, and an unknown helper faults with
+  // kUnknownHelper. Used by the differential tests to compare engines on arbitrary bits.
+  bool check = true;
 };
 
 class Engine {
