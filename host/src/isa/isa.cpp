@@ -1,6 +1,7 @@
 // Instruction-form table and encoding helpers (see insn_table.def).
 #include "ebpf_fpga/isa.h"
 
+#include <bit>
 #include <cstring>
 
 #include "ebpf_fpga/error.h"
@@ -20,7 +21,7 @@ static_assert(std::size(kForms) == static_cast<size_t>(Form::kCount));
 // Per opcode byte: the first form with that opcode and how many forms share it. The table
 // is grouped so that forms sharing an opcode need not be adjacent; we scan them all.
 struct OpcodeIndex {
-  std::array<std::array<uint8_t, 8>, 256> forms{};
+  std::array<std::array<uint8_t, 16>, 256> forms{};
   std::array<uint8_t, 256> count{};
   constexpr OpcodeIndex() {
     for (size_t i = 0; i < std::size(kForms); ++i) {
@@ -43,17 +44,9 @@ int32_t match_field(Match m, const Insn& insn) {
 
 }  // namespace
 
-uint64_t Insn::raw() const {
-  uint64_t w;
-  std::memcpy(&w, this, sizeof w);
-  return w;
-}
+uint64_t Insn::raw() const { return std::bit_cast<uint64_t>(*this); }
 
-Insn Insn::from_raw(uint64_t word) {
-  Insn i;
-  std::memcpy(&i, &word, sizeof i);
-  return i;
-}
+Insn Insn::from_raw(uint64_t word) { return std::bit_cast<Insn>(word); }
 
 std::string_view group_name(Group g) {
   switch (g) {
@@ -112,7 +105,10 @@ bool writes_dst(Form f) {
 
 std::vector<uint8_t> to_bytes(std::span<const Insn> prog) {
   std::vector<uint8_t> out(prog.size() * sizeof(Insn));
-  if (!prog.empty()) std::memcpy(out.data(), prog.data(), out.size());
+  for (size_t i = 0; i < prog.size(); ++i) {
+    const uint64_t w = prog[i].raw();
+    std::memcpy(out.data() + i * sizeof(Insn), &w, sizeof w);
+  }
   return out;
 }
 
@@ -123,7 +119,11 @@ std::vector<Insn> from_bytes(std::span<const uint8_t> bytes) {
                 std::to_string(bytes.size() - bytes.size() % sizeof(Insn)));
   }
   std::vector<Insn> out(bytes.size() / sizeof(Insn));
-  if (!out.empty()) std::memcpy(out.data(), bytes.data(), bytes.size());
+  for (size_t i = 0; i < out.size(); ++i) {
+    uint64_t w;
+    std::memcpy(&w, bytes.data() + i * sizeof(Insn), sizeof w);
+    out[i] = Insn::from_raw(w);
+  }
   return out;
 }
 
