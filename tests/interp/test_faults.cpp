@@ -87,7 +87,7 @@ TEST_P(Faults, CtxFieldsReadAsThePointersTheContractNames) {
 }
 
 TEST_P(Faults, MisalignedAtomic) {
-  expect_fault(run_asm("mov %r1, 1\nlock add [%r10-4], %r1\nexit"), FaultCode::kMisalignedAtomic, 1);
+  expect_fault(run_asm("mov %r1, 1\nlock add [%r10-12], %r1\nexit"), FaultCode::kMisalignedAtomic, 1);
   expect_fault(run_asm("mov %r1, 1\nlock add32 [%r10-6], %r1\nexit"), FaultCode::kMisalignedAtomic,
                1);
 }
