@@ -23,15 +23,22 @@ int run(int argc, char** argv) {
   using namespace ebpf;
   using namespace ebpf::cli;
 
-  // Options may arrive as one argument ("--engine rtl --cpu-version v3"): split arguments
-  // that start with "--" on whitespace. The first other argument is the memory.
+  // Options may arrive as one argument ("--engine rtl --cpu-version v3"): arguments that
+  // start with "--" are split on whitespace, and an option that needs a value and has none
+  // takes the next argument. The first other argument is the memory.
   std::vector<std::string> option_words;
   std::optional<std::string> memory_hex;
+  bool needs_value = false;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
-    if (arg.starts_with("--") || arg == "-h") {
+    if (needs_value) {
+      option_words.push_back(arg);
+      needs_value = false;
+    } else if (arg.starts_with("--") || arg == "-h") {
       std::istringstream ss(arg);
       for (std::string w; ss >> w;) option_words.push_back(w);
+      needs_value = !option_words.empty() &&
+                    (option_words.back() == "--engine" || option_words.back() == "--cpu-version");
     } else if (!memory_hex) {
       memory_hex = arg;
     } else if (arg.find_first_not_of(" \t\r\n") != std::string::npos) {

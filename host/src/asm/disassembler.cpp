@@ -117,14 +117,15 @@ std::string disassemble(std::span<const Insn> prog, const DisasmOptions& opts) {
   for (size_t i = 0; i < prog.size();) {
     size_t n = 1;
     const std::string text = disassemble_one(prog, i, &n);
-    for (size_t k = 0; k < n; ++k) {
+    // With show_index, a two-slot lddw gets a continuation line for its second slot.
+    const size_t lines = opts.show_index ? n : 1;
+    for (size_t k = 0; k < lines; ++k) {
       if (opts.show_index) {
         const auto b = to_bytes(prog.subspan(i + k, 1));
         out += fmt("%5zu:  %02x %02x %02x %02x %02x %02x %02x %02x  ", i + k, b[0], b[1], b[2],
                    b[3], b[4], b[5], b[6], b[7]);
       }
       if (k == 0) out += text;
-      // Trailing blanks on the continuation line of a 16-byte lddw would be noise.
       while (!out.empty() && out.back() == ' ') out.pop_back();
       out += '\n';
     }
