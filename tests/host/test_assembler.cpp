@@ -2,6 +2,7 @@
 // line and column.
 #include <gtest/gtest.h>
 
+#include <random>
 #include <string>
 #include <vector>
 
@@ -376,6 +377,39 @@ TEST(AssemblerErrors, SourceNameAndFirstLine) {
   EXPECT_EQ(error_of("mov %r0, 1\n\nbogus", o),
             "prog.data:12:1: expected an instruction mnemonic, got 'bogus'");
   EXPECT_EQ(error_of("ja missing", o), "prog.data:10:4: expected a defined label, got 'missing'");
+}
+
+}  // namespace
+}  // namespace ebpf
+
+namespace ebpf {
+namespace {
+
+// Random fragments of assembler syntax: every input either assembles or throws ebpf::Error.
+TEST(AssemblerFuzz, OnlyErrorsNeverCrashes) {
+  const char* pieces[] = {"mov",  "add32", "lddw", "ja",   "jeq",  "call", "local", "lock",
+                          "fetch", "exit", "%r1",  "%r10", "%r99", "%",    "[",     "]",
+                          "+",    "-",     ",",    ":",    "#",    "0x",   "0xffffffff",
+                          "-1",   "+3",    "-32768", "65536", "lbl", "lbl:", "map",  "map_value",
+                          "[%r1+4]", ".raw", "\t", " ",  "\n",   "\r",   "99999999999999999999",
+                          "ldxw", "stxdw", "be16", "movsx864", "xchg", "cmpxchg32"};
+  std::mt19937 rng(7);
+  size_t ok = 0;
+  for (int i = 0; i < 20000; ++i) {
+    std::string text;
+    const int n = 1 + static_cast<int>(rng() % 12);
+    for (int k = 0; k < n; ++k) {
+      text += pieces[rng() % std::size(pieces)];
+      if (rng() % 2) text += ' ';
+    }
+    try {
+      assemble(text);
+      ++ok;
+    } catch (const Error& e) {
+      EXPECT_TRUE(std::string(e.what()).starts_with("<input>:")) << e.what();
+    }
+  }
+  EXPECT_GT(ok, 0u);
 }
 
 }  // namespace

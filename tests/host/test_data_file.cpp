@@ -1,6 +1,8 @@
 // The .data parser: sections, raw forms, and every malformed-file error with its location.
 #include <gtest/gtest.h>
 
+#include <random>
+
 #include "ebpf_fpga/conformance.h"
 #include "ebpf_fpga/error.h"
 #include "host_test_util.h"
@@ -165,6 +167,30 @@ TEST(DataFile, CollectDataFiles) {
     EXPECT_EQ(std::string(e.what()), (dir / "nope").string() + ": no such file or directory");
   }
   EXPECT_TRUE(collect_data_files({}).empty());
+}
+
+}  // namespace
+}  // namespace ebpf
+
+namespace ebpf {
+namespace {
+
+TEST(DataFileFuzz, OnlyErrorsNeverCrashes) {
+  const char* pieces[] = {"-- asm\n", "-- raw\n", "-- mem\n", "-- result\n", "-- error\n",
+                          "-- c\n",   "--\n",     "exit\n",   "mov %r0, 1\n", "0x95\n",
+                          "95 00 00 00 00 00 00 00\n", "11 22\n", "0x1\n", "zz\n", "# c\n",
+                          "\n",       "\r\n",     "1 2\n",    "b7 00\n"};
+  std::mt19937 rng(11);
+  for (int i = 0; i < 20000; ++i) {
+    std::string text;
+    const int n = static_cast<int>(rng() % 10);
+    for (int k = 0; k < n; ++k) text += pieces[rng() % std::size(pieces)];
+    try {
+      parse_data_text(text, "f.data");
+    } catch (const Error& e) {
+      EXPECT_TRUE(std::string(e.what()).starts_with("f.data")) << e.what();
+    }
+  }
 }
 
 }  // namespace
