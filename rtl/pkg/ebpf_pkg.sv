@@ -1037,7 +1037,7 @@ package ebpf_pkg;
     amo_fn_e      amo_fn;
     logic         amo_fetch;   // atomic writes the old value to a register
     logic         is64;        // 64-bit ALU/JMP/atomic form (else 32-bit)
-    logic [3:0]   jmp_op;      // jmp_op_e of a conditional branch
+    jmp_op_e      jmp_op;      // condition of a conditional branch
     logic [3:0]   ext_bytes;   // ALU MOVSX/TRUNC/BSWAP width in bytes (1, 2, 4, 8)
     logic [3:0]   mem_bytes;   // LSU access size in bytes (1, 2, 4, 8)
     logic         mem_signed;  // ldxs*: sign-extend the loaded value

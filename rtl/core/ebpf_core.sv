@@ -1,0 +1,360 @@
+/**
+ * eBPF core
+ *
+ * A four-stage in-order pipeline (wiring only; see docs/architecture.md):
+ *   IF  ebpf_core_if_stage    pc, word-pair instruction fetch, ja/lddw pre-decode
+ *   ID  ebpf_core_id_stage    decode + legality, register read with forwarding, load-use
+ *   EX  ebpf_core_ex_block    ALU, branches, LSU, mul/div, calls, helpers; commit point
+ *   WB  ebpf_core_wb_stage    register write of EX results and load data
+ * with ebpf_core_regfile_ff (r0-r9), ebpf_core_call_stack (frames, depth -> r10) and
+ * ebpf_core_controller (run state, budget, faults, counters). The instruction and data
+ * memories, the context fields and the helper unit are outside (ebpf_top).
+ */
+module ebpf_core
+  import ebpf_pkg::*;
+#(
+  parameter int unsigned ImemAw = 12,   // instruction memory address width (slots)
+  parameter int unsigned DmemAw = 11    // data memory address width (64-bit words)
+) (
+  input  logic               clk_i,
+  input  logic               rst_ni,
+
+  // Control and status <- / -> the CSR block
+  input  logic               start_i,
+  input  logic [31:0]        prog_len_i,
+  input  logic [63:0]        budget_i,
+  output logic               active_o,           // owns the memories (busy or starting)
+  output logic               busy_o,
+  output logic               done_o,
+  output fault_e             fault_code_o,
+  output logic [31:0]        fault_pc_o,
+  output logic [63:0]        cycles_o,
+  output logic [63:0]        instret_o,
+  output logic [63:0]        stall_load_use_o,
+  output logic [63:0]        stall_branch_o,
+  output logic [63:0]        stall_multi_o,
+  output logic [63:0]        stall_helper_o,
+
+  // Register access from the host (writes only while not busy)
+  input  logic               host_reg_we_i,
+  input  logic [3:0]         host_reg_addr_i,
+  input  logic               host_reg_hi_i,
+  input  logic [31:0]        host_reg_wdata_i,
+  output logic [63:0]        host_reg_rdata_o,   // register host_reg_addr_i (r10 derived)
+
+  // Context (struct xdp_md) and packet bounds
+  input  logic               has_ctx_i,
+  input  logic [31:0]        pkt_data_meta_i,
+  input  logic [31:0]        pkt_data_i,
+  input  logic [31:0]        pkt_data_end_i,
+  input  logic [31:0]        ifindex_i,
+  input  logic [31:0]        rx_queue_i,
+
+  // Instruction memory (word pairs, read a cycle after the request)
+  output logic               imem_req_o,
+  output logic [ImemAw-1:0]  imem_addr_o,
+  input  logic [127:0]       imem_rdata_i,
+
+  // Data memory (stack or packet, word pairs)
+  output logic               dmem_req_o,
+  output dmem_sel_e          dmem_sel_o,
+  output logic               dmem_we_o,
+  output logic [DmemAw-1:0]  dmem_addr_o,
+  output logic [127:0]       dmem_wdata_o,
+  output logic [15:0]        dmem_wmask_o,
+  input  logic [127:0]       dmem_rdata_i,
+
+  // Helper port
+  output logic               helper_req_o,
+  output logic [63:0]        helper_id_o,
+  output logic [4:0][63:0]   helper_args_o,      // r5..r1
+  input  logic               helper_done_i,
+  input  logic               helper_fault_i,
+  input  fault_e             helper_fault_code_i,
+  input  logic [63:0]        helper_r0_i
+);
+
+  localparam int unsigned DepthW = $clog2(MaxFrames);
+
+  // Controller
+  logic start, halt, stall, budget_hit;
+
+  // IF -> ID
+  logic         id_valid;
+  logic [31:0]  id_pc;
+  logic [127:0] id_insn;
+
+  // ID outputs
+  ctrl_t        id_ctrl;
+  logic [63:0]  id_op_a, id_op_b;
+  logic [15:0]  id_off;
+  logic [31:0]  id_target;
+  logic         id_target_ok;
+  logic         load_use;
+
+  // ID/EX register
+  logic         ex_valid_q;
+  ctrl_t        ex_ctrl_q;
+  logic [31:0]  ex_pc_q;
+  logic [63:0]  ex_op_a_q, ex_op_b_q;
+  logic [15:0]  ex_off_q;
+  logic [31:0]  ex_target_q;
+  logic         ex_target_ok_q;
+
+  // EX outcome
+  logic         ex_fire, ex_stall, ex_stall_helper, ex_fault, ex_redirect, ex_finish;
+  fault_e       ex_fault_code;
+  logic [31:0]  ex_redirect_pc;
+  logic [63:0]  ex_result, load_data;
+  logic         ex_late, ex_result_mem;
+
+  // WB
+  logic         wb_we;
+  logic [3:0]   wb_rd;
+  logic [63:0]  wb_data;
+
+  // Register file and call stack
+  logic [NumRegs-2:0][63:0] regs;
+  logic [DepthW-1:0]        depth;
+  logic                     push, pop;
+  logic [31:0]              push_ret_pc, frame_ret_pc;
+  logic [3:0][63:0]         push_regs, frame_regs;
+
+  ////////
+  // IF //
+  ////////
+
+  ebpf_core_if_stage #(
+    .ImemAw (ImemAw)
+  ) u_if_stage (
+    .clk_i         (clk_i),
+    .rst_ni        (rst_ni),
+    .start_i       (start),
+    .halt_i        (halt),
+    .redirect_i    (ex_redirect),
+    .redirect_pc_i (ex_redirect_pc),
+    .stall_i       (stall),
+    .imem_req_o    (imem_req_o),
+    .imem_addr_o   (imem_addr_o),
+    .imem_rdata_i  (imem_rdata_i),
+    .id_valid_o    (id_valid),
+    .id_pc_o       (id_pc),
+    .id_insn_o     (id_insn)
+  );
+
+  ////////
+  // ID //
+  ////////
+
+  ebpf_core_id_stage #(
+    .DepthW (DepthW)
+  ) u_id_stage (
+    .valid_i     (id_valid),
+    .pc_i        (id_pc),
+    .insn_i      (id_insn),
+    .prog_len_i  (prog_len_i),
+    .regs_i      (regs),
+    .depth_i     (depth),
+    .ex_valid_i  (ex_valid_q),
+    .ex_wr_i     (ex_ctrl_q.wr_en),
+    .ex_rd_i     (ex_ctrl_q.rd),
+    .ex_late_i   (ex_late),
+    .ex_result_i (ex_result),
+    .wb_we_i     (wb_we),
+    .wb_rd_i     (wb_rd),
+    .wb_data_i   (wb_data),
+    .ctrl_o      (id_ctrl),
+    .op_a_o      (id_op_a),
+    .op_b_o      (id_op_b),
+    .off_o       (id_off),
+    .target_o    (id_target),
+    .target_ok_o (id_target_ok),
+    .load_use_o  (load_use)
+  );
+
+  // ID/EX pipeline register: holds while EX stalls; a bubble enters on a redirect (the
+  // instruction in ID was fetched down the wrong path) or a load-use stall.
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      ex_valid_q <= 1'b0;
+    end else if (start || halt) begin
+      ex_valid_q <= 1'b0;
+    end else if (!ex_stall) begin
+      ex_valid_q <= id_valid && !ex_redirect && !load_use;
+    end
+  end
+
+  always_ff @(posedge clk_i) begin
+    if (!ex_stall) begin
+      ex_ctrl_q      <= id_ctrl;
+      ex_pc_q        <= id_pc;
+      ex_op_a_q      <= id_op_a;
+      ex_op_b_q      <= id_op_b;
+      ex_off_q       <= id_off;
+      ex_target_q    <= id_target;
+      ex_target_ok_q <= id_target_ok;
+    end
+  end
+
+  ////////
+  // EX //
+  ////////
+
+  ebpf_core_ex_block #(
+    .DepthW (DepthW),
+    .DmemAw (DmemAw)
+  ) u_ex_block (
+    .clk_i               (clk_i),
+    .rst_ni              (rst_ni),
+    .valid_i             (ex_valid_q),
+    .ctrl_i              (ex_ctrl_q),
+    .pc_i                (ex_pc_q),
+    .op_a_i              (ex_op_a_q),
+    .op_b_i              (ex_op_b_q),
+    .off_i               (ex_off_q),
+    .target_i            (ex_target_q),
+    .target_ok_i         (ex_target_ok_q),
+    .budget_hit_i        (budget_hit),
+    .regs_i              (regs),
+    .wb_we_i             (wb_we),
+    .wb_rd_i             (wb_rd),
+    .wb_data_i           (wb_data),
+    .depth_i             (depth),
+    .frame_ret_pc_i      (frame_ret_pc),
+    .push_o              (push),
+    .push_ret_pc_o       (push_ret_pc),
+    .push_regs_o         (push_regs),
+    .pop_o               (pop),
+    .fire_o              (ex_fire),
+    .stall_o             (ex_stall),
+    .stall_helper_o      (ex_stall_helper),
+    .fault_o             (ex_fault),
+    .fault_code_o        (ex_fault_code),
+    .redirect_o          (ex_redirect),
+    .redirect_pc_o       (ex_redirect_pc),
+    .finish_o            (ex_finish),
+    .result_o            (ex_result),
+    .late_o              (ex_late),
+    .result_mem_o        (ex_result_mem),
+    .helper_req_o        (helper_req_o),
+    .helper_id_o         (helper_id_o),
+    .helper_args_o       (helper_args_o),
+    .helper_done_i       (helper_done_i),
+    .helper_fault_i      (helper_fault_i),
+    .helper_fault_code_i (helper_fault_code_i),
+    .helper_r0_i         (helper_r0_i),
+    .has_ctx_i           (has_ctx_i),
+    .pkt_data_meta_i     (pkt_data_meta_i),
+    .pkt_data_i          (pkt_data_i),
+    .pkt_data_end_i      (pkt_data_end_i),
+    .ifindex_i           (ifindex_i),
+    .rx_queue_i          (rx_queue_i),
+    .dmem_req_o          (dmem_req_o),
+    .dmem_sel_o          (dmem_sel_o),
+    .dmem_we_o           (dmem_we_o),
+    .dmem_addr_o         (dmem_addr_o),
+    .dmem_wdata_o        (dmem_wdata_o),
+    .dmem_wmask_o        (dmem_wmask_o),
+    .dmem_rdata_i        (dmem_rdata_i),
+    .load_data_o         (load_data)
+  );
+
+  ////////
+  // WB //
+  ////////
+
+  ebpf_core_wb_stage u_wb_stage (
+    .clk_i           (clk_i),
+    .rst_ni          (rst_ni),
+    .flush_i         (start),
+    .ex_fire_i       (ex_fire),
+    .ex_wr_i         (ex_ctrl_q.wr_en),
+    .ex_rd_i         (ex_ctrl_q.rd),
+    .ex_result_i     (ex_result),
+    .ex_result_mem_i (ex_result_mem),
+    .load_data_i     (load_data),
+    .we_o            (wb_we),
+    .rd_o            (wb_rd),
+    .data_o          (wb_data)
+  );
+
+  ///////////////////////////////
+  // Register file, call stack //
+  ///////////////////////////////
+
+  ebpf_core_regfile_ff u_regfile (
+    .clk_i          (clk_i),
+    .rst_ni         (rst_ni),
+    .wb_we_i        (wb_we),
+    .wb_addr_i      (wb_rd),
+    .wb_data_i      (wb_data),
+    .restore_i      (pop),
+    .restore_data_i (frame_regs),
+    .host_we_i      (host_reg_we_i && !busy_o),
+    .host_addr_i    (host_reg_addr_i),
+    .host_hi_i      (host_reg_hi_i),
+    .host_wdata_i   (host_reg_wdata_i),
+    .regs_o         (regs)
+  );
+
+  ebpf_core_call_stack u_call_stack (
+    .clk_i         (clk_i),
+    .rst_ni        (rst_ni),
+    .clear_i       (start),
+    .push_i        (push),
+    .push_ret_pc_i (push_ret_pc),
+    .push_regs_i   (push_regs),
+    .pop_i         (pop),
+    .depth_o       (depth),
+    .top_ret_pc_o  (frame_ret_pc),
+    .top_regs_o    (frame_regs)
+  );
+
+  assign active_o = busy_o || start;
+
+  // Host view of a register; r10 as the program saw it at the end of the run.
+  always_comb begin
+    if (host_reg_addr_i == RegFp) begin
+      host_reg_rdata_o = StackBase + 64'(StackFrameSize) * (64'(depth) + 64'd1);
+    end else if (host_reg_addr_i < RegFp) begin
+      host_reg_rdata_o = regs[host_reg_addr_i];
+    end else begin
+      host_reg_rdata_o = '0;
+    end
+  end
+
+  ////////////////
+  // Controller //
+  ////////////////
+
+  ebpf_core_controller u_controller (
+    .clk_i             (clk_i),
+    .rst_ni            (rst_ni),
+    .start_i           (start_i),
+    .budget_i          (budget_i),
+    .ex_fire_i         (ex_fire),
+    .ex_stall_i        (ex_stall),
+    .ex_stall_helper_i (ex_stall_helper),
+    .ex_fault_i        (ex_fault),
+    .ex_fault_code_i   (ex_fault_code),
+    .ex_pc_i           (ex_pc_q),
+    .ex_redirect_i     (ex_redirect),
+    .ex_finish_i       (ex_finish),
+    .load_use_i        (load_use),
+    .start_o           (start),
+    .halt_o            (halt),
+    .stall_o           (stall),
+    .budget_hit_o      (budget_hit),
+    .busy_o            (busy_o),
+    .done_o            (done_o),
+    .fault_code_o      (fault_code_o),
+    .fault_pc_o        (fault_pc_o),
+    .cycles_o          (cycles_o),
+    .instret_o         (instret_o),
+    .stall_load_use_o  (stall_load_use_o),
+    .stall_branch_o    (stall_branch_o),
+    .stall_multi_o     (stall_multi_o),
+    .stall_helper_o    (stall_helper_o)
+  );
+
+endmodule

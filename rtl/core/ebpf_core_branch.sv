@@ -1,0 +1,57 @@
+/**
+ * Branch condition unit
+ *
+ * Evaluates the condition of a JMP (64-bit) or JMP32 (low halves) instruction on operands
+ * a (dst) and b (src register or sign-extended immediate). Purely combinational.
+ */
+module ebpf_core_branch
+  import ebpf_pkg::*;
+(
+  input  jmp_op_e     op_i,
+  input  logic        is64_i,
+  input  logic [63:0] a_i,
+  input  logic [63:0] b_i,
+  output logic        taken_o
+);
+
+  // Compare on 65 bits: the extra top bit turns one subtractor into both orders.
+  logic [64:0] ua, ub, sa, sb;
+  logic        eq, ltu, lts, any_set;
+
+  always_comb begin
+    if (is64_i) begin
+      ua = {1'b0, a_i};
+      ub = {1'b0, b_i};
+      sa = {a_i[63], a_i};
+      sb = {b_i[63], b_i};
+    end else begin
+      ua = {33'd0, a_i[31:0]};
+      ub = {33'd0, b_i[31:0]};
+      sa = {{33{a_i[31]}}, a_i[31:0]};
+      sb = {{33{b_i[31]}}, b_i[31:0]};
+    end
+  end
+
+  assign eq      = ua == ub;
+  assign ltu     = ua < ub;
+  assign lts     = $signed(sa) < $signed(sb);
+  assign any_set = (ua & ub) != 65'd0;
+
+  always_comb begin
+    unique case (op_i)
+      JMP_EQ:  taken_o = eq;
+      JMP_NE:  taken_o = !eq;
+      JMP_GT:  taken_o = !ltu && !eq;
+      JMP_GE:  taken_o = !ltu;
+      JMP_LT:  taken_o = ltu;
+      JMP_LE:  taken_o = ltu || eq;
+      JMP_SGT: taken_o = !lts && !eq;
+      JMP_SGE: taken_o = !lts;
+      JMP_SLT: taken_o = lts;
+      JMP_SLE: taken_o = lts || eq;
+      JMP_SET: taken_o = any_set;
+      default: taken_o = 1'b0;
+    endcase
+  end
+
+endmodule

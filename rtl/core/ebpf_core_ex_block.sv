@@ -1,0 +1,380 @@
+/**
+ * Execute stage
+ *
+ * Hosts the ALU, the branch unit, the load/store unit and the multiply/divide unit, runs
+ * helper calls over the helper port and bpf-to-bpf calls and returns through the call stack.
+ * EX is the commit point: an instruction either completes here (fire_o: it retires and its
+ * result goes to WB), needs more cycles (stall_o: mul/div, the atomic read phase, waiting
+ * for a helper), or faults (fault_o: it writes nothing and the run ends). The checks follow
+ * the reference interpreter's order: the instruction budget first, then decode legality,
+ * then the instruction's own checks (jump and call targets, call depth, memory access).
+ *
+ * Operands a/b were read in ID. Implicit operands (r0 of cmpxchg, r1-r5 of a helper call,
+ * r6-r9 saved by a call) are read here from the register file with forwarding from WB:
+ * everything older than the instruction in EX has either been written or sits in WB.
+ */
+module ebpf_core_ex_block
+  import ebpf_pkg::*;
+#(
+  parameter int unsigned DepthW = 3,
+  parameter int unsigned DmemAw = 11
+) (
+  input  logic                     clk_i,
+  input  logic                     rst_ni,
+
+  // <- from the ID/EX register
+  input  logic                     valid_i,
+  input  ctrl_t                    ctrl_i,
+  input  logic [31:0]              pc_i,
+  input  logic [63:0]              op_a_i,
+  input  logic [63:0]              op_b_i,
+  input  logic [15:0]              off_i,
+  input  logic [31:0]              target_i,
+  input  logic                     target_ok_i,
+
+  // <- from the controller
+  input  logic                     budget_hit_i,    // no instruction may retire any more
+
+  // Register file and WB forwarding (implicit operands)
+  input  logic [NumRegs-2:0][63:0] regs_i,
+  input  logic                     wb_we_i,
+  input  logic [3:0]               wb_rd_i,
+  input  logic [63:0]              wb_data_i,
+
+  // Call stack
+  input  logic [DepthW-1:0]        depth_i,
+  input  logic [31:0]              frame_ret_pc_i,
+  output logic                     push_o,
+  output logic [31:0]              push_ret_pc_o,
+  output logic [3:0][63:0]         push_regs_o,     // r9..r6
+  output logic                     pop_o,
+
+  // Outcome -> to the controller, IF, ID and WB
+  output logic                     fire_o,          // completes this cycle
+  output logic                     stall_o,         // needs more cycles
+  output logic                     stall_helper_o,  // ... waiting for the helper unit
+  output logic                     fault_o,
+  output fault_e                   fault_code_o,
+  output logic                     redirect_o,
+  output logic [31:0]              redirect_pc_o,
+  output logic                     finish_o,        // exit at depth 0
+  output logic [63:0]              result_o,        // rd value (not for late results)
+  output logic                     late_o,          // result comes from memory, in WB
+  output logic                     result_mem_o,    // WB takes the LSU load data
+
+  // Helper port -> to the helper unit
+  output logic                     helper_req_o,
+  output logic [63:0]              helper_id_o,
+  output logic [4:0][63:0]         helper_args_o,   // r5..r1
+  input  logic                     helper_done_i,
+  input  logic                     helper_fault_i,
+  input  fault_e                   helper_fault_code_i,
+  input  logic [63:0]              helper_r0_i,
+
+  // Context <- from the top
+  input  logic                     has_ctx_i,
+  input  logic [31:0]              pkt_data_meta_i,
+  input  logic [31:0]              pkt_data_i,
+  input  logic [31:0]              pkt_data_end_i,
+  input  logic [31:0]              ifindex_i,
+  input  logic [31:0]              rx_queue_i,
+
+  // Data memory
+  output logic                     dmem_req_o,
+  output dmem_sel_e                dmem_sel_o,
+  output logic                     dmem_we_o,
+  output logic [DmemAw-1:0]        dmem_addr_o,
+  output logic [127:0]             dmem_wdata_o,
+  output logic [15:0]              dmem_wmask_o,
+  input  logic [127:0]             dmem_rdata_i,
+  output logic [63:0]              load_data_o      // -> WB: the load issued last cycle
+);
+
+  ////////////////////////////////
+  // Implicit register operands //
+  ////////////////////////////////
+
+  function automatic logic [63:0] rf_read(int unsigned r, logic [NumRegs-2:0][63:0] regs,
+                                          logic wb_we, logic [3:0] wb_rd, logic [63:0] wb_data);
+    return (wb_we && 32'(wb_rd) == r) ? wb_data : regs[r];
+  endfunction
+
+  logic [63:0] r0_val;
+  assign r0_val = rf_read(0, regs_i, wb_we_i, wb_rd_i, wb_data_i);
+
+  always_comb begin
+    for (int unsigned k = 0; k < 5; k++) begin
+      helper_args_o[k] = rf_read(k + 1, regs_i, wb_we_i, wb_rd_i, wb_data_i);
+    end
+    for (int unsigned k = 0; k < 4; k++) begin
+      push_regs_o[k] = rf_read(k + 6, regs_i, wb_we_i, wb_rd_i, wb_data_i);
+    end
+  end
+
+  /////////
+  // ALU //
+  /////////
+
+  logic [63:0] alu_result;
+
+  ebpf_core_alu u_alu (
+    .fn_i        (ctrl_i.alu_fn),
+    .is64_i      (ctrl_i.is64),
+    .ext_bytes_i (ctrl_i.ext_bytes),
+    .a_i         (op_a_i),
+    .b_i         (op_b_i),
+    .result_o    (alu_result)
+  );
+
+  logic taken;
+
+  ebpf_core_branch u_branch (
+    .op_i    (ctrl_i.jmp_op),
+    .is64_i  (ctrl_i.is64),
+    .a_i     (op_a_i),
+    .b_i     (op_b_i),
+    .taken_o (taken)
+  );
+
+  //////////////////////
+  // Multiply/divide  //
+  //////////////////////
+
+  logic        md_pending_q, md_pending_d;
+  logic        md_start, md_busy, md_valid;
+  logic [63:0] md_result;
+
+  assign md_start = valid_i && ctrl_i.unit == EX_MULDIV && !budget_hit_i && !md_pending_q;
+
+  ebpf_core_muldiv u_muldiv (
+    .clk_i    (clk_i),
+    .rst_ni   (rst_ni),
+    .start_i  (md_start),
+    .op_i     (ctrl_i.md_op),
+    .is32_i   (!ctrl_i.is64),
+    .a_i      (op_a_i),
+    .b_i      (op_b_i),
+    .busy_o   (md_busy),
+    .valid_o  (md_valid),
+    .result_o (md_result)
+  );
+
+  always_comb begin
+    md_pending_d = md_pending_q;
+    if (md_start && !md_busy) begin
+      md_pending_d = 1'b1;
+    end
+    if (md_valid) begin
+      md_pending_d = 1'b0;
+    end
+  end
+
+  /////////
+  // LSU //
+  /////////
+
+  logic       amo_phase_q, amo_phase_d;
+  logic       lsu_req, lsu_fault, ctx_load;
+  fault_e     lsu_fault_code;
+  logic [63:0] ctx_value, amo_old;
+
+  assign lsu_req = valid_i && !budget_hit_i &&
+                   (ctrl_i.unit == EX_LOAD || ctrl_i.unit == EX_STORE ||
+                    ctrl_i.unit == EX_ATOMIC);
+
+  ebpf_core_lsu #(
+    .DepthW (DepthW),
+    .DmemAw (DmemAw)
+  ) u_lsu (
+    .clk_i           (clk_i),
+    .req_i           (lsu_req),
+    .unit_i          (ctrl_i.unit),
+    .amo_phase_i     (amo_phase_q),
+    .amo_fn_i        (ctrl_i.amo_fn),
+    .is64_i          (ctrl_i.is64),
+    .bytes_i         (ctrl_i.mem_bytes),
+    .signed_i        (ctrl_i.mem_signed),
+    .base_i          (op_a_i),
+    .off_i           (off_i),
+    .data_i          (op_b_i),
+    .cmp_i           (r0_val),
+    .depth_i         (depth_i),
+    .has_ctx_i       (has_ctx_i),
+    .pkt_data_meta_i (pkt_data_meta_i),
+    .pkt_data_i      (pkt_data_i),
+    .pkt_data_end_i  (pkt_data_end_i),
+    .ifindex_i       (ifindex_i),
+    .rx_queue_i      (rx_queue_i),
+    .fault_o         (lsu_fault),
+    .fault_code_o    (lsu_fault_code),
+    .ctx_load_o      (ctx_load),
+    .ctx_value_o     (ctx_value),
+    .amo_old_o       (amo_old),
+    .dmem_req_o      (dmem_req_o),
+    .dmem_sel_o      (dmem_sel_o),
+    .dmem_we_o       (dmem_we_o),
+    .dmem_addr_o     (dmem_addr_o),
+    .dmem_wdata_o    (dmem_wdata_o),
+    .dmem_wmask_o    (dmem_wmask_o),
+    .dmem_rdata_i    (dmem_rdata_i),
+    .load_data_o     (load_data_o)
+  );
+
+  /////////////
+  // Helpers //
+  /////////////
+
+  assign helper_req_o = valid_i && ctrl_i.unit == EX_CALL_HELP && !budget_hit_i;
+  assign helper_id_o  = op_b_i;
+
+  /////////////
+  // Outcome //
+  /////////////
+
+  logic last_frame;
+  assign last_frame = 32'(depth_i) == MaxFrames - 1;
+
+  always_comb begin
+    fire_o         = 1'b0;
+    stall_o        = 1'b0;
+    stall_helper_o = 1'b0;
+    fault_o        = 1'b0;
+    fault_code_o   = FAULT_NONE;
+    redirect_o     = 1'b0;
+    redirect_pc_o  = target_i;
+    finish_o       = 1'b0;
+    push_o         = 1'b0;
+    pop_o          = 1'b0;
+    result_o       = alu_result;
+    late_o         = 1'b0;
+    result_mem_o   = 1'b0;
+    amo_phase_d    = 1'b0;
+
+    if (valid_i) begin
+      if (budget_hit_i) begin
+        fault_o      = 1'b1;
+        fault_code_o = FAULT_BUDGET_EXCEEDED;
+      end else begin
+        unique case (ctrl_i.unit)
+          EX_NOP, EX_ALU: fire_o = 1'b1;
+
+          EX_MULDIV: begin
+            result_o = md_result;
+            fire_o   = md_valid;
+            stall_o  = !md_valid;
+          end
+
+          EX_BRANCH: begin
+            if (taken && !target_ok_i) begin
+              fault_o      = 1'b1;
+              fault_code_o = FAULT_INVALID_INSTRUCTION;
+            end else begin
+              fire_o     = 1'b1;
+              redirect_o = taken;
+            end
+          end
+
+          EX_LOAD: begin
+            late_o       = 1'b1;
+            result_o     = ctx_value;
+            result_mem_o = !ctx_load;
+            fault_o      = lsu_fault;
+            fault_code_o = lsu_fault_code;
+            fire_o       = !lsu_fault;
+          end
+
+          EX_STORE: begin
+            fault_o      = lsu_fault;
+            fault_code_o = lsu_fault_code;
+            fire_o       = !lsu_fault;
+          end
+
+          EX_ATOMIC: begin
+            late_o       = 1'b1;
+            result_o     = amo_old;
+            fault_o      = lsu_fault;
+            fault_code_o = lsu_fault_code;
+            if (!lsu_fault) begin
+              fire_o      = amo_phase_q;
+              stall_o     = !amo_phase_q;
+              amo_phase_d = !amo_phase_q;
+            end
+          end
+
+          EX_CALL_HELP: begin
+            result_o = helper_r0_i;
+            if (helper_done_i) begin
+              fault_o      = helper_fault_i;
+              fault_code_o = helper_fault_code_i;
+              fire_o       = !helper_fault_i;
+            end else begin
+              stall_o        = 1'b1;
+              stall_helper_o = 1'b1;
+            end
+          end
+
+          EX_CALL_LOCAL: begin
+            if (!target_ok_i) begin
+              fault_o      = 1'b1;
+              fault_code_o = FAULT_INVALID_INSTRUCTION;
+            end else if (last_frame) begin
+              fault_o      = 1'b1;
+              fault_code_o = FAULT_CALL_DEPTH_EXCEEDED;
+            end else begin
+              fire_o     = 1'b1;
+              push_o     = 1'b1;
+              redirect_o = 1'b1;
+            end
+          end
+
+          EX_EXIT: begin
+            fire_o = 1'b1;
+            if (depth_i == '0) begin
+              finish_o = 1'b1;
+            end else begin
+              pop_o         = 1'b1;
+              redirect_o    = 1'b1;
+              redirect_pc_o = frame_ret_pc_i;
+            end
+          end
+
+          EX_INVALID: begin
+            fault_o      = 1'b1;
+            fault_code_o = FAULT_INVALID_INSTRUCTION;
+          end
+
+          default: begin
+            fault_o      = 1'b1;
+            fault_code_o = FAULT_INVALID_INSTRUCTION;
+          end
+        endcase
+      end
+    end
+  end
+
+  assign push_ret_pc_o = pc_i + 32'd1;
+
+  // The destination (wr_en, rd, amo_fetch) matters to WB and forwarding, not here.
+  logic unused_ctrl;
+  assign unused_ctrl = ^{ctrl_i.wr_en, ctrl_i.rd, ctrl_i.amo_fetch};
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      md_pending_q <= 1'b0;
+      amo_phase_q  <= 1'b0;
+    end else begin
+      md_pending_q <= md_pending_d;
+      amo_phase_q  <= amo_phase_d;
+    end
+  end
+
+`ifndef SYNTHESIS
+  // The pipeline waits for each mul/div, so the unit is never busy when one starts.
+  always_ff @(posedge clk_i) begin
+    if (md_start) begin
+      assert (!md_busy) else $error("%m: mul/div started while the unit is busy");
+    end
+  end
+`endif
+
+endmodule

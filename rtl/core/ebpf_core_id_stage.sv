@@ -1,0 +1,110 @@
+/**
+ * Instruction decode stage
+ *
+ * Decodes the slot pair from IF (ebpf_core_decoder), reads the register operands with
+ * forwarding and detects the one hazard forwarding cannot cover: an instruction that needs
+ * the result of a load or atomic still in EX (load-use, one stall cycle). Operands come, in
+ * priority order, from the EX result (ALU, mul/div and helper results, the cycle they
+ * complete), the WB stage (everything, loads included), the register file; r10 is derived
+ * from the call depth. Outputs go to the ID/EX pipeline register in ebpf_core.
+ */
+module ebpf_core_id_stage
+  import ebpf_pkg::*;
+#(
+  parameter int unsigned DepthW = 3
+) (
+  // <- from IF
+  input  logic                  valid_i,
+  input  logic [31:0]           pc_i,
+  input  logic [127:0]          insn_i,
+  input  logic [31:0]           prog_len_i,
+
+  // Register file and call depth
+  input  logic [NumRegs-2:0][63:0] regs_i,
+  input  logic [DepthW-1:0]     depth_i,
+
+  // Forwarding <- from EX (result valid this cycle unless ex_late_i)
+  input  logic                  ex_valid_i,
+  input  logic                  ex_wr_i,
+  input  logic [3:0]            ex_rd_i,
+  input  logic                  ex_late_i,      // load/atomic: result only in WB
+  input  logic [63:0]           ex_result_i,
+
+  // Forwarding <- from WB
+  input  logic                  wb_we_i,
+  input  logic [3:0]            wb_rd_i,
+  input  logic [63:0]           wb_data_i,
+
+  // -> to the ID/EX register
+  output ctrl_t                 ctrl_o,
+  output logic [63:0]           op_a_o,
+  output logic [63:0]           op_b_o,
+  output logic [15:0]           off_o,
+  output logic [31:0]           target_o,
+  output logic                  target_ok_o,
+
+  // -> to the controller
+  output logic                  load_use_o      // stall: an operand is a load result in EX
+);
+
+  logic [3:0]  ra, rb;
+  logic        use_ra, use_rb, b_is_imm;
+  logic [63:0] imm;
+
+  ebpf_core_decoder u_decoder (
+    .pc_i        (pc_i),
+    .insn_i      (insn_i),
+    .prog_len_i  (prog_len_i),
+    .ctrl_o      (ctrl_o),
+    .ra_o        (ra),
+    .rb_o        (rb),
+    .use_ra_o    (use_ra),
+    .use_rb_o    (use_rb),
+    .b_is_imm_o  (b_is_imm),
+    .imm_o       (imm),
+    .off_o       (off_o),
+    .target_o    (target_o),
+    .target_ok_o (target_ok_o)
+  );
+
+  // r10 in frame k: the top of that frame.
+  logic [63:0] frame_ptr;
+  assign frame_ptr = StackBase + 64'(StackFrameSize) * (64'(depth_i) + 64'd1);
+
+  function automatic logic [63:0] read_fwd(
+      logic [3:0] r, logic [NumRegs-2:0][63:0] regs, logic [63:0] fp,
+      logic ex_hit, logic [3:0] ex_rd, logic [63:0] ex_res,
+      logic wb_hit, logic [3:0] wb_rd, logic [63:0] wb_res);
+    logic [63:0] v;
+    if (r == RegFp) begin
+      v = fp;
+    end else if (ex_hit && ex_rd == r) begin
+      v = ex_res;
+    end else if (wb_hit && wb_rd == r) begin
+      v = wb_res;
+    end else if (r < RegFp) begin
+      v = regs[r];
+    end else begin
+      v = '0;   // r11-r15: the instruction is invalid and never uses the value
+    end
+    return v;
+  endfunction
+
+  logic ex_fwd;
+  assign ex_fwd = ex_valid_i && ex_wr_i && !ex_late_i;
+
+  logic [63:0] reg_a, reg_b;
+  assign reg_a = read_fwd(ra, regs_i, frame_ptr, ex_fwd, ex_rd_i, ex_result_i,
+                          wb_we_i, wb_rd_i, wb_data_i);
+  assign reg_b = read_fwd(rb, regs_i, frame_ptr, ex_fwd, ex_rd_i, ex_result_i,
+                          wb_we_i, wb_rd_i, wb_data_i);
+
+  assign op_a_o = reg_a;
+  assign op_b_o = b_is_imm ? imm : reg_b;
+
+  logic ex_pending;
+  assign ex_pending = ex_valid_i && ex_wr_i && ex_late_i;
+  assign load_use_o = valid_i && ex_pending &&
+                      ((use_ra && ra == ex_rd_i) || (use_rb && rb == ex_rd_i));
+
+endmodule

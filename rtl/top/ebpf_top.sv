@@ -1,0 +1,429 @@
+/**
+ * eBPF soft-CPU top: one core with its memories, context and CSR bus
+ *
+ * Owns the instruction memory (word pairs, ImemSlots slots), the stack memory (MaxFrames
+ * frames of StackFrameSize bytes), the packet buffer (PacketBufferSize bytes), the context
+ * fields, the minimal helper unit and the CSR slave (map: ebpf_csr_pkg, docs/registers.md).
+ * The host loads a program and a memory image over the CSR bus, writes the initial
+ * registers, starts a run and reads the status, registers, counters and memory back. While
+ * the core runs it owns the memories; between runs the bus does.
+ *
+ * CSR bus: one request per cycle, no back-pressure; a read answers in the next cycle
+ * (csr_rvalid_o with csr_rdata_o).
+ */
+module ebpf_top
+  import ebpf_pkg::*;
+  import ebpf_csr_pkg::*;
+#(
+  parameter int unsigned ImemSlots  = 4096,   // instruction memory capacity in slots (2^n)
+  parameter int unsigned NsPerCycle = 10      // clock period in ns, for ktime_get_ns
+) (
+  input  logic              clk_i,
+  input  logic              rst_ni,
+
+  // CSR bus
+  input  logic              csr_req_i,
+  input  logic              csr_we_i,
+  input  logic [CsrAw-1:0]  csr_addr_i,
+  input  logic [31:0]       csr_wdata_i,
+  output logic              csr_rvalid_o,
+  output logic [31:0]       csr_rdata_o,
+
+  // Status lines (the same as CSR_STATUS bits), e.g. for an interrupt
+  output logic              busy_o,
+  output logic              done_o
+);
+
+  localparam int unsigned ImemAw     = $clog2(ImemSlots);
+  localparam int unsigned StackWords = StackSize / 8;
+  localparam int unsigned PktWords   = (PacketBufferSize + 7) / 8;
+  localparam int unsigned StackAw    = $clog2(StackWords);
+  localparam int unsigned PktAw      = $clog2(PktWords);
+  localparam int unsigned DmemAw     = (PktAw > StackAw) ? PktAw : StackAw;
+
+  if ((ImemSlots & (ImemSlots - 1)) != 0) begin : gen_imem_check
+    $error("ebpf_top: ImemSlots (%0d) must be a power of two (instance %m)", ImemSlots);
+  end
+
+  ///////////////////
+  // CSR registers //
+  ///////////////////
+
+  logic [31:0] prog_len_q, data_meta_q, data_q, data_end_q, ifindex_q, rx_queue_q;
+  logic [63:0] budget_q;
+  logic        has_ctx_q;
+
+  logic        csr_wr, csr_rd, start;
+  assign csr_wr = csr_req_i && csr_we_i;
+  assign csr_rd = csr_req_i && !csr_we_i;
+  assign start  = csr_wr && csr_addr_i == CSR_CTRL && csr_wdata_i[CtrlStart];
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      prog_len_q  <= '0;
+      has_ctx_q   <= 1'b0;
+      budget_q    <= DefaultBudget;
+      data_meta_q <= PacketHeadroom;
+      data_q      <= PacketHeadroom;
+      data_end_q  <= PacketHeadroom;
+      ifindex_q   <= '0;
+      rx_queue_q  <= '0;
+    end else if (csr_wr && !busy_o) begin
+      unique case (csr_addr_i)
+        CSR_PROG_LEN:  prog_len_q        <= csr_wdata_i;
+        CSR_CONFIG:    has_ctx_q         <= csr_wdata_i[ConfigHasCtx];
+        CSR_BUDGET_LO: budget_q[31:0]    <= csr_wdata_i;
+        CSR_BUDGET_HI: budget_q[63:32]   <= csr_wdata_i;
+        CSR_DATA_META: data_meta_q       <= csr_wdata_i;
+        CSR_DATA:      data_q            <= csr_wdata_i;
+        CSR_DATA_END:  data_end_q        <= csr_wdata_i;
+        CSR_IFINDEX:   ifindex_q         <= csr_wdata_i;
+        CSR_RX_QUEUE:  rx_queue_q        <= csr_wdata_i;
+        default:       ;
+      endcase
+    end
+  end
+
+  ///////////////////////
+  // Bus address decode //
+  ///////////////////////
+
+  logic win_regs, win_stack, win_pkt, win_imem;
+  logic [3:0] reg_idx;
+
+  assign win_regs  = csr_addr_i >= CSR_REGS && csr_addr_i < CSR_REGS_END;
+  assign win_stack = csr_addr_i[CsrAw-1:16] == WIN_STACK[CsrAw-1:16];
+  assign win_pkt   = csr_addr_i[CsrAw-1:17] == WIN_PACKET[CsrAw-1:17];
+  assign win_imem  = csr_addr_i[CsrAw-1] == WIN_IMEM[CsrAw-1];
+  assign reg_idx   = win_regs ? 4'((csr_addr_i - CSR_REGS) >> 3) : 4'd0;
+
+  // Word (64-bit) index and half of a memory-window access.
+  logic [15:0] imem_word, stack_word, pkt_word, win_word;
+  logic        win_half, win_in_range;
+
+  assign imem_word  = csr_addr_i[18:3];
+  assign stack_word = {3'd0, csr_addr_i[15:3]};
+  assign pkt_word   = {2'd0, csr_addr_i[16:3]};
+  assign win_half   = csr_addr_i[2];
+
+  always_comb begin
+    win_word     = '0;
+    win_in_range = 1'b0;
+    if (win_imem) begin
+      win_word     = imem_word;
+      win_in_range = 32'(imem_word) < ImemSlots;
+    end else if (win_stack) begin
+      win_word     = stack_word;
+      win_in_range = 32'(stack_word) < StackWords;
+    end else if (win_pkt) begin
+      win_word     = pkt_word;
+      win_in_range = 32'(pkt_word) < PktWords;
+    end
+  end
+
+  logic [127:0] half_wdata;
+  logic [15:0]  half_wmask;
+  assign half_wdata = {64'd0, win_half ? {csr_wdata_i, 32'd0} : {32'd0, csr_wdata_i}};
+  assign half_wmask = win_half ? 16'h00f0 : 16'h000f;
+
+  //////////
+  // Core //
+  //////////
+
+  logic               core_active;
+  logic               imem_req_c;
+  logic [ImemAw-1:0]  imem_addr_c;
+  logic [127:0]       imem_rdata;
+  logic               dmem_req_c, dmem_we_c;
+  dmem_sel_e          dmem_sel_c;
+  logic [DmemAw-1:0]  dmem_addr_c;
+  logic [127:0]       dmem_wdata_c, dmem_rdata_c;
+  logic [15:0]        dmem_wmask_c;
+  logic               helper_req, helper_done, helper_fault;
+  logic [63:0]        helper_id, helper_r0;
+  logic [4:0][63:0]   helper_args;
+  fault_e             helper_fault_code;
+  fault_e             fault_code;
+  logic [31:0]        fault_pc;
+  logic [63:0]        cycles, instret, st_lu, st_br, st_mc, st_hlp, host_reg_rdata;
+
+  ebpf_core #(
+    .ImemAw (ImemAw),
+    .DmemAw (DmemAw)
+  ) u_core (
+    .clk_i               (clk_i),
+    .rst_ni              (rst_ni),
+    .start_i             (start),
+    .prog_len_i          (prog_len_q),
+    .budget_i            (budget_q),
+    .active_o            (core_active),
+    .busy_o              (busy_o),
+    .done_o              (done_o),
+    .fault_code_o        (fault_code),
+    .fault_pc_o          (fault_pc),
+    .cycles_o            (cycles),
+    .instret_o           (instret),
+    .stall_load_use_o    (st_lu),
+    .stall_branch_o      (st_br),
+    .stall_multi_o       (st_mc),
+    .stall_helper_o      (st_hlp),
+    .host_reg_we_i       (csr_wr && win_regs),
+    .host_reg_addr_i     (reg_idx),
+    .host_reg_hi_i       (csr_addr_i[2]),
+    .host_reg_wdata_i    (csr_wdata_i),
+    .host_reg_rdata_o    (host_reg_rdata),
+    .has_ctx_i           (has_ctx_q),
+    .pkt_data_meta_i     (data_meta_q),
+    .pkt_data_i          (data_q),
+    .pkt_data_end_i      (data_end_q),
+    .ifindex_i           (ifindex_q),
+    .rx_queue_i          (rx_queue_q),
+    .imem_req_o          (imem_req_c),
+    .imem_addr_o         (imem_addr_c),
+    .imem_rdata_i        (imem_rdata),
+    .dmem_req_o          (dmem_req_c),
+    .dmem_sel_o          (dmem_sel_c),
+    .dmem_we_o           (dmem_we_c),
+    .dmem_addr_o         (dmem_addr_c),
+    .dmem_wdata_o        (dmem_wdata_c),
+    .dmem_wmask_o        (dmem_wmask_c),
+    .dmem_rdata_i        (dmem_rdata_c),
+    .helper_req_o        (helper_req),
+    .helper_id_o         (helper_id),
+    .helper_args_o       (helper_args),
+    .helper_done_i       (helper_done),
+    .helper_fault_i      (helper_fault),
+    .helper_fault_code_i (helper_fault_code),
+    .helper_r0_i         (helper_r0)
+  );
+
+  ebpf_helper_unit #(
+    .NsPerCycle (NsPerCycle)
+  ) u_helper_unit (
+    .clk_i        (clk_i),
+    .rst_ni       (rst_ni),
+    .cycles_i     (cycles),
+    .req_i        (helper_req),
+    .id_i         (helper_id),
+    .args_i       (helper_args),
+    .done_o       (helper_done),
+    .fault_o      (helper_fault),
+    .fault_code_o (helper_fault_code),
+    .r0_o         (helper_r0)
+  );
+
+  //////////////
+  // Memories //
+  //////////////
+
+  // The core owns the memories while active; between runs the CSR bus does.
+  logic               host_mem;
+  assign host_mem = !core_active && win_in_range;
+
+  logic               imem_req, imem_we;
+  logic [ImemAw-1:0]  imem_addr;
+
+  assign imem_req  = core_active ? imem_req_c : (csr_req_i && win_imem && host_mem);
+  assign imem_we   = !core_active && csr_we_i;
+  assign imem_addr = core_active ? imem_addr_c : ImemAw'(win_word);
+
+  ebpf_prim_ram_pair #(
+    .Width (64),
+    .Words (ImemSlots)
+  ) u_imem (
+    .clk_i   (clk_i),
+    .req_i   (imem_req),
+    .we_i    (imem_we),
+    .addr_i  (imem_addr),
+    .wdata_i (half_wdata),
+    .wmask_i (half_wmask),
+    .rdata_o (imem_rdata)
+  );
+
+  logic               stack_req, pkt_req, dmem_we;
+  logic [127:0]       dmem_wdata, stack_rdata, pkt_rdata;
+  logic [15:0]        dmem_wmask;
+  logic [DmemAw-1:0]  dmem_addr;
+
+  assign stack_req  = core_active ? (dmem_req_c && dmem_sel_c == DMEM_STACK)
+                                  : (csr_req_i && win_stack && host_mem);
+  assign pkt_req    = core_active ? (dmem_req_c && dmem_sel_c == DMEM_PACKET)
+                                  : (csr_req_i && win_pkt && host_mem);
+  assign dmem_we    = core_active ? dmem_we_c : csr_we_i;
+  assign dmem_addr  = core_active ? dmem_addr_c : DmemAw'(win_word);
+  assign dmem_wdata = core_active ? dmem_wdata_c : half_wdata;
+  assign dmem_wmask = core_active ? dmem_wmask_c : half_wmask;
+
+  ebpf_prim_ram_pair #(
+    .Width (64),
+    .Words (StackWords)
+  ) u_stack_mem (
+    .clk_i   (clk_i),
+    .req_i   (stack_req),
+    .we_i    (dmem_we),
+    .addr_i  (StackAw'(dmem_addr)),
+    .wdata_i (dmem_wdata),
+    .wmask_i (dmem_wmask),
+    .rdata_o (stack_rdata)
+  );
+
+  ebpf_prim_ram_pair #(
+    .Width (64),
+    .Words (PktWords)
+  ) u_pkt_mem (
+    .clk_i   (clk_i),
+    .req_i   (pkt_req),
+    .we_i    (dmem_we),
+    .addr_i  (PktAw'(dmem_addr)),
+    .wdata_i (dmem_wdata),
+    .wmask_i (dmem_wmask),
+    .rdata_o (pkt_rdata)
+  );
+
+  dmem_sel_e dmem_sel_q;
+  always_ff @(posedge clk_i) begin
+    if (dmem_req_c) begin
+      dmem_sel_q <= dmem_sel_c;
+    end
+  end
+  assign dmem_rdata_c = (dmem_sel_q == DMEM_PACKET) ? pkt_rdata : stack_rdata;
+
+  // Words the last run wrote, so the host reads back only those: [lo, hi).
+  logic [15:0] stack_wlo_q, stack_whi_q, pkt_wlo_q, pkt_whi_q;
+  logic [15:0] wr_lo, wr_hi;
+
+  assign wr_lo = 16'(dmem_addr_c) + ((dmem_wmask_c[7:0] != 8'd0) ? 16'd0 : 16'd1);
+  assign wr_hi = 16'(dmem_addr_c) + ((dmem_wmask_c[15:8] != 8'd0) ? 16'd2 : 16'd1);
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      stack_wlo_q <= '1;
+      stack_whi_q <= '0;
+      pkt_wlo_q   <= '1;
+      pkt_whi_q   <= '0;
+    end else if (start && !busy_o) begin
+      stack_wlo_q <= '1;
+      stack_whi_q <= '0;
+      pkt_wlo_q   <= '1;
+      pkt_whi_q   <= '0;
+    end else if (core_active && dmem_req_c && dmem_we_c) begin
+      if (dmem_sel_c == DMEM_STACK) begin
+        if (wr_lo < stack_wlo_q) stack_wlo_q <= wr_lo;
+        if (wr_hi > stack_whi_q) stack_whi_q <= wr_hi;
+      end else begin
+        if (wr_lo < pkt_wlo_q) pkt_wlo_q <= wr_lo;
+        if (wr_hi > pkt_whi_q) pkt_whi_q <= wr_hi;
+      end
+    end
+  end
+
+  logic unused_top;
+  assign unused_top = ^{win_word};
+
+  //////////////
+  // CSR read //
+  //////////////
+
+  typedef enum logic [1:0] {
+    RD_REG   = 2'd0,
+    RD_IMEM  = 2'd1,
+    RD_STACK = 2'd2,
+    RD_PKT   = 2'd3
+  } rd_src_e;
+
+  logic [31:0] reg_rdata_d, reg_rdata_q;
+  rd_src_e     rd_src_d, rd_src_q;
+  logic        rd_half_q, rd_mem_ok_q, rvalid_q;
+  logic [63:0] r0_result;
+
+  assign r0_result = (fault_code == FAULT_NONE) ? host_reg_rdata : 64'd0;
+
+  always_comb begin
+    reg_rdata_d = '0;
+    rd_src_d    = RD_REG;
+    if (win_imem) begin
+      rd_src_d = RD_IMEM;
+    end else if (win_stack) begin
+      rd_src_d = RD_STACK;
+    end else if (win_pkt) begin
+      rd_src_d = RD_PKT;
+    end else if (win_regs) begin
+      reg_rdata_d = csr_addr_i[2] ? host_reg_rdata[63:32] : host_reg_rdata[31:0];
+    end else begin
+      unique case (csr_addr_i)
+        CSR_ID:           reg_rdata_d = CoreId;
+        CSR_VERSION:      reg_rdata_d = CoreVersion;
+        CSR_STATUS: begin
+          reg_rdata_d[StatusBusy]  = busy_o;
+          reg_rdata_d[StatusDone]  = done_o;
+          reg_rdata_d[StatusFault] = fault_code != FAULT_NONE;
+          reg_rdata_d[StatusFaultLsb +: 8] = fault_code;
+        end
+        CSR_FAULT_PC:     reg_rdata_d = fault_pc;
+        CSR_PROG_LEN:     reg_rdata_d = prog_len_q;
+        CSR_CONFIG:       reg_rdata_d = {31'd0, has_ctx_q};
+        CSR_IMEM_SLOTS:   reg_rdata_d = ImemSlots;
+        CSR_BUDGET_LO:    reg_rdata_d = budget_q[31:0];
+        CSR_BUDGET_HI:    reg_rdata_d = budget_q[63:32];
+        CSR_R0_LO:        reg_rdata_d = r0_result[31:0];
+        CSR_R0_HI:        reg_rdata_d = r0_result[63:32];
+        CSR_DATA_META:    reg_rdata_d = data_meta_q;
+        CSR_DATA:         reg_rdata_d = data_q;
+        CSR_DATA_END:     reg_rdata_d = data_end_q;
+        CSR_IFINDEX:      reg_rdata_d = ifindex_q;
+        CSR_RX_QUEUE:     reg_rdata_d = rx_queue_q;
+        CSR_STACK_WLO:    reg_rdata_d = {16'd0, stack_wlo_q};
+        CSR_STACK_WHI:    reg_rdata_d = {16'd0, stack_whi_q};
+        CSR_PKT_WLO:      reg_rdata_d = {16'd0, pkt_wlo_q};
+        CSR_PKT_WHI:      reg_rdata_d = {16'd0, pkt_whi_q};
+        CSR_CYCLES_LO:    reg_rdata_d = cycles[31:0];
+        CSR_CYCLES_HI:    reg_rdata_d = cycles[63:32];
+        CSR_INSTRET_LO:   reg_rdata_d = instret[31:0];
+        CSR_INSTRET_HI:   reg_rdata_d = instret[63:32];
+        CSR_STALL_LU_LO:  reg_rdata_d = st_lu[31:0];
+        CSR_STALL_LU_HI:  reg_rdata_d = st_lu[63:32];
+        CSR_STALL_BR_LO:  reg_rdata_d = st_br[31:0];
+        CSR_STALL_BR_HI:  reg_rdata_d = st_br[63:32];
+        CSR_STALL_MC_LO:  reg_rdata_d = st_mc[31:0];
+        CSR_STALL_MC_HI:  reg_rdata_d = st_mc[63:32];
+        CSR_STALL_HLP_LO: reg_rdata_d = st_hlp[31:0];
+        CSR_STALL_HLP_HI: reg_rdata_d = st_hlp[63:32];
+        default:          reg_rdata_d = '0;
+      endcase
+    end
+  end
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      rvalid_q    <= 1'b0;
+      rd_src_q    <= RD_REG;
+      rd_half_q   <= 1'b0;
+      rd_mem_ok_q <= 1'b0;
+      reg_rdata_q <= '0;
+    end else begin
+      rvalid_q <= csr_rd;
+      if (csr_rd) begin
+        rd_src_q    <= rd_src_d;
+        rd_half_q   <= win_half;
+        rd_mem_ok_q <= host_mem;
+        reg_rdata_q <= reg_rdata_d;
+      end
+    end
+  end
+
+  logic [63:0] mem_word;
+  always_comb begin
+    unique case (rd_src_q)
+      RD_IMEM:  mem_word = imem_rdata[63:0];
+      RD_STACK: mem_word = stack_rdata[63:0];
+      RD_PKT:   mem_word = pkt_rdata[63:0];
+      default:  mem_word = '0;
+    endcase
+  end
+
+  assign csr_rvalid_o = rvalid_q;
+  assign csr_rdata_o  = (rd_src_q == RD_REG) ? reg_rdata_q :
+                        !rd_mem_ok_q ? 32'd0 :
+                        rd_half_q ? mem_word[63:32] : mem_word[31:0];
+
+endmodule

@@ -1,0 +1,62 @@
+// The CSR register map of ebpf_top for C++ (mirror of rtl/pkg/ebpf_csr_pkg.sv, documented in
+// docs/registers.md). tests/rtl/core checks every value against the SystemVerilog package.
+#pragma once
+
+#include <cstdint>
+
+namespace ebpf::csr {
+
+inline constexpr uint32_t kCoreId = 0x6542'5046;  // "eBPF"
+inline constexpr uint32_t kCoreVersion = 0x0001'0000;
+
+inline constexpr uint32_t kId = 0x0'0000;
+inline constexpr uint32_t kVersion = 0x0'0004;
+inline constexpr uint32_t kCtrl = 0x0'0008;
+inline constexpr uint32_t kStatus = 0x0'000c;
+inline constexpr uint32_t kFaultPc = 0x0'0010;
+inline constexpr uint32_t kProgLen = 0x0'0014;
+inline constexpr uint32_t kConfig = 0x0'0018;
+inline constexpr uint32_t kImemSlots = 0x0'001c;
+inline constexpr uint32_t kBudgetLo = 0x0'0020;
+inline constexpr uint32_t kBudgetHi = 0x0'0024;
+inline constexpr uint32_t kR0Lo = 0x0'0028;
+inline constexpr uint32_t kR0Hi = 0x0'002c;
+inline constexpr uint32_t kDataMeta = 0x0'0030;
+inline constexpr uint32_t kData = 0x0'0034;
+inline constexpr uint32_t kDataEnd = 0x0'0038;
+inline constexpr uint32_t kIfindex = 0x0'003c;
+inline constexpr uint32_t kRxQueue = 0x0'0040;
+inline constexpr uint32_t kStackWlo = 0x0'0048;
+inline constexpr uint32_t kStackWhi = 0x0'004c;
+inline constexpr uint32_t kPktWlo = 0x0'0050;
+inline constexpr uint32_t kPktWhi = 0x0'0054;
+inline constexpr uint32_t kCyclesLo = 0x0'0080;
+inline constexpr uint32_t kCyclesHi = 0x0'0084;
+inline constexpr uint32_t kInstretLo = 0x0'0088;
+inline constexpr uint32_t kInstretHi = 0x0'008c;
+inline constexpr uint32_t kStallLuLo = 0x0'0090;
+inline constexpr uint32_t kStallLuHi = 0x0'0094;
+inline constexpr uint32_t kStallBrLo = 0x0'0098;
+inline constexpr uint32_t kStallBrHi = 0x0'009c;
+inline constexpr uint32_t kStallMcLo = 0x0'00a0;
+inline constexpr uint32_t kStallMcHi = 0x0'00a4;
+inline constexpr uint32_t kStallHlpLo = 0x0'00a8;
+inline constexpr uint32_t kStallHlpHi = 0x0'00ac;
+inline constexpr uint32_t kRegs = 0x0'0100;  // r(k): kRegs + 8k (low half), + 4 (high half)
+inline constexpr uint32_t kRegsEnd = 0x0'0158;
+
+inline constexpr uint32_t kWinStack = 0x1'0000;
+inline constexpr uint32_t kWinPacket = 0x2'0000;
+inline constexpr uint32_t kWinImem = 0x8'0000;
+
+inline constexpr uint32_t kCtrlStart = 1u << 0;
+inline constexpr uint32_t kConfigHasCtx = 1u << 0;
+inline constexpr uint32_t kStatusBusy = 1u << 0;
+inline constexpr uint32_t kStatusDone = 1u << 1;
+inline constexpr uint32_t kStatusFault = 1u << 2;
+inline constexpr unsigned kStatusFaultLsb = 8;
+
+constexpr uint32_t reg_lo(unsigned k) { return kRegs + 8 * k; }
+constexpr uint32_t reg_hi(unsigned k) { return kRegs + 8 * k + 4; }
+
+}  // namespace ebpf::csr

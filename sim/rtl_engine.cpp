@@ -1,0 +1,171 @@
+// The rtl engine: ebpf::Engine on the Verilator model of ebpf_top, driven only through its
+// CSR bus, as a host would drive the board.
+//
+// load(): the same load-time checker as interp (when opts.check), then the program goes into
+//   the instruction memory.
+// run(): the memory image and the initial registers go in, the core runs until done (with a
+//   cycle watchdog), and the status, registers and every written memory word come back.
+//   The engine keeps a copy of what the memories hold, so only words that differ are
+//   written and only words the run wrote (the core reports their range) are read back.
+#include <algorithm>
+#include <cstring>
+
+#include "ebpf_csr_map.h"
+#include "ebpf_fpga/checker.h"
+#include "ebpf_fpga/error.h"
+#include "ebpf_fpga/rtl_engine.h"
+#include "ebpf_sim_harness.h"
+
+namespace ebpf {
+namespace {
+
+// Cycles a run may take before the engine declares the core hung: the slowest instruction
+// (a 64-bit divide) takes well under 64 cycles.
+constexpr uint64_t kCyclesPerInsnBound = 64;
+constexpr uint64_t kWatchdogSlack = 10'000;
+
+class RtlEngine final : public Engine {
+ public:
+  explicit RtlEngine(const RtlEngineOptions& opts)
+      : harness_(sim::HarnessOptions{.trace_path = opts.trace_path}) {
+    if (harness_.csr_read(csr::kId) != csr::kCoreId) {
+      throw Error("rtl: the model does not answer with the eBPF core ID");
+    }
+    imem_slots_ = harness_.csr_read(csr::kImemSlots);
+  }
+
+  std::string_view name() const override { return "rtl"; }
+
+  void load(std::span<const Insn> prog, const LoadOptions& opts) override {
+    if (opts.check) {
+      check_program_or_throw(prog, CheckOptions{.cpu_version = opts.cpu_version});
+    } else if (prog.empty()) {
+      throw Error("program is empty (it needs at least an exit instruction)");
+    }
+    if (prog.size() > imem_slots_) {
+      throw Error("program has " + std::to_string(prog.size()) +
+                  " slots; the rtl instruction memory holds " + std::to_string(imem_slots_));
+    }
+    for (size_t i = 0; i < prog.size(); ++i) {
+      const uint64_t w = prog[i].raw();
+      const auto addr = static_cast<uint32_t>(csr::kWinImem + 8 * i);
+      harness_.csr_write(addr, static_cast<uint32_t>(w));
+      harness_.csr_write(addr + 4, static_cast<uint32_t>(w >> 32));
+    }
+    harness_.csr_write(csr::kProgLen, static_cast<uint32_t>(prog.size()));
+    loaded_ = true;
+  }
+
+  RunResult run(MemoryImage& mem, const RunOptions& opts) override {
+    if (!loaded_) throw Error("rtl: run() called before load()");
+    if (mem.stack.size() < addr::kStackSize || mem.packet.size() < addr::kPacketBufferSize) {
+      throw Error("rtl: memory image has the wrong size");
+    }
+    if (mem.data_end > addr::kPacketBufferSize) {
+      throw Error("rtl: data_end " + std::to_string(mem.data_end) +
+                  " is beyond the packet buffer (" + std::to_string(addr::kPacketBufferSize) +
+                  " bytes)");
+    }
+
+    sync_in(stack_, mem.stack.data(), addr::kStackSize, csr::kWinStack);
+    sync_in(packet_, mem.packet.data(), addr::kPacketBufferSize, csr::kWinPacket);
+
+    harness_.csr_write(csr::kDataMeta, mem.data_meta);
+    harness_.csr_write(csr::kData, mem.data);
+    harness_.csr_write(csr::kDataEnd, mem.data_end);
+    harness_.csr_write(csr::kIfindex, mem.ingress_ifindex);
+    harness_.csr_write(csr::kRxQueue, mem.rx_queue_index);
+    harness_.csr_write(csr::kConfig, mem.has_ctx ? csr::kConfigHasCtx : 0);
+    harness_.csr_write64(csr::kBudgetLo, opts.budget);
+
+    uint64_t regs[10] = {};
+    if (mem.has_ctx) {
+      regs[1] = addr::kCtxBase;
+    } else {
+      regs[1] = addr::kPacketBase + mem.data;
+      regs[2] = mem.data_end - mem.data;
+    }
+    for (unsigned k = 0; k < 10; ++k) harness_.csr_write64(csr::reg_lo(k), regs[k]);
+
+    // The run: from the cycle the core takes the start to the cycle it reports done.
+    harness_.csr_write(csr::kCtrl, csr::kCtrlStart);
+    const uint64_t t0 = harness_.cycles();
+    const uint64_t limit = (std::min<uint64_t>(opts.budget, UINT64_MAX / 128) + 1) *
+                               kCyclesPerInsnBound + kWatchdogSlack;
+    while (!harness_.done()) {
+      harness_.tick();
+      if (harness_.cycles() - t0 > limit) {
+        harness_.reset();
+        stack_.clear();
+        packet_.clear();
+        loaded_ = false;
+        throw Error("rtl: the core did not finish within " + std::to_string(limit) +
+                    " cycles (hang); the model was reset");
+      }
+    }
+    const uint64_t run_cycles = harness_.cycles() - t0;
+
+    RunResult res;
+    const uint32_t status = harness_.csr_read(csr::kStatus);
+    res.fault = static_cast<FaultCode>((status >> csr::kStatusFaultLsb) & 0xff);
+    res.fault_pc = harness_.csr_read(csr::kFaultPc);
+    res.instructions = harness_.csr_read64(csr::kInstretLo);
+    for (unsigned k = 0; k < 11; ++k) res.regs[k] = harness_.csr_read64(csr::reg_lo(k));
+    res.r0 = harness_.csr_read64(csr::kR0Lo);
+    res.cycles = run_cycles;
+
+    sync_out(stack_, mem.stack.data(), addr::kStackSize, csr::kWinStack, csr::kStackWlo,
+             csr::kStackWhi);
+    sync_out(packet_, mem.packet.data(), addr::kPacketBufferSize, csr::kWinPacket,
+             csr::kPktWlo, csr::kPktWhi);
+    return res;
+  }
+
+ private:
+  // Writes the 32-bit words of `image` that differ from what the memory holds (`shadow`,
+  // empty when unknown).
+  void sync_in(std::vector<uint8_t>& shadow, const uint8_t* image, uint32_t size,
+               uint32_t window) {
+    const uint32_t padded = (size + 7) & ~7u;
+    const bool known = shadow.size() == padded;
+    if (!known) shadow.assign(padded, 0);
+    for (uint32_t off = 0; off < padded; off += 4) {
+      uint8_t word[4] = {};
+      std::memcpy(word, image + off, std::min<uint32_t>(4, size > off ? size - off : 0));
+      if (known && std::memcmp(word, shadow.data() + off, 4) == 0) continue;
+      uint32_t v;
+      std::memcpy(&v, word, 4);
+      harness_.csr_write(window + off, v);
+      std::memcpy(shadow.data() + off, word, 4);
+    }
+  }
+
+  // Reads back the 64-bit words the run wrote, as the core reports them, into both copies.
+  void sync_out(std::vector<uint8_t>& shadow, uint8_t* image, uint32_t size, uint32_t window,
+                uint32_t wlo_reg, uint32_t whi_reg) {
+    const uint32_t words = static_cast<uint32_t>(shadow.size() / 8);
+    const uint32_t lo = harness_.csr_read(wlo_reg);
+    const uint32_t hi = std::min(harness_.csr_read(whi_reg), words);
+    for (uint32_t w = lo; w < hi; ++w) {
+      for (uint32_t half = 0; half < 2; ++half) {
+        const uint32_t off = 8 * w + 4 * half;
+        const uint32_t v = harness_.csr_read(window + off);
+        std::memcpy(shadow.data() + off, &v, 4);
+        if (off < size) std::memcpy(image + off, &v, std::min<uint32_t>(4, size - off));
+      }
+    }
+  }
+
+  sim::Harness harness_;
+  uint32_t imem_slots_ = 0;
+  bool loaded_ = false;
+  std::vector<uint8_t> stack_, packet_;  // what the memories hold (empty: unknown)
+};
+
+}  // namespace
+
+std::unique_ptr<Engine> make_rtl_engine(const RtlEngineOptions& opts) {
+  return std::make_unique<RtlEngine>(opts);
+}
+
+}  // namespace ebpf
