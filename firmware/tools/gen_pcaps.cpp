@@ -1,0 +1,492 @@
+// ebpf-fpga-gen-pcaps OUTDIR: writes, for every firmware program, a pcap of matching,
+// non-matching and malformed traffic (runts, bad IHL, truncated headers, VLAN and QinQ tags),
+// the map contents the traffic assumes (--map-init JSON, contracts.md section 5) and the XDP
+// action the program's source says each frame gets:
+//
+//   OUTDIR/<program>.pcap           the frames, in order (state carries over between them)
+//   OUTDIR/<program>.expect.tsv     index <TAB> action <TAB> what the frame is
+//   OUTDIR/<program>.map-init.json  only for programs whose maps need entries
+//
+// Frames are built byte by byte here (no packet library), with valid IPv4, TCP and ICMP
+// checksums unless a frame is meant to be malformed. Output is deterministic.
+#include <pcap/pcap.h>
+
+#include <array>
+#include <cstdint>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace {
+
+using Bytes = std::vector<uint8_t>;
+using Mac = std::array<uint8_t, 6>;
+
+enum Action : int { kAborted = 0, kDrop = 1, kPass = 2, kTx = 3, kRedirect = 4 };
+
+constexpr uint16_t kEthIpv4 = 0x0800, kEthIpv6 = 0x86dd, kEthArp = 0x0806, kEthVlan = 0x8100,
+                   kEthQinQ = 0x88a8;
+constexpr uint8_t kIcmp = 1, kTcp = 6, kUdp = 17;
+
+const Mac kHostMac = {0x02, 0x00, 0x00, 0x00, 0x00, 0x01};
+const Mac kPeerMac = {0x02, 0x00, 0x00, 0x00, 0x00, 0x02};
+
+void put8(Bytes& b, uint64_t v) { b.push_back(static_cast<uint8_t>(v)); }
+void put16(Bytes& b, uint64_t v) {
+  put8(b, v >> 8);
+  put8(b, v);
+}
+void put32(Bytes& b, uint32_t v) {
+  put16(b, v >> 16);
+  put16(b, v & 0xffff);
+}
+void append(Bytes& b, const Bytes& tail) {
+  for (uint8_t v : tail) b.push_back(v);
+}
+void put_mac(Bytes& b, const Mac& m) {
+  for (uint8_t v : m) b.push_back(v);
+}
+
+constexpr uint32_t ip(unsigned a, unsigned b, unsigned c, unsigned d) {
+  return (a << 24) | (b << 16) | (c << 8) | d;
+}
+
+// Ones-complement sum over bytes (big-endian 16-bit words), folded, not inverted.
+uint32_t sum16(const Bytes& b, size_t begin, size_t end, uint32_t sum = 0) {
+  for (size_t i = begin; i < end; i += 2) {
+    sum += static_cast<uint32_t>(b[i] << 8) | (i + 1 < end ? b[i + 1] : 0u);
+  }
+  while (sum >> 16) sum = (sum & 0xffff) + (sum >> 16);
+  return sum;
+}
+void set16(Bytes& b, size_t at, unsigned v) {
+  b[at] = static_cast<uint8_t>(v >> 8);
+  b[at + 1] = static_cast<uint8_t>(v);
+}
+
+Bytes eth(uint16_t type, const std::vector<uint16_t>& vlan_ids = {}, Mac dst = kHostMac,
+          Mac src = kPeerMac) {
+  Bytes b;
+  put_mac(b, dst);
+  put_mac(b, src);
+  for (size_t i = 0; i < vlan_ids.size(); ++i) {
+    put16(b, i == 0 && vlan_ids.size() > 1 ? kEthQinQ : kEthVlan);
+    put16(b, vlan_ids[i]);
+  }
+  put16(b, type);
+  return b;
+}
+
+struct Ipv4Opts {
+  uint8_t ttl = 64;
+  uint8_t ihl = 5;  // > 5 adds NOP options
+  bool bad_checksum = false;
+};
+
+Bytes ipv4(uint8_t proto, uint32_t src, uint32_t dst, const Bytes& payload, Ipv4Opts o = {}) {
+  Bytes b;
+  const unsigned header = o.ihl >= 5 ? o.ihl * 4u : 20u;
+  put8(b, 0x40 | (o.ihl & 0x0f));
+  put8(b, 0);
+  put16(b, header + payload.size());
+  put16(b, 0x1234);  // id
+  put16(b, 0x4000);  // DF
+  put8(b, o.ttl);
+  put8(b, proto);
+  put16(b, 0);  // checksum below
+  put32(b, src);
+  put32(b, dst);
+  while (b.size() < header) put8(b, 1);  // NOP options
+  const unsigned csum = ~sum16(b, 0, header) & 0xffff;
+  set16(b, 10, o.bad_checksum ? csum ^ 0xffff : csum);
+  append(b, payload);
+  return b;
+}
+
+// L4 checksum with the IPv4 pseudo-header.
+void l4_checksum(Bytes& seg, size_t csum_at, uint8_t proto, uint32_t src, uint32_t dst) {
+  Bytes pseudo;
+  put32(pseudo, src);
+  put32(pseudo, dst);
+  put8(pseudo, 0);
+  put8(pseudo, proto);
+  put16(pseudo, seg.size());
+  const uint32_t s = sum16(seg, 0, seg.size(), sum16(pseudo, 0, pseudo.size()));
+  set16(seg, csum_at, ~s & 0xffff);
+}
+
+Bytes udp(uint32_t src, uint32_t dst, uint16_t sport, uint16_t dport, const Bytes& payload) {
+  Bytes b;
+  put16(b, sport);
+  put16(b, dport);
+  put16(b, 8 + payload.size());
+  put16(b, 0);
+  append(b, payload);
+  l4_checksum(b, 6, kUdp, src, dst);
+  return ipv4(kUdp, src, dst, b);
+}
+
+Bytes tcp(uint32_t src, uint32_t dst, uint16_t sport, uint16_t dport, uint8_t flags,
+          Ipv4Opts o = {}) {
+  Bytes b;
+  put16(b, sport);
+  put16(b, dport);
+  put32(b, 1000);  // seq
+  put32(b, flags & 0x10 ? 2000 : 0);
+  put8(b, 5 << 4);  // data offset
+  put8(b, flags);
+  put16(b, 65535);
+  put16(b, 0);
+  put16(b, 0);
+  l4_checksum(b, 16, kTcp, src, dst);
+  return ipv4(kTcp, src, dst, b, o);
+}
+constexpr uint8_t kSyn = 0x02, kSynAck = 0x12, kAck = 0x10;
+
+Bytes icmp_echo(uint32_t src, uint32_t dst, Ipv4Opts o = {}) {
+  Bytes b = {8, 0, 0, 0, 0x12, 0x34, 0, 1, 'p', 'i', 'n', 'g'};
+  set16(b, 2, ~sum16(b, 0, b.size()) & 0xffff);
+  return ipv4(kIcmp, src, dst, b, o);
+}
+
+// fd00::1 -> fd00::2, UDP 1000 -> 2000, no payload.
+Bytes ipv6_udp() {
+  Bytes b;
+  put32(b, 0x60000000);
+  put16(b, 8);
+  put8(b, kUdp);
+  put8(b, 64);
+  for (unsigned host : {1u, 2u}) {
+    put16(b, 0xfd00);
+    for (int i = 0; i < 13; ++i) put8(b, 0);
+    put8(b, host);
+  }
+  put16(b, 1000);
+  put16(b, 2000);
+  put16(b, 8);
+  put16(b, 0);
+  return b;
+}
+
+Bytes arp_request() {
+  Bytes b = {0, 1, 8, 0, 6, 4, 0, 1};
+  put_mac(b, kPeerMac);
+  put32(b, ip(10, 0, 0, 2));
+  for (int i = 0; i < 6; ++i) put8(b, 0);
+  put32(b, ip(10, 0, 0, 1));
+  return b;
+}
+
+// DNS name in wire format: length-prefixed labels and a zero byte.
+Bytes wire_name(const std::string& dotted) {
+  Bytes b;
+  size_t start = 0;
+  while (start <= dotted.size()) {
+    size_t dot = dotted.find('.', start);
+    if (dot == std::string::npos) dot = dotted.size();
+    put8(b, static_cast<unsigned>(dot - start));
+    for (size_t i = start; i < dot; ++i) put8(b, static_cast<uint8_t>(dotted[i]));
+    start = dot + 1;
+  }
+  put8(b, 0);
+  return b;
+}
+
+Bytes dns(const std::string& name, bool response = false, uint16_t qdcount = 1) {
+  Bytes b;
+  put16(b, 0xbeef);
+  put16(b, response ? 0x8180 : 0x0100);
+  put16(b, qdcount);
+  put16(b, 0);
+  put16(b, 0);
+  put16(b, 0);
+  append(b, wire_name(name));
+  put16(b, 1);  // A
+  put16(b, 1);  // IN
+  return b;
+}
+
+Bytes frame(uint16_t type, const Bytes& l3, const std::vector<uint16_t>& vlans = {}) {
+  Bytes b = eth(type, vlans);
+  append(b, l3);
+  return b;
+}
+Bytes v4(const Bytes& l3, const std::vector<uint16_t>& vlans = {}) {
+  return frame(kEthIpv4, l3, vlans);
+}
+Bytes cut(Bytes b, size_t n) {
+  b.resize(n);
+  return b;
+}
+// Rewrites the IHL of the IPv4 header that follows a plain Ethernet header.
+Bytes with_ihl(Bytes b, uint8_t ihl) {
+  b.at(14) = static_cast<uint8_t>(0x40 | ihl);
+  return b;
+}
+
+std::string hex(const Bytes& b) {
+  static const char* digits = "0123456789abcdef";
+  std::string s;
+  for (uint8_t v : b) {
+    s += digits[v >> 4];
+    s += digits[v & 15];
+  }
+  return s;
+}
+Bytes le32(uint32_t v) { return {uint8_t(v), uint8_t(v >> 8), uint8_t(v >> 16), uint8_t(v >> 24)}; }
+Bytes be32(uint32_t v) {
+  Bytes b;
+  put32(b, v);
+  return b;
+}
+
+struct Packet {
+  Bytes bytes;
+  Action action;
+  std::string what;
+};
+using MapInit = std::map<std::string, std::vector<std::pair<Bytes, Bytes>>>;
+
+struct Corpus {
+  std::string program;
+  std::vector<Packet> packets;
+  MapInit maps;
+};
+
+// ---- the corpora ---------------------------------------------------------------------------
+
+const uint32_t kClient = ip(10, 0, 0, 1), kServer = ip(10, 0, 0, 2);
+
+// Mixed traffic for the programs that do not look deep: pass, drop, mac_swap, proto_count.
+std::vector<std::pair<Bytes, std::string>> baseline_frames() {
+  return {
+      {v4(udp(kClient, kServer, 1000, 2000, {1, 2, 3, 4})), "IPv4 UDP"},
+      {v4(tcp(kClient, kServer, 40000, 80, kSyn)), "IPv4 TCP SYN"},
+      {v4(icmp_echo(kClient, kServer)), "IPv4 ICMP echo"},
+      {frame(kEthIpv6, ipv6_udp()), "IPv6 UDP"},
+      {frame(kEthArp, arp_request()), "ARP request"},
+      {v4(udp(kClient, kServer, 1, 2, {}), {100}), "VLAN 100, IPv4 UDP"},
+      {v4(tcp(kClient, kServer, 5, 443, kAck), {10, 20}), "QinQ 10/20, IPv4 TCP"},
+      {Bytes(60, 0), "60 zero bytes"},
+      {Bytes{0x02}, "runt, 1 byte"},
+      {Bytes(13, 0xff), "runt, 13 bytes"},
+      {eth(kEthIpv4), "Ethernet header only, EtherType IPv4"},
+      {with_ihl(v4(udp(kClient, kServer, 1, 2, {})), 3), "IPv4 with IHL 3"},
+      {cut(v4(tcp(kClient, kServer, 1, 2, kSyn)), 14 + 12), "IPv4 header truncated"},
+      {cut(v4(tcp(kClient, kServer, 1, 2, kSyn)), 14 + 20 + 10), "TCP header truncated"},
+      {cut(eth(kEthIpv4, {7}), 16), "VLAN tag truncated"},
+      {v4(udp(kClient, kServer, 9, 9, Bytes(1400, 0xab))), "IPv4 UDP, 1442-byte frame"},
+  };
+}
+
+Corpus baseline(const std::string& program, Action (*verdict)(const Bytes&)) {
+  Corpus c{program, {}, {}};
+  for (auto& [b, what] : baseline_frames()) c.packets.push_back({b, verdict(b), what});
+  return c;
+}
+
+Corpus dns_filter() {
+  Corpus c{"dns_filter", {}, {}};
+  Bytes blocked1 = wire_name("example.com"), blocked2 = wire_name("ads.tracker.test");
+  blocked1.resize(64, 0);
+  blocked2.resize(64, 0);
+  c.maps["blocked_names"] = {{blocked1, Bytes(8, 0)}, {blocked2, Bytes(8, 0)}};
+  auto q = [](const Bytes& payload, uint16_t port = 53, std::vector<uint16_t> vlans = {}) {
+    return v4(udp(kClient, ip(192, 0, 2, 53), 33333, port, payload), vlans);
+  };
+  Bytes long_name = dns(std::string(40, 'a') + "." + std::string(40, 'b') + ".com");
+  Bytes no_end = dns("example.com");
+  no_end.resize(12 + 5);  // header + part of the first label
+  // UDP inside an IPv4 header with options (IHL 6).
+  Bytes seg;
+  const Bytes payload = dns("example.com");
+  put16(seg, 33333);
+  put16(seg, 53);
+  put16(seg, static_cast<unsigned>(8 + payload.size()));
+  put16(seg, 0);
+  append(seg, payload);
+  const Bytes options = v4(ipv4(kUdp, kClient, ip(192, 0, 2, 53), seg, {.ihl = 6}));
+  c.packets = {
+      {q(dns("example.com")), kDrop, "query example.com (blocked)"},
+      {q(dns("EXAMPLE.Com")), kDrop, "query EXAMPLE.Com (blocked, case folded)"},
+      {q(dns("ads.tracker.test")), kDrop, "query ads.tracker.test (blocked)"},
+      {q(dns("www.example.com")), kPass, "query www.example.com (not listed)"},
+      {q(dns("allowed.org")), kPass, "query allowed.org"},
+      {q(dns("example.com", true)), kPass, "response for example.com"},
+      {q(dns("example.com"), 5353), kPass, "query example.com to port 5353"},
+      {q(dns("example.com"), 53, {5}), kDrop, "VLAN 5, query example.com"},
+      {q(dns("example.com"), 53, {5, 6}), kDrop, "QinQ 5/6, query example.com"},
+      {options, kDrop, "IPv4 options (IHL 6), query example.com"},
+      {q(dns("example.com", false, 0)), kPass, "query with qdcount 0"},
+      {q(long_name), kPass, "query for an 87-byte name (longer than the key)"},
+      {q(no_end), kPass, "query cut inside the name"},
+      {q(Bytes(8, 0)), kPass, "DNS header truncated (8 bytes)"},
+      {v4(tcp(kClient, ip(192, 0, 2, 53), 33333, 53, kSyn)), kPass, "TCP to port 53"},
+      {with_ihl(q(dns("example.com")), 3), kPass, "IPv4 with IHL 3"},
+      {cut(q(dns("example.com")), 14 + 20 + 4), kPass, "UDP header truncated"},
+      {frame(kEthArp, arp_request()), kPass, "ARP"},
+      {Bytes(10, 0), kPass, "runt, 10 bytes"},
+  };
+  return c;
+}
+
+Corpus firewall() {
+  Corpus c{"firewall", {}, {}};
+  auto rule = [](uint8_t proto, uint16_t port) {
+    Bytes k = {proto, 0};
+    put16(k, port);
+    return std::make_pair(k, le32(kPass));
+  };
+  c.maps["rules"] = {rule(kTcp, 22), rule(kTcp, 80), rule(kUdp, 53), rule(kIcmp, 0)};
+  const uint32_t dns_server = ip(8, 8, 8, 8), other = ip(10, 0, 0, 3);
+  c.packets = {
+      {v4(tcp(kClient, kServer, 40000, 22, kSyn)), kPass, "TCP SYN to port 22 (rule, new flow)"},
+      {v4(tcp(kServer, kClient, 22, 40000, kSynAck)), kPass, "reply from port 22 (tracked)"},
+      {v4(tcp(kClient, kServer, 40000, 22, kAck)), kPass, "same flow again (tracked)"},
+      {v4(tcp(kClient, kServer, 40001, 23, kSyn)), kDrop, "TCP SYN to port 23 (no rule)"},
+      {v4(tcp(kServer, kClient, 23, 40001, kSynAck)), kDrop, "reply from port 23 (not tracked)"},
+      {v4(udp(other, dns_server, 5000, 53, dns("example.com"))), kPass, "UDP to port 53 (rule)"},
+      {v4(udp(dns_server, other, 53, 5000, {1, 2})), kPass, "UDP reply from port 53 (tracked)"},
+      {v4(udp(other, dns_server, 5001, 123, {})), kDrop, "UDP to port 123 (no rule)"},
+      {v4(icmp_echo(other, kServer)), kPass, "ICMP echo (rule for any port)"},
+      {v4(tcp(other, kServer, 1234, 80, kSyn), {42}), kPass, "VLAN 42, TCP SYN to port 80"},
+      {v4(ipv4(47, kClient, kServer, Bytes(8, 0))), kDrop, "GRE (no rule)"},
+      {frame(kEthArp, arp_request()), kPass, "ARP (not IPv4)"},
+      {frame(kEthIpv6, ipv6_udp()), kPass, "IPv6 (not IPv4)"},
+      {Bytes(10, 0), kDrop, "runt, 10 bytes"},
+      {cut(eth(kEthIpv4, {7}), 16), kDrop, "VLAN tag truncated"},
+      {with_ihl(v4(tcp(kClient, kServer, 40000, 22, kAck)), 3), kDrop, "IPv4 with IHL 3"},
+      {cut(v4(tcp(kClient, kServer, 40000, 22, kAck)), 14 + 20 + 10), kDrop,
+       "TCP header truncated"},
+      {cut(v4(udp(other, dns_server, 5000, 53, {})), 14 + 20 + 4), kDrop,
+       "UDP header truncated"},
+  };
+  return c;
+}
+
+Corpus router() {
+  Corpus c{"router", {}, {}};
+  auto route = [](unsigned prefixlen, uint32_t addr, uint32_t port, uint8_t hop) {
+    Bytes k = le32(prefixlen);
+    append(k, be32(addr));
+    Bytes v = le32(port);
+    const Mac next = {0x02, 0xaa, 0, 0, 0, hop}, self = {0x02, 0xbb, 0, 0, 0, uint8_t(port)};
+    put_mac(v, next);
+    put_mac(v, self);
+    return std::make_pair(k, v);
+  };
+  c.maps["routes"] = {route(8, ip(10, 0, 0, 0), 1, 1), route(16, ip(10, 1, 0, 0), 2, 2),
+                      route(24, ip(10, 1, 2, 0), 0, 3), route(24, ip(192, 168, 1, 0), 3, 4),
+                      route(16, ip(10, 9, 0, 0), 7, 5)};
+  // Every port sends to ifindex 1 (lo), which exists wherever the kernel oracle runs (a
+  // DEVMAP update checks that the device exists).
+  c.maps["tx_ports"] = {{le32(0), le32(1)}, {le32(1), le32(1)}, {le32(2), le32(1)},
+                        {le32(3), le32(1)}};
+  auto to = [](uint32_t dst, Ipv4Opts o = {}, std::vector<uint16_t> vlans = {}) {
+    return v4(ipv4(kUdp, ip(172, 16, 0, 9), dst, Bytes(8, 0), o), vlans);
+  };
+  c.packets = {
+      {to(ip(10, 1, 2, 5)), kRedirect, "to 10.1.2.5: /24 wins over /16 and /8, port 0"},
+      {to(ip(10, 1, 9, 9)), kRedirect, "to 10.1.9.9: /16, port 2"},
+      {to(ip(10, 200, 0, 1)), kRedirect, "to 10.200.0.1: /8, port 1"},
+      {to(ip(192, 168, 1, 77)), kRedirect, "to 192.168.1.77: /24, port 3"},
+      {to(ip(10, 9, 1, 1)), kPass, "to 10.9.1.1: route to port 7, which tx_ports lacks"},
+      {to(ip(172, 16, 0, 1)), kPass, "to 172.16.0.1: no route"},
+      {to(ip(10, 1, 2, 5), {.ttl = 2}), kRedirect, "TTL 2: forwarded with TTL 1"},
+      {to(ip(10, 1, 2, 5), {.ttl = 1}), kPass, "TTL 1: to the host"},
+      {to(ip(10, 1, 2, 5), {.ttl = 0}), kPass, "TTL 0: to the host"},
+      {to(ip(10, 1, 2, 5), {.ihl = 6}), kPass, "IPv4 options: to the host"},
+      {to(ip(10, 1, 2, 5), {.ttl = 64, .ihl = 5, .bad_checksum = true}), kRedirect,
+       "bad header checksum (not verified; patched incrementally)"},
+      {to(ip(10, 1, 2, 5), {}, {300}), kRedirect, "VLAN 300, to 10.1.2.5"},
+      {frame(kEthIpv6, ipv6_udp()), kPass, "IPv6"},
+      {frame(kEthArp, arp_request()), kPass, "ARP"},
+      {Bytes(12, 0), kDrop, "runt, 12 bytes"},
+      {with_ihl(to(ip(10, 1, 2, 5)), 4), kDrop, "IPv4 with IHL 4"},
+      {cut(to(ip(10, 1, 2, 5)), 14 + 19), kDrop, "IPv4 header truncated"},
+  };
+  return c;
+}
+
+Corpus tail_chain() {
+  Corpus c{"tail_chain", {}, {}};
+  c.packets = {
+      {v4(icmp_echo(kClient, kServer)), kDrop, "ICMP: entry -> ipv4 -> icmp, dropped"},
+      {v4(udp(kClient, kServer, 1, 2, {})), kPass, "UDP: entry -> ipv4, passed"},
+      {v4(icmp_echo(kClient, kServer), {9}), kDrop, "VLAN 9, ICMP"},
+      {frame(kEthArp, arp_request()), kPass, "ARP: tail call to the empty slot 2 falls through"},
+      {Bytes(5, 0), kPass, "runt, 5 bytes"},
+      {with_ihl(v4(icmp_echo(kClient, kServer)), 2), kPass, "IPv4 with IHL 2: not ICMP"},
+  };
+  return c;
+}
+
+// ---- output --------------------------------------------------------------------------------
+
+void write_corpus(const std::filesystem::path& dir, const Corpus& c) {
+  const std::string base = (dir / c.program).string();
+  pcap_t* dead = pcap_open_dead(DLT_EN10MB, 65535);
+  if (!dead) throw std::runtime_error("pcap_open_dead failed");
+  pcap_dumper_t* out = pcap_dump_open(dead, (base + ".pcap").c_str());
+  if (!out) throw std::runtime_error(base + ".pcap: " + pcap_geterr(dead));
+  std::ofstream expect(base + ".expect.tsv");
+  expect << "# index\taction\tframe\n";
+  for (size_t i = 0; i < c.packets.size(); ++i) {
+    const Packet& p = c.packets[i];
+    pcap_pkthdr h{};
+    h.ts.tv_sec = 1700000000;
+    h.ts.tv_usec = static_cast<suseconds_t>(i);
+    h.caplen = h.len = static_cast<bpf_u_int32>(p.bytes.size());
+    pcap_dump(reinterpret_cast<u_char*>(out), &h, p.bytes.data());
+    expect << i << '\t' << p.action << '\t' << p.what << '\n';
+  }
+  pcap_dump_close(out);
+  pcap_close(dead);
+  if (!c.maps.empty()) {
+    std::ofstream json(base + ".map-init.json");
+    json << "{";
+    bool first_map = true;
+    for (const auto& [name, entries] : c.maps) {
+      json << (first_map ? "\n" : ",\n") << "  \"" << name << "\": [";
+      first_map = false;
+      for (size_t i = 0; i < entries.size(); ++i) {
+        json << (i ? ",\n    " : "\n    ") << "{\"key\": \"" << hex(entries[i].first)
+             << "\", \"value\": \"" << hex(entries[i].second) << "\"}";
+      }
+      json << "\n  ]";
+    }
+    json << "\n}\n";
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc != 2) {
+    std::cerr << "usage: ebpf-fpga-gen-pcaps OUTDIR\n";
+    return 2;
+  }
+  try {
+    const std::filesystem::path dir = argv[1];
+    std::filesystem::create_directories(dir);
+    const std::vector<Corpus> corpora = {
+        baseline("xdp_pass", [](const Bytes&) { return kPass; }),
+        baseline("xdp_drop", [](const Bytes&) { return kDrop; }),
+        baseline("mac_swap", [](const Bytes& b) { return b.size() >= 14 ? kTx : kDrop; }),
+        baseline("proto_count", [](const Bytes&) { return kPass; }),
+        dns_filter(),
+        firewall(),
+        router(),
+        tail_chain(),
+    };
+    for (const Corpus& c : corpora) write_corpus(dir, c);
+  } catch (const std::exception& e) {
+    std::cerr << "ebpf-fpga-gen-pcaps: " << e.what() << "\n";
+    return 1;
+  }
+  return 0;
+}
