@@ -46,6 +46,8 @@ struct FirmwareExpect {
   std::vector<MapExpect> maps;       // BTF maps (any order), then global data sections
 };
 
+void PrintTo(const FirmwareExpect& f, std::ostream* os) { *os << f.object; }
+
 MapExpect btf(std::string n, MapType t, uint32_t k, uint32_t v, uint32_t e, uint32_t f = 0) {
   return {std::move(n), t, k, v, e, f, MapOrigin::kBtf};
 }

@@ -87,6 +87,7 @@ const std::vector<Corpus> kCorpora = {
     {"proto_count", "proto_count"}, {"dns_filter", "dns_filter"}, {"firewall", "firewall"},
     {"router", "router"},           {"tail_chain", "tail_entry"},
 };
+void PrintTo(const Corpus& c, std::ostream* os) { *os << c.program; }
 
 class FirmwareCorpus : public ::testing::TestWithParam<Corpus> {
  protected:
