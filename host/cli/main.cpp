@@ -15,6 +15,7 @@ constexpr Command kCommands[] = {
     {"asm", "assemble bpf_conformance-syntax text into raw 8-byte instruction slots", cmd_asm},
     {"disasm", "disassemble raw slots or one section of an eBPF ELF object", cmd_disasm},
     {"conformance", "run bpf_conformance .data tests on an engine", cmd_conformance},
+    {"exec", "run one raw program once on an engine (r1 = memory, r2 = length)", cmd_exec},
     {"help", "list the commands, or show the options of one", cmd_help},
 };
 

@@ -17,11 +17,12 @@ std::vector<std::string> engine_names() {
   return names;
 }
 
-std::unique_ptr<Engine> make_engine(std::string_view name) {
+std::unique_ptr<Engine> make_engine(std::string_view name, const EngineOptions& opts) {
   if (name == "interp") return make_interpreter();
 #ifdef EBPF_FPGA_HAVE_RTL
-  if (name == "rtl") return make_rtl_engine();
+  if (name == "rtl") return make_rtl_engine({.trace_path = opts.trace_path});
 #else
+  (void)opts;
   if (name == "rtl") {
     throw Error("engine 'rtl' is not built into this binary (Verilator was not found at "
                 "configure time; run scripts/setup.sh and rebuild)");

@@ -88,7 +88,11 @@ class Engine {
 
 // Engines built into this binary: "interp" always, "rtl" when the Verilator model is built.
 std::vector<std::string> engine_names();
+
+struct EngineOptions {
+  std::string trace_path;  // rtl: write waveforms (FST) to this file; ignored by interp
+};
 // Throws ebpf::Error for an unknown or unavailable engine name.
-std::unique_ptr<Engine> make_engine(std::string_view name);
+std::unique_ptr<Engine> make_engine(std::string_view name, const EngineOptions& opts = {});
 
 }  // namespace ebpf
