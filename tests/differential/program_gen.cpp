@@ -347,6 +347,20 @@ class StructuredGen {
         }
         i = instance(f, base, data, off, 0);
         if (fault && size == 8 && r_.chance(30)) i.off = static_cast<int16_t>(i.off + 4);
+        const bool cmpxchg = f == Form::ATOMIC32_CMPXCHG || f == Form::ATOMIC64_CMPXCHG;
+        if (cmpxchg && base != 0 && r_.chance(60)) {
+          // Make the comparison succeed: r0 = the memory value (for the 32-bit form, with
+          // junk in the upper half, which must not matter).
+          b_.emit(Insn::make(size == 8 ? 0x79 : 0x61, 0, base, off, 0));
+          if (size == 4 && r_.chance(50)) {
+            uint8_t t = dst_reg(forbidden | 1u | (1u << base));
+            if (t == 0 || t == base) t = base == 3 ? 4 : 3;
+            if (!(forbidden & (1u << t))) {
+              b_.emit_mov64(t, (r_.next() | 1) << 32);
+              b_.emit(Insn::make(0x4f, 0, t, 0, 0));  // or r0, t
+            }
+          }
+        }
       }
     }
     b_.emit(i);
