@@ -63,6 +63,7 @@ TEST(ErrorsNoObject, NotAnElf) {
 
 TEST(ErrorsNoObject, MissingFile) {
   EXPECT_EQ(file_error("/nonexistent/x.o"), "/nonexistent/x.o: cannot open: No such file or directory");
+  EXPECT_EQ(file_error("/"), "/: is a directory");
 }
 
 TEST_F(Errors, HeaderFields) {

@@ -15,7 +15,6 @@
 #include <fstream>
 #include <map>
 #include <memory>
-#include <regex>
 #include <sstream>
 
 #include "ebpf_fpga/engine.h"
@@ -60,20 +59,39 @@ Bytes unhex(const std::string& s) {
 }
 
 // The map-init files are written by ebpf-fpga-gen-pcaps in one fixed layout:
-// {"map": [{"key": "..", "value": ".."}, ...], ...}.
+// {"map": [{"key": "..", "value": ".."}, ...], ...}; this reads exactly that layout.
 std::map<std::string, std::vector<std::pair<Bytes, Bytes>>> read_map_init(const std::string& path) {
   std::map<std::string, std::vector<std::pair<Bytes, Bytes>>> maps;
   std::ifstream in(path);
   if (!in) return maps;
   const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  const std::regex map_re("\"(\\w+)\": \\[([^\\]]*)\\]");
-  const std::regex entry_re("\\{\"key\": \"([0-9a-f]*)\", \"value\": \"([0-9a-f]*)\"\\}");
-  for (std::sregex_iterator m(text.begin(), text.end(), map_re), end; m != end; ++m) {
-    auto& entries = maps[(*m)[1]];
-    const std::string body = (*m)[2];
-    for (std::sregex_iterator e(body.begin(), body.end(), entry_re); e != end; ++e) {
-      entries.emplace_back(unhex((*e)[1]), unhex((*e)[2]));
+  // The next quoted string at or after pos; pos moves past it.
+  auto quoted = [&](size_t& pos) {
+    const size_t open = text.find('"', pos), close = text.find('"', open + 1);
+    if (open == std::string::npos || close == std::string::npos) {
+      throw std::runtime_error(path + ": malformed");
     }
+    pos = close + 1;
+    return text.substr(open + 1, close - open - 1);
+  };
+  size_t pos = 0;
+  while (true) {
+    const size_t name_at = text.find('"', pos);
+    if (name_at == std::string::npos) break;
+    pos = name_at;
+    auto& entries = maps[quoted(pos)];
+    const size_t end = text.find(']', pos);
+    while (true) {
+      const size_t entry = text.find('{', pos);
+      if (entry == std::string::npos || entry > end) break;
+      pos = entry;
+      quoted(pos);  // "key"
+      Bytes key = unhex(quoted(pos));
+      quoted(pos);  // "value"
+      Bytes value = unhex(quoted(pos));
+      entries.emplace_back(std::move(key), std::move(value));
+    }
+    pos = end + 1;
   }
   return maps;
 }

@@ -73,6 +73,8 @@ class Object {
   static Object open_memory(std::span<const uint8_t> bytes, const std::string& name,
                             const OpenOpts& opts = {});
 
+  // The path given to open_file, or the name given to open_memory; error messages start
+  // with it.
   const std::string& name() const { return name_; }
   const std::string& license() const { return license_; }
   const std::vector<ProgramSpec>& programs() const { return programs_; }
