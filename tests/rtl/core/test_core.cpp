@@ -1,0 +1,248 @@
+// ebpf_top through its CSR bus (sim/ebpf_sim_harness.h): what the engine-level suites do not
+// see. Cycle accounting and counters, the register map, bus rules while running, reset in
+// the middle of a run, and waveforms.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <regex>
+#include <sstream>
+#include <string>
+
+#include "ebpf_csr_map.h"
+#include "ebpf_fpga/address_map.h"
+#include "ebpf_fpga/asm.h"
+#include "ebpf_fpga/conformance.h"
+#include "ebpf_fpga/engine.h"
+#include "ebpf_fpga/rtl_engine.h"
+#include "ebpf_sim_harness.h"
+
+namespace ebpf {
+namespace {
+
+using sim::Harness;
+
+// Loads `text` into the instruction memory of `h`, sets conformance-style registers and
+// starts; returns the harness cycle count at the start.
+uint64_t load_and_start(Harness& h, const std::string& text, uint64_t budget = 1'000'000) {
+  const auto prog = assemble(text);
+  for (size_t i = 0; i < prog.size(); ++i) {
+    h.csr_write64(static_cast<uint32_t>(csr::kWinImem + 8 * i), prog[i].raw());
+  }
+  h.csr_write(csr::kProgLen, static_cast<uint32_t>(prog.size()));
+  h.csr_write64(csr::kBudgetLo, budget);
+  for (unsigned k = 0; k < 10; ++k) h.csr_write64(csr::reg_lo(k), 0);
+  h.csr_write(csr::kCtrl, csr::kCtrlStart);
+  return h.cycles();
+}
+
+uint64_t run_to_done(Harness& h, uint64_t limit = 100'000) {
+  const uint64_t t0 = h.cycles();
+  while (!h.done()) {
+    h.tick();
+    if (h.cycles() - t0 > limit) ADD_FAILURE() << "no done within " << limit << " cycles";
+    if (h.cycles() - t0 > limit) break;
+  }
+  return h.cycles() - t0;
+}
+
+TEST(RtlCore, IdentifiesItself) {
+  Harness h;
+  EXPECT_EQ(h.csr_read(csr::kId), csr::kCoreId);
+  EXPECT_EQ(h.csr_read(csr::kVersion), csr::kCoreVersion);
+  EXPECT_GE(h.csr_read(csr::kImemSlots), 4096u);
+  EXPECT_EQ(h.csr_read(csr::kStatus) & (csr::kStatusBusy | csr::kStatusDone), 0u);
+}
+
+// The C++ mirror of the register map holds the values of the SystemVerilog package.
+TEST(RtlCore, CsrMapMatchesThePackage) {
+  std::ifstream in(std::string(EBPF_FPGA_SOURCE_DIR) + "/rtl/pkg/ebpf_csr_pkg.sv");
+  ASSERT_TRUE(in) << "rtl/pkg/ebpf_csr_pkg.sv not found";
+  std::stringstream ss;
+  ss << in.rdbuf();
+  const std::string text = ss.str();
+  std::map<std::string, uint64_t> sv;
+  const std::regex re(R"(localparam\s+(?:logic\s*\[[^\]]*\]|int unsigned)\s+(\w+)\s*=\s*(?:\d+'h)?([0-9a-fA-F_]+);)");
+  for (std::sregex_iterator it(text.begin(), text.end(), re), end; it != end; ++it) {
+    std::string digits = (*it)[2];
+    std::erase(digits, '_');
+    const bool is_hex = it->str().find("'h") != std::string::npos;
+    sv[(*it)[1]] = std::stoull(digits, nullptr, is_hex ? 16 : 10);
+  }
+  const std::map<std::string, uint64_t> cpp = {
+      {"CoreId", csr::kCoreId},          {"CoreVersion", csr::kCoreVersion},
+      {"CSR_ID", csr::kId},              {"CSR_VERSION", csr::kVersion},
+      {"CSR_CTRL", csr::kCtrl},          {"CSR_STATUS", csr::kStatus},
+      {"CSR_FAULT_PC", csr::kFaultPc},   {"CSR_PROG_LEN", csr::kProgLen},
+      {"CSR_CONFIG", csr::kConfig},      {"CSR_IMEM_SLOTS", csr::kImemSlots},
+      {"CSR_BUDGET_LO", csr::kBudgetLo}, {"CSR_BUDGET_HI", csr::kBudgetHi},
+      {"CSR_R0_LO", csr::kR0Lo},         {"CSR_R0_HI", csr::kR0Hi},
+      {"CSR_DATA_META", csr::kDataMeta}, {"CSR_DATA", csr::kData},
+      {"CSR_DATA_END", csr::kDataEnd},   {"CSR_IFINDEX", csr::kIfindex},
+      {"CSR_RX_QUEUE", csr::kRxQueue},   {"CSR_STACK_WLO", csr::kStackWlo},
+      {"CSR_STACK_WHI", csr::kStackWhi}, {"CSR_PKT_WLO", csr::kPktWlo},
+      {"CSR_PKT_WHI", csr::kPktWhi},     {"CSR_CYCLES_LO", csr::kCyclesLo},
+      {"CSR_CYCLES_HI", csr::kCyclesHi}, {"CSR_INSTRET_LO", csr::kInstretLo},
+      {"CSR_INSTRET_HI", csr::kInstretHi}, {"CSR_STALL_LU_LO", csr::kStallLuLo},
+      {"CSR_STALL_LU_HI", csr::kStallLuHi}, {"CSR_STALL_BR_LO", csr::kStallBrLo},
+      {"CSR_STALL_BR_HI", csr::kStallBrHi}, {"CSR_STALL_MC_LO", csr::kStallMcLo},
+      {"CSR_STALL_MC_HI", csr::kStallMcHi}, {"CSR_STALL_HLP_LO", csr::kStallHlpLo},
+      {"CSR_STALL_HLP_HI", csr::kStallHlpHi}, {"CSR_REGS", csr::kRegs},
+      {"CSR_REGS_END", csr::kRegsEnd},   {"WIN_STACK", csr::kWinStack},
+      {"WIN_PACKET", csr::kWinPacket},   {"WIN_IMEM", csr::kWinImem},
+      {"CtrlStart", 0},                  {"ConfigHasCtx", 0},
+      {"StatusBusy", 0},                 {"StatusDone", 1},
+      {"StatusFault", 2},                {"StatusFaultLsb", csr::kStatusFaultLsb},
+  };
+  for (const auto& [name, value] : cpp) {
+    ASSERT_TRUE(sv.count(name)) << name << " is not in ebpf_csr_pkg.sv";
+    EXPECT_EQ(sv[name], value) << name;
+  }
+  EXPECT_EQ(1u << sv["CtrlStart"], csr::kCtrlStart);
+  EXPECT_EQ(1u << sv["StatusDone"], csr::kStatusDone);
+}
+
+// The cycle counter of the core equals the harness's count of clock ticks from the start to
+// done: the number the run JSON reports.
+TEST(RtlCore, CycleCounterEqualsHarnessTicks) {
+  Harness h;
+  load_and_start(h, "mov %r0, 3\nadd %r0, 4\nexit\n");
+  const uint64_t ticks = run_to_done(h);
+  EXPECT_EQ(h.csr_read64(csr::kCyclesLo), ticks);
+  EXPECT_EQ(h.csr_read64(csr::kInstretLo), 3u);
+  EXPECT_EQ(h.csr_read64(csr::kR0Lo), 7u);
+  // Start and exit overhead: 3 instructions at one per cycle plus at most 4 + 4.
+  EXPECT_LE(ticks, 3u + 8u);
+}
+
+struct Counters {
+  uint64_t cycles, instret, load_use, branch, multi, helper;
+};
+Counters run_counters(const std::string& text) {
+  Harness h;
+  load_and_start(h, text);
+  run_to_done(h);
+  EXPECT_EQ(h.csr_read(csr::kStatus) >> csr::kStatusFaultLsb, 0u) << text;
+  return {h.csr_read64(csr::kCyclesLo),  h.csr_read64(csr::kInstretLo),
+          h.csr_read64(csr::kStallLuLo), h.csr_read64(csr::kStallBrLo),
+          h.csr_read64(csr::kStallMcLo), h.csr_read64(csr::kStallHlpLo)};
+}
+
+TEST(RtlCore, LoadUseStallsOnce) {
+  const auto c = run_counters(
+      "stdw [%r10-8], 5\nldxdw %r1, [%r10-8]\nadd %r1, 1\nldxdw %r2, [%r10-8]\n"
+      "mov %r3, 1\nadd %r2, 1\nmov %r0, %r1\nexit\n");
+  EXPECT_EQ(c.load_use, 1u);  // the second load's user is one instruction later
+  EXPECT_EQ(c.branch, 0u);
+}
+
+TEST(RtlCore, TakenBranchesCostOneBubble) {
+  const auto c = run_counters(
+      "mov %r1, 0\nja +1\nmov %r1, 9\njeq %r1, 0, +1\nmov %r1, 7\njne %r1, 0, +1\nexit\n"
+      "mov %r0, %r1\nexit\n");
+  EXPECT_EQ(c.branch, 1u);  // ja costs nothing, the taken jeq one, the untaken jne none
+  EXPECT_EQ(c.instret, 5u);  // mov, ja, jeq, jne, exit
+}
+
+TEST(RtlCore, MultiCycleAndHelperStallsAreCounted) {
+  const auto c = run_counters(
+      "mov %r1, 7\nmul %r1, 6\ndiv %r1, 2\nstdw [%r10-8], 1\nlock add [%r10-8], %r1\n"
+      "call 5\nmov %r0, %r1\nexit\n");
+  EXPECT_GE(c.multi, 1u + 2u + 1u);  // atomic one, mul two at least, div many
+  EXPECT_LE(c.multi, 1u + 3u + 35u);
+  EXPECT_EQ(c.helper, 1u);
+}
+
+TEST(RtlCore, KtimeGetNsIsTheCycleCounterInNanoseconds) {
+  Harness h;
+  load_and_start(h, "mov %r1, 1\nmov %r2, 2\ncall 5\nexit\n");
+  run_to_done(h);
+  const uint64_t r0 = h.csr_read64(csr::kR0Lo);
+  const uint64_t cycles = h.csr_read64(csr::kCyclesLo);
+  EXPECT_EQ(r0 % 10, 0u);
+  EXPECT_GT(r0, 0u);
+  EXPECT_LT(r0, cycles * 10);
+}
+
+// A reset in the middle of a run (here an endless loop) always brings the core back.
+TEST(RtlCore, ResetRecoversFromAnyState) {
+  Harness h;
+  load_and_start(h, "mov %r0, 0\nadd %r0, 1\nja -2\n", ~0ull);
+  for (int i = 0; i < 500; ++i) h.tick();
+  EXPECT_TRUE(h.busy());
+  h.reset();
+  EXPECT_FALSE(h.busy());
+  EXPECT_FALSE(h.done());
+  load_and_start(h, "mov %r0, 42\nexit\n");
+  run_to_done(h);
+  EXPECT_EQ(h.csr_read64(csr::kR0Lo), 42u);
+}
+
+// While the core runs, the memory windows are closed: writes are dropped, reads give 0.
+TEST(RtlCore, MemoryWindowsAreClosedWhileRunning) {
+  Harness h;
+  h.csr_write(csr::kWinStack + 0x100, 0x11223344);
+  EXPECT_EQ(h.csr_read(csr::kWinStack + 0x100), 0x11223344u);
+  load_and_start(h, "mov %r0, 0\nadd %r0, 1\nja -2\n", 2000);
+  h.csr_write(csr::kWinStack + 0x100, 0x55667788);
+  EXPECT_EQ(h.csr_read(csr::kWinStack + 0x100), 0u);
+  run_to_done(h);
+  EXPECT_EQ(h.csr_read(csr::kStatus) >> csr::kStatusFaultLsb,
+            static_cast<uint32_t>(FaultCode::kBudgetExceeded));
+  EXPECT_EQ(h.csr_read64(csr::kR0Lo), 0u);  // r0 reads 0 after a fault
+  EXPECT_EQ(h.csr_read(csr::kWinStack + 0x100), 0x11223344u);
+}
+
+// Registers read back after a run; r10 is the frame pointer of the depth at the end.
+TEST(RtlCore, RegistersReadBack) {
+  Harness h;
+  load_and_start(h, "mov %r6, -2\nlddw %r9, 0x1122334455667788\nmov %r0, %r10\nexit\n");
+  run_to_done(h);
+  EXPECT_EQ(h.csr_read64(csr::reg_lo(6)), ~1ull);
+  EXPECT_EQ(h.csr_read64(csr::reg_lo(9)), 0x1122334455667788ull);
+  EXPECT_EQ(h.csr_read64(csr::reg_lo(10)), addr::kFramePointer);
+  EXPECT_EQ(h.csr_read64(csr::reg_lo(0)), addr::kFramePointer);
+}
+
+// Only the words a run wrote are reported for read-back.
+TEST(RtlCore, WrittenRangeIsReported) {
+  Harness h;
+  load_and_start(h, "stw [%r10-12], 1\nstb [%r10-30], 2\nmov %r0, 0\nexit\n");
+  run_to_done(h);
+  // r10 - 30 = byte 482 (word 60); r10 - 12 .. r10 - 9 = bytes 500..503 (word 62).
+  EXPECT_EQ(h.csr_read(csr::kStackWlo), 60u);
+  EXPECT_EQ(h.csr_read(csr::kStackWhi), 63u);
+  EXPECT_GT(h.csr_read(csr::kPktWlo), h.csr_read(csr::kPktWhi));  // nothing written
+}
+
+// Waveforms are compiled in and written on request.
+TEST(RtlCore, WritesWaveformsOnRequest) {
+  const auto path = std::filesystem::temp_directory_path() / "ebpf_rtl_core_test.fst";
+  std::filesystem::remove(path);
+  {
+    auto e = make_rtl_engine(RtlEngineOptions{.trace_path = path.string()});
+    e->load(assemble("mov %r0, 1\nexit\n"));
+    MemoryImage m = conformance_memory({});
+    EXPECT_EQ(e->run(m).r0, 1u);
+  }
+  ASSERT_TRUE(std::filesystem::exists(path));
+  EXPECT_GT(std::filesystem::file_size(path), 100u);
+  std::filesystem::remove(path);
+}
+
+// The engine reports the model's cycles; instructions as the interpreter counts them.
+TEST(RtlCore, EngineReportsCycles) {
+  auto e = make_engine("rtl");
+  e->load(assemble("mov %r0, 0\nmov %r1, 10\nadd %r0, %r1\nsub %r1, 1\njne %r1, 0, -3\nexit\n"));
+  MemoryImage m = conformance_memory({});
+  const RunResult r = e->run(m);
+  EXPECT_EQ(r.r0, 55u);
+  EXPECT_EQ(r.instructions, 2u + 30u + 1u);
+  ASSERT_TRUE(r.cycles.has_value());
+  // One bubble per taken loop branch (9), start/exit overhead.
+  EXPECT_LE(*r.cycles, r.instructions + 9u + 8u);
+}
+
+}  // namespace
+}  // namespace ebpf
