@@ -129,6 +129,22 @@ Counters run_counters(const std::string& text) {
           h.csr_read64(csr::kStallMcLo), h.csr_read64(csr::kStallHlpLo)};
 }
 
+// Every cycle of a run is accounted for: one per retired instruction, one per stall or
+// bubble of the four kinds, and one to fetch the first instruction.
+TEST(RtlCore, CountersAccountForEveryCycle) {
+  const char* programs[] = {
+      "exit\n",
+      "mov %r1, 7\nmul %r1, 6\ndiv %r1, 2\nstdw [%r10-8], 1\nlock add [%r10-8], %r1\n"
+      "ldxdw %r2, [%r10-8]\nadd %r2, 1\ncall 5\nmov %r0, %r1\nexit\n",
+      "mov %r0, 0\nmov %r1, 10\nadd %r0, %r1\nsub %r1, 1\njne %r1, 0, -3\ncall local +1\n"
+      "exit\nldxdw %r2, [%r10-8]\nsdiv32 %r2, %r1\nexit\n",
+  };
+  for (const char* p : programs) {
+    const auto c = run_counters(p);
+    EXPECT_EQ(c.cycles, c.instret + c.load_use + c.branch + c.multi + c.helper + 1) << p;
+  }
+}
+
 TEST(RtlCore, LoadUseStallsOnce) {
   const auto c = run_counters(
       "stdw [%r10-8], 5\nldxdw %r1, [%r10-8]\nadd %r1, 1\nldxdw %r2, [%r10-8]\n"
