@@ -38,8 +38,7 @@ module ebpf_core
   // Register access from the host (writes only while not busy)
   input  logic               host_reg_we_i,
   input  logic [3:0]         host_reg_addr_i,
-  input  logic               host_reg_hi_i,
-  input  logic [31:0]        host_reg_wdata_i,
+  input  logic [63:0]        host_reg_wdata_i,
   output logic [63:0]        host_reg_rdata_o,   // register host_reg_addr_i (r10 derived)
 
   // Context (struct xdp_md) and packet bounds
@@ -118,7 +117,7 @@ module ebpf_core
   logic [DepthW-1:0]        depth;
   logic                     push, pop;
   logic [31:0]              push_ret_pc, frame_ret_pc;
-  logic [3:0][63:0]         push_regs, frame_regs;
+  logic [3:0][63:0]         frame_regs;
 
   ////////
   // IF //
@@ -217,13 +216,10 @@ module ebpf_core
     .budget_hit_i        (budget_hit),
     .regs_i              (regs),
     .wb_we_i             (wb_we),
-    .wb_rd_i             (wb_rd),
-    .wb_data_i           (wb_data),
     .depth_i             (depth),
     .frame_ret_pc_i      (frame_ret_pc),
     .push_o              (push),
     .push_ret_pc_o       (push_ret_pc),
-    .push_regs_o         (push_regs),
     .pop_o               (pop),
     .fire_o              (ex_fire),
     .stall_o             (ex_stall),
@@ -282,18 +278,25 @@ module ebpf_core
   // Register file, call stack //
   ///////////////////////////////
 
+  // Between runs the host writes registers through the writeback port.
+  logic        rf_we;
+  logic [3:0]  rf_waddr;
+  logic [63:0] rf_wdata;
+  logic        host_we;
+
+  assign host_we  = host_reg_we_i && !busy_o;
+  assign rf_we    = wb_we || host_we;
+  assign rf_waddr = wb_we ? wb_rd : host_reg_addr_i;
+  assign rf_wdata = wb_we ? wb_data : host_reg_wdata_i;
+
   ebpf_core_regfile_ff u_regfile (
     .clk_i          (clk_i),
     .rst_ni         (rst_ni),
-    .wb_we_i        (wb_we),
-    .wb_addr_i      (wb_rd),
-    .wb_data_i      (wb_data),
+    .we_i           (rf_we),
+    .waddr_i        (rf_waddr),
+    .wdata_i        (rf_wdata),
     .restore_i      (pop),
     .restore_data_i (frame_regs),
-    .host_we_i      (host_reg_we_i && !busy_o),
-    .host_addr_i    (host_reg_addr_i),
-    .host_hi_i      (host_reg_hi_i),
-    .host_wdata_i   (host_reg_wdata_i),
     .regs_o         (regs)
   );
 
@@ -303,8 +306,8 @@ module ebpf_core
     .clear_i       (start),
     .push_i        (push),
     .push_ret_pc_i (push_ret_pc),
-    .push_regs_i   (push_regs),
     .pop_i         (pop),
+    .regs_i        (regs[9:6]),
     .depth_o       (depth),
     .top_ret_pc_o  (frame_ret_pc),
     .top_regs_o    (frame_regs)

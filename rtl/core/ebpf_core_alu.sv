@@ -4,8 +4,9 @@
  * The single-cycle operations of the ALU and ALU64 classes, plus mov/movsx, neg, the byte
  * swaps and lddw (a mov of the 64-bit immediate). 32-bit forms compute on the low halves
  * and zero-extend the result; shift amounts are masked to the operand width (RFC 9669).
- * One right shifter serves rsh and arsh of both widths by pre-extending operand a.
- * Purely combinational.
+ * To stay small it has one adder (add, sub and neg: x + ~y + 1) and one shifter: right
+ * shifts pre-extend operand a (zero or sign, 32 or 64 bits); left shifts reverse the bits
+ * before and after. Purely combinational.
  */
 module ebpf_core_alu
   import ebpf_pkg::*;
@@ -18,24 +19,47 @@ module ebpf_core_alu
   output logic [63:0] result_o
 );
 
-  // Shifts.
-  logic [5:0]  shamt;
-  logic        arith;
-  logic [64:0] rsh_in;
-  logic [63:0] rsh_out, lsh_out;
+  function automatic logic [63:0] reverse64(logic [63:0] v);
+    logic [63:0] r;
+    for (int unsigned k = 0; k < 64; k++) begin
+      r[k] = v[63-k];
+    end
+    return r;
+  endfunction
 
-  assign shamt = is64_i ? b_i[5:0] : {1'b0, b_i[4:0]};
-  assign arith = fn_i == AF_ARSH;
-  // A 32-bit right shift sees the low half, zero- or sign-extended.
+  // Adder: a + b, a - b = a + ~b + 1, -a = 0 + ~a + 1.
+  logic        is_sub, is_neg;
+  logic [63:0] add_x, add_y, sum;
+
+  assign is_sub = fn_i == AF_SUB;
+  assign is_neg = fn_i == AF_NEG;
+  assign add_x  = is_neg ? 64'd0 : a_i;
+  assign add_y  = is_neg ? ~a_i : (is_sub ? ~b_i : b_i);
+  assign sum    = add_x + add_y + {63'd0, is_sub | is_neg};
+
+  // Shifter.
+  logic [5:0]  shamt;
+  logic        is_lsh, arith;
+  logic [63:0] sh_in, sh_rev_in, sh_out;
+
+  assign shamt  = is64_i ? b_i[5:0] : {1'b0, b_i[4:0]};
+  assign is_lsh = fn_i == AF_LSH;
+  assign arith  = fn_i == AF_ARSH;
+
+  // A 32-bit right shift sees the low half, zero- or sign-extended; the upper half of a
+  // 32-bit left shift never reaches the result.
   always_comb begin
-    if (is64_i) begin
-      rsh_in = {arith & a_i[63], a_i};
+    if (is64_i || is_lsh) begin
+      sh_in = a_i;
     end else begin
-      rsh_in = {{33{arith & a_i[31]}}, a_i[31:0]};
+      sh_in = {{32{arith & a_i[31]}}, a_i[31:0]};
     end
   end
-  assign rsh_out = 64'($signed(rsh_in) >>> shamt);
-  assign lsh_out = a_i << shamt;
+  assign sh_rev_in = is_lsh ? reverse64(sh_in) : sh_in;
+
+  logic [63:0] sh_right;
+  assign sh_right = 64'($signed({arith & sh_rev_in[63], sh_rev_in}) >>> shamt);
+  assign sh_out   = is_lsh ? reverse64(sh_right) : sh_right;
 
   // Width conversions.
   logic [63:0] movsx, trunc, bswap;
@@ -71,20 +95,16 @@ module ebpf_core_alu
 
   always_comb begin
     unique case (fn_i)
-      AF_ADD:   res = a_i + b_i;
-      AF_SUB:   res = a_i - b_i;
-      AF_OR:    res = a_i | b_i;
-      AF_AND:   res = a_i & b_i;
-      AF_XOR:   res = a_i ^ b_i;
-      AF_LSH:   res = lsh_out;
-      AF_RSH:   res = rsh_out;
-      AF_ARSH:  res = rsh_out;
-      AF_NEG:   res = 64'd0 - a_i;
-      AF_MOV:   res = b_i;
-      AF_MOVSX: res = movsx;
-      AF_TRUNC: res = trunc;
-      AF_BSWAP: res = bswap;
-      default:  res = b_i;
+      AF_ADD, AF_SUB, AF_NEG:  res = sum;
+      AF_OR:                   res = a_i | b_i;
+      AF_AND:                  res = a_i & b_i;
+      AF_XOR:                  res = a_i ^ b_i;
+      AF_LSH, AF_RSH, AF_ARSH: res = sh_out;
+      AF_MOV:                  res = b_i;
+      AF_MOVSX:                res = movsx;
+      AF_TRUNC:                res = trunc;
+      AF_BSWAP:                res = bswap;
+      default:                 res = b_i;
     endcase
   end
 

@@ -6,6 +6,12 @@
  * depth. Depth 0 is the entry program; a call at depth MaxFrames - 1 faults (checked by the
  * EX stage), so MaxFrames - 1 frames are stored. Frames live in a small RAM with an
  * asynchronous read of the top entry (LUT RAM on FPGAs).
+ *
+ * The frame is written in the cycle after the call completes, from the register file
+ * itself: by then the instruction that was in WB beside the call has written back and
+ * nothing younger has (the call's redirect left a bubble), so the registers are exactly
+ * those at the call, without forwarding. A return can use the frame two cycles after the
+ * call at the earliest.
  */
 module ebpf_core_call_stack
   import ebpf_pkg::*;
@@ -21,8 +27,10 @@ module ebpf_core_call_stack
   // <- from the EX stage
   input  logic             push_i,           // call local
   input  logic [31:0]      push_ret_pc_i,
-  input  logic [3:0][63:0] push_regs_i,      // r9, r8, r7, r6
   input  logic             pop_i,            // exit at depth > 0
+
+  // <- from the register file, the cycle after push_i
+  input  logic [3:0][63:0] regs_i,           // r9, r8, r7, r6
 
   output logic [Dw-1:0]    depth_o,
   output logic [31:0]      top_ret_pc_o,     // frame popped by exit
@@ -35,14 +43,30 @@ module ebpf_core_call_stack
 
   logic [Dw-1:0]     depth_q, depth_d;
   logic [FrameW-1:0] frames_q [Entries];
-  logic [Ew-1:0]     top_idx, push_idx;
+  logic [Ew-1:0]     top_idx, push_idx_q;
+  logic [31:0]       push_ret_pc_q;
+  logic              push_q;
 
-  assign push_idx = Ew'(depth_q);
-  assign top_idx  = (depth_q == '0) ? '0 : Ew'(depth_q - Dw'(1));
+  assign top_idx = (depth_q == '0) ? '0 : Ew'(depth_q - Dw'(1));
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      push_q <= 1'b0;
+    end else begin
+      push_q <= push_i;
+    end
+  end
 
   always_ff @(posedge clk_i) begin
     if (push_i) begin
-      frames_q[push_idx] <= {push_ret_pc_i, push_regs_i};
+      push_idx_q    <= Ew'(depth_q);
+      push_ret_pc_q <= push_ret_pc_i;
+    end
+  end
+
+  always_ff @(posedge clk_i) begin
+    if (push_q) begin
+      frames_q[push_idx_q] <= {push_ret_pc_q, regs_i};
     end
   end
 
@@ -77,6 +101,7 @@ module ebpf_core_call_stack
     end
     if (pop_i) begin
       assert (depth_q != '0) else $error("%m: pop at depth 0");
+      assert (!push_q) else $error("%m: pop before the frame was written");
     end
   end
 `endif

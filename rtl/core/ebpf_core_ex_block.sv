@@ -9,9 +9,10 @@
  * the reference interpreter's order: the instruction budget first, then decode legality,
  * then the instruction's own checks (jump and call targets, call depth, memory access).
  *
- * Operands a/b were read in ID. Implicit operands (r0 of cmpxchg, r1-r5 of a helper call,
- * r6-r9 saved by a call) are read here from the register file with forwarding from WB:
- * everything older than the instruction in EX has either been written or sits in WB.
+ * Operands a/b were read in ID. Implicit operands are read here straight from the register
+ * file, at a moment when nothing older is still in WB: r0 of cmpxchg in the atomic's write
+ * phase (the read phase left WB empty), r1-r5 of a helper call when WB holds no write (the
+ * request waits a cycle otherwise), r6-r9 of a call by the call stack a cycle later.
  */
 module ebpf_core_ex_block
   import ebpf_pkg::*;
@@ -35,18 +36,15 @@ module ebpf_core_ex_block
   // <- from the controller
   input  logic                     budget_hit_i,    // no instruction may retire any more
 
-  // Register file and WB forwarding (implicit operands)
+  // Register file (implicit operands) and WB's write enable
   input  logic [NumRegs-2:0][63:0] regs_i,
   input  logic                     wb_we_i,
-  input  logic [3:0]               wb_rd_i,
-  input  logic [63:0]              wb_data_i,
 
   // Call stack
   input  logic [DepthW-1:0]        depth_i,
   input  logic [31:0]              frame_ret_pc_i,
   output logic                     push_o,
   output logic [31:0]              push_ret_pc_o,
-  output logic [3:0][63:0]         push_regs_o,     // r9..r6
   output logic                     pop_o,
 
   // Outcome -> to the controller, IF, ID and WB
@@ -94,20 +92,12 @@ module ebpf_core_ex_block
   // Implicit register operands //
   ////////////////////////////////
 
-  function automatic logic [63:0] rf_read(int unsigned r, logic [NumRegs-2:0][63:0] regs,
-                                          logic wb_we, logic [3:0] wb_rd, logic [63:0] wb_data);
-    return (wb_we && 32'(wb_rd) == r) ? wb_data : regs[r];
-  endfunction
-
   logic [63:0] r0_val;
-  assign r0_val = rf_read(0, regs_i, wb_we_i, wb_rd_i, wb_data_i);
+  assign r0_val = regs_i[0];
 
   always_comb begin
     for (int unsigned k = 0; k < 5; k++) begin
-      helper_args_o[k] = rf_read(k + 1, regs_i, wb_we_i, wb_rd_i, wb_data_i);
-    end
-    for (int unsigned k = 0; k < 4; k++) begin
-      push_regs_o[k] = rf_read(k + 6, regs_i, wb_we_i, wb_rd_i, wb_data_i);
+      helper_args_o[k] = regs_i[k + 1];
     end
   end
 
@@ -224,7 +214,8 @@ module ebpf_core_ex_block
   // Helpers //
   /////////////
 
-  assign helper_req_o = valid_i && ctrl_i.unit == EX_CALL_HELP && !budget_hit_i;
+  // r1-r5 are current once WB holds no write.
+  assign helper_req_o = valid_i && ctrl_i.unit == EX_CALL_HELP && !budget_hit_i && !wb_we_i;
   assign helper_id_o  = op_b_i;
 
   /////////////

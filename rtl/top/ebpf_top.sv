@@ -88,6 +88,10 @@ module ebpf_top
   // Bus address decode //
   ///////////////////////
 
+  // A register takes its 64-bit value when the host writes the _HI half; the _LO half
+  // written before waits here.
+  logic [31:0] reg_lo_q;
+
   logic win_regs, win_stack, win_pkt, win_imem;
   logic [3:0] reg_idx;
 
@@ -98,6 +102,14 @@ module ebpf_top
   assign reg_idx   = win_regs ? 4'((csr_addr_i - CSR_REGS) >> 3) : 4'd0;
 
   // Word (64-bit) index and half of a memory-window access.
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      reg_lo_q <= '0;
+    end else if (csr_wr && win_regs && !csr_addr_i[2]) begin
+      reg_lo_q <= csr_wdata_i;
+    end
+  end
+
   logic [15:0] imem_word, stack_word, pkt_word, win_word;
   logic        win_half, win_in_range;
 
@@ -167,10 +179,9 @@ module ebpf_top
     .stall_branch_o      (st_br),
     .stall_multi_o       (st_mc),
     .stall_helper_o      (st_hlp),
-    .host_reg_we_i       (csr_wr && win_regs),
+    .host_reg_we_i       (csr_wr && win_regs && csr_addr_i[2]),
     .host_reg_addr_i     (reg_idx),
-    .host_reg_hi_i       (csr_addr_i[2]),
-    .host_reg_wdata_i    (csr_wdata_i),
+    .host_reg_wdata_i    ({csr_wdata_i, reg_lo_q}),
     .host_reg_rdata_o    (host_reg_rdata),
     .has_ctx_i           (has_ctx_q),
     .pkt_data_meta_i     (data_meta_q),
