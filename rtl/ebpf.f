@@ -18,3 +18,4 @@ rtl/core/ebpf_core_controller.sv
 rtl/core/ebpf_core.sv
 rtl/helpers/ebpf_helper_unit.sv
 rtl/top/ebpf_top.sv
+// synth-top: ebpf_top   (scripts/synth/synth.sh and the synth_core target read this line)
