@@ -75,6 +75,7 @@ module ebpf_prim_fifo_async #(
   endfunction
 
   logic [EntW-1:0] mem_q [Depth];
+  logic [Aw:0]     rd_ptr_q, rd_gray_q;   // read side, declared here for the write side's sync
 
   ////////////////
   // Write side //
@@ -230,7 +231,6 @@ module ebpf_prim_fifo_async #(
   // Read side //
   ///////////////
 
-  logic [Aw:0]     rd_ptr_q, rd_gray_q;
   logic [EntW-1:0] out_q;
   logic            out_valid_q, empty, load;
 
