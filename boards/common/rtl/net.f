@@ -1,4 +1,5 @@
 // File list of the network stack (verilator -f / yosys read_slang -f), packages first.
+// synth-top: ebpf_net_stack
 // Needs rtl/pkg/ebpf_csr_pkg.sv (the CSR map) before it. For ECP5 replace the two generic
 // DDR models with boards/prim_ecp5/ (prim_ecp5.f).
 rtl/pkg/ebpf_csr_pkg.sv
