@@ -39,7 +39,7 @@ module ebpf_core
   input  logic               host_reg_we_i,
   input  logic [3:0]         host_reg_addr_i,
   input  logic [63:0]        host_reg_wdata_i,
-  output logic [63:0]        host_reg_rdata_o,   // register host_reg_addr_i (r10 derived)
+  output logic [63:0]        host_reg_rdata_o,   // register host_reg_addr_i, while not busy
 
   // Context (struct xdp_md) and packet bounds
   input  logic               has_ctx_i,
@@ -133,6 +133,7 @@ module ebpf_core
     .redirect_i    (ex_redirect),
     .redirect_pc_i (ex_redirect_pc),
     .stall_i       (stall),
+    .jump_target_i (id_target),
     .imem_req_o    (imem_req_o),
     .imem_addr_o   (imem_addr_o),
     .imem_rdata_i  (imem_rdata_i),
@@ -168,7 +169,10 @@ module ebpf_core
     .off_o       (id_off),
     .target_o    (id_target),
     .target_ok_o (id_target_ok),
-    .load_use_o  (load_use)
+    .load_use_o  (load_use),
+    .host_read_i (!busy_o),
+    .host_addr_i (host_reg_addr_i),
+    .host_rdata_o(host_reg_rdata_o)
   );
 
   // ID/EX pipeline register: holds while EX stalls; a bubble enters on a redirect (the
@@ -314,17 +318,6 @@ module ebpf_core
   );
 
   assign active_o = busy_o || start;
-
-  // Host view of a register; r10 as the program saw it at the end of the run.
-  always_comb begin
-    if (host_reg_addr_i == RegFp) begin
-      host_reg_rdata_o = StackBase + 64'(StackFrameSize) * (64'(depth) + 64'd1);
-    end else if (host_reg_addr_i < RegFp) begin
-      host_reg_rdata_o = regs[host_reg_addr_i];
-    end else begin
-      host_reg_rdata_o = '0;
-    end
-  end
 
   ////////////////
   // Controller //

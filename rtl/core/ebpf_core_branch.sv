@@ -14,28 +14,30 @@ module ebpf_core_branch
   output logic        taken_o
 );
 
-  // Compare on 65 bits: the extra top bit turns one subtractor into both orders.
-  logic [64:0] ua, ub, sa, sb;
+  // One unsigned comparator on the operand width; the signed order follows from it and the
+  // sign bits.
+  logic [63:0] ua, ub;
+  logic        sign_a, sign_b;
   logic        eq, ltu, lts, any_set;
 
   always_comb begin
     if (is64_i) begin
-      ua = {1'b0, a_i};
-      ub = {1'b0, b_i};
-      sa = {a_i[63], a_i};
-      sb = {b_i[63], b_i};
+      ua     = a_i;
+      ub     = b_i;
+      sign_a = a_i[63];
+      sign_b = b_i[63];
     end else begin
-      ua = {33'd0, a_i[31:0]};
-      ub = {33'd0, b_i[31:0]};
-      sa = {{33{a_i[31]}}, a_i[31:0]};
-      sb = {{33{b_i[31]}}, b_i[31:0]};
+      ua     = {32'd0, a_i[31:0]};
+      ub     = {32'd0, b_i[31:0]};
+      sign_a = a_i[31];
+      sign_b = b_i[31];
     end
   end
 
   assign eq      = ua == ub;
   assign ltu     = ua < ub;
-  assign lts     = $signed(sa) < $signed(sb);
-  assign any_set = (ua & ub) != 65'd0;
+  assign lts     = (sign_a != sign_b) ? sign_a : ltu;
+  assign any_set = (ua & ub) != 64'd0;
 
   always_comb begin
     unique case (op_i)

@@ -7,7 +7,7 @@
  * (the instruction in WB, which is older, still writes back in that cycle), a multi-cycle
  * EX instruction or a load-use hazard stalls the stages behind it.
  *
- * Counters (reset by start, counting busy cycles only):
+ * Counters (CounterW bits, zero-extended to 64; reset by start, counting busy cycles only):
  *   cycles, instret (retired instructions: lddw once, the final exit included),
  *   stall_load_use (ID held for a load or atomic result), stall_branch (bubbles after taken
  *   branches, calls and returns), stall_multi (EX held by mul/div or an atomic),
@@ -15,7 +15,11 @@
  */
 module ebpf_core_controller
   import ebpf_pkg::*;
-(
+#(
+  // Counter width: 48 bits last 32 days at 100 MHz. A budget of 2^CounterW or more is never
+  // reached, exactly as a larger counter would not reach it within a feasible run.
+  parameter int unsigned CounterW = 48
+) (
   input  logic        clk_i,
   input  logic        rst_ni,
 
@@ -61,8 +65,8 @@ module ebpf_core_controller
   fault_e      fault_code_q, fault_code_d;
   logic [31:0] fault_pc_q, fault_pc_d;
   logic        budget_hit_q, budget_hit_d;
-  logic [63:0] cycles_q, instret_q, load_use_q, branch_q, multi_q, helper_q;
-  logic [63:0] cycles_d, instret_d, load_use_d, branch_d, multi_d, helper_d;
+  logic [CounterW-1:0] cycles_q, instret_q, load_use_q, branch_q, multi_q, helper_q;
+  logic [CounterW-1:0] cycles_d, instret_d, load_use_d, branch_d, multi_d, helper_d;
   logic        busy;
 
   assign busy    = state_q == RUN_BUSY;
@@ -102,18 +106,18 @@ module ebpf_core_controller
       multi_d    = '0;
       helper_d   = '0;
     end else if (busy) begin
-      cycles_d   = cycles_q + 64'd1;
-      instret_d  = instret_q + 64'(ex_fire_i);
-      load_use_d = load_use_q + 64'(load_use_i && !ex_stall_i && !halt_o);
-      branch_d   = branch_q + 64'(ex_fire_i && ex_redirect_i);
-      multi_d    = multi_q + 64'(ex_stall_i && !ex_stall_helper_i && !halt_o);
-      helper_d   = helper_q + 64'(ex_stall_helper_i && !halt_o);
+      cycles_d   = cycles_q + CounterW'(1);
+      instret_d  = instret_q + CounterW'(ex_fire_i);
+      load_use_d = load_use_q + CounterW'(load_use_i && !ex_stall_i && !halt_o);
+      branch_d   = branch_q + CounterW'(ex_fire_i && ex_redirect_i);
+      multi_d    = multi_q + CounterW'(ex_stall_i && !ex_stall_helper_i && !halt_o);
+      helper_d   = helper_q + CounterW'(ex_stall_helper_i && !halt_o);
     end
   end
 
   // Registered so the budget check adds nothing to EX's paths: instret grows by one at a
   // time from 0, so "instret >= budget" is "instret == budget".
-  assign budget_hit_d = instret_d == budget_i;
+  assign budget_hit_d = budget_i[63:CounterW] == '0 && instret_d == budget_i[CounterW-1:0];
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
@@ -146,11 +150,11 @@ module ebpf_core_controller
   assign done_o           = state_q == RUN_DONE;
   assign fault_code_o     = fault_code_q;
   assign fault_pc_o       = fault_pc_q;
-  assign cycles_o         = cycles_q;
-  assign instret_o        = instret_q;
-  assign stall_load_use_o = load_use_q;
-  assign stall_branch_o   = branch_q;
-  assign stall_multi_o    = multi_q;
-  assign stall_helper_o   = helper_q;
+  assign cycles_o         = 64'(cycles_q);
+  assign instret_o        = 64'(instret_q);
+  assign stall_load_use_o = 64'(load_use_q);
+  assign stall_branch_o   = 64'(branch_q);
+  assign stall_multi_o    = 64'(multi_q);
+  assign stall_helper_o   = 64'(helper_q);
 
 endmodule

@@ -72,9 +72,10 @@ module ebpf_core_decoder
 
   logic [31:0] next_pc;
 
+  // Chosen on the opcode alone: the fetch stage follows ja / ja32 with this target.
   assign next_pc  = pc_i + 32'd1;
-  assign target_o = (fmt == FMT_JA32 || fmt == FMT_CALL_LOCAL) ? next_pc + imm
-                                                               : next_pc + {{16{off[15]}}, off};
+  assign target_o = (opcode == OpcJa32 || opcode == OpcCallLocal) ? next_pc + imm
+                                                                  : next_pc + {{16{off[15]}}, off};
   assign target_ok_o = target_o < prog_len_i;
 
   //////////////
@@ -219,9 +220,9 @@ module ebpf_core_decoder
         if (fmt == FMT_LDDW) begin
           imm_o = {hi_slot[63:32], imm};
         end else if (fmt == FMT_LDDW_MAP) begin
-          imm_o = MapHandleBase + {32'd0, imm};
+          imm_o = {MapHandleBase[63:32], imm};   // the base has a zero low half
         end else begin
-          imm_o = MapValueBase + {imm, 32'd0} + {32'd0, hi_slot[63:32]};
+          imm_o = {MapValueBase[63:32] + imm, hi_slot[63:32]};
         end
       end
 

@@ -6,7 +6,8 @@
  * the result of a load or atomic still in EX (load-use, one stall cycle). Operands come, in
  * priority order, from the EX result (ALU, mul/div and helper results, the cycle they
  * complete), the WB stage (everything, loads included), the register file; r10 is derived
- * from the call depth. Outputs go to the ID/EX pipeline register in ebpf_core.
+ * from the call depth. Outputs go to the ID/EX pipeline register in ebpf_core. Between runs
+ * read port a serves the host (register reads over the CSR bus).
  */
 module ebpf_core_id_stage
   import ebpf_pkg::*;
@@ -44,7 +45,12 @@ module ebpf_core_id_stage
   output logic                  target_ok_o,
 
   // -> to the controller
-  output logic                  load_use_o      // stall: an operand is a load result in EX
+  output logic                  load_use_o,     // stall: an operand is a load result in EX
+
+  // Host register reads (core idle)
+  input  logic                  host_read_i,
+  input  logic [3:0]            host_addr_i,
+  output logic [63:0]           host_rdata_o
 );
 
   logic [3:0]  ra, rb;
@@ -93,13 +99,16 @@ module ebpf_core_id_stage
   logic ex_fwd;
   assign ex_fwd = ex_valid_i && ex_wr_i && !ex_late_i;
 
+  logic [3:0]  ra_sel;
   logic [63:0] reg_a, reg_b;
-  assign reg_a = read_fwd(ra, regs_i, frame_ptr, ex_fwd, ex_rd_i, ex_result_i,
+  assign ra_sel = host_read_i ? host_addr_i : ra;
+  assign reg_a = read_fwd(ra_sel, regs_i, frame_ptr, ex_fwd, ex_rd_i, ex_result_i,
                           wb_we_i, wb_rd_i, wb_data_i);
   assign reg_b = read_fwd(rb, regs_i, frame_ptr, ex_fwd, ex_rd_i, ex_result_i,
                           wb_we_i, wb_rd_i, wb_data_i);
 
-  assign op_a_o = reg_a;
+  assign op_a_o       = reg_a;
+  assign host_rdata_o = reg_a;
   assign op_b_o = b_is_imm ? imm : reg_b;
 
   logic ex_pending;

@@ -5,8 +5,9 @@
  * instruction memory, which returns that slot and the next one a cycle later (so lddw needs
  * one fetch). A pre-decoder on the memory output picks the next address without a bubble:
  * ja / ja32 go straight to their target, lddw skips its second slot, everything else falls
- * through. Taken conditional branches, calls and returns are resolved in EX and redirect
- * the fetch (one bubble). The ID stage sees {slot pc+1, slot pc} with its pc.
+ * through (the jump target comes from the decoder, which computes it for EX anyway). Taken
+ * conditional branches, calls and returns are resolved in EX and redirect the fetch (one
+ * bubble). The ID stage sees {slot pc+1, slot pc} with its pc.
  */
 module ebpf_core_if_stage
   import ebpf_pkg::*;
@@ -24,8 +25,9 @@ module ebpf_core_if_stage
   input  logic              redirect_i,
   input  logic [31:0]       redirect_pc_i,
 
-  // <- from ID: hold the current instruction
+  // <- from ID: hold the current instruction; target of the jump in ID
   input  logic              stall_i,
+  input  logic [31:0]       jump_target_i,
 
   // Instruction memory
   output logic              imem_req_o,
@@ -43,22 +45,13 @@ module ebpf_core_if_stage
 
   // Pre-decode of the slot in ID: where the next fetch goes when nothing else intervenes.
   logic [7:0]  opcode;
-  logic [15:0] off;
-  logic [31:0] imm;
   logic [31:0] pc_seq;
+  logic        is_jump, is_lddw;
 
-  assign opcode = imem_rdata_i[7:0];
-  assign off    = imem_rdata_i[31:16];
-  assign imm    = imem_rdata_i[63:32];
-
-  always_comb begin
-    unique case (opcode)
-      OpcJa:   pc_seq = pc_q + 32'd1 + {{16{off[15]}}, off};
-      OpcJa32: pc_seq = pc_q + 32'd1 + imm;
-      OpcLddw: pc_seq = pc_q + 32'd2;
-      default: pc_seq = pc_q + 32'd1;
-    endcase
-  end
+  assign opcode  = imem_rdata_i[7:0];
+  assign is_jump = opcode == OpcJa || opcode == OpcJa32;
+  assign is_lddw = opcode == OpcLddw;
+  assign pc_seq  = is_jump ? jump_target_i : pc_q + {30'd0, is_lddw, !is_lddw};
 
   always_comb begin
     valid_d = valid_q;

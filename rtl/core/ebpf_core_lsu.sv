@@ -4,7 +4,7 @@
  * The only place that checks memory accesses. Every load, store and atomic is checked
  * against its region, exactly as the reference interpreter does (docs/architecture.md):
  *   stack  (tag 1): [0, StackFrameSize * (depth + 1)) of the stack memory
- *   packet (tag 3): [data_meta, data_end) of the packet buffer
+ *   packet (tag 3): [data_meta, data_end) of the packet buffer (data_end <= its size)
  *   ctx    (tag 2): 4-byte unsigned loads at offsets 0/4/8 (64-bit data, data_end and
  *                   data_meta pointers) and 12/16 (ifindex, rx queue) in XDP runs only,
  *                   else FAULT_INVALID_CTX_ACCESS; stores and atomics FAULT_READ_ONLY_WRITE
@@ -97,8 +97,9 @@ module ebpf_core_lsu
 
   assign stack_limit = 33'(StackFrameSize) * (33'(depth_i) + 33'd1);
   assign in_stack    = region == RegionStack && acc_end <= stack_limit;
+  // data_end never exceeds the packet buffer (the CSR block clamps it).
   assign in_packet   = region == RegionPacket && offset >= pkt_data_meta_i &&
-                       acc_end <= {1'b0, pkt_data_end_i} && acc_end <= 33'(PacketBufferSize);
+                       acc_end <= {1'b0, pkt_data_end_i};
   assign is_ctx      = region == RegionCtx;
   assign in_mem      = in_stack || in_packet;
   assign aligned     = is64_i ? (lane == 3'd0) : (lane[1:0] == 2'd0);
@@ -217,7 +218,13 @@ module ebpf_core_lsu
 
   assign dmem_sel_o   = in_packet ? DMEM_PACKET : DMEM_STACK;
   assign dmem_addr_o  = offset[DmemAw+2:3];
-  assign dmem_wdata_o = {64'd0, store_val} << {lane, 3'b000};
+  // Rotated by the lane, the value's bytes sit where both words of the pair need them;
+  // the byte enables pick which.
+  logic [127:0] store_dbl;
+  logic [63:0]  store_rot;
+  assign store_dbl    = {store_val, store_val} << {lane, 3'b000};
+  assign store_rot    = store_dbl[127:64];
+  assign dmem_wdata_o = {store_rot, store_rot};
   assign dmem_wmask_o = size_mask << lane;
 
   ////////////////////////
@@ -249,7 +256,7 @@ module ebpf_core_lsu
   end
 
   logic unused_lsu;
-  assign unused_lsu = ^{offset[31:DmemAw+3]};
+  assign unused_lsu = ^{offset[31:DmemAw+3], store_dbl[63:0]};
 
 `ifndef SYNTHESIS
   // No write ever leaves the region the checks above allowed.

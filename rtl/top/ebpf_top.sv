@@ -76,7 +76,9 @@ module ebpf_top
         CSR_BUDGET_HI: budget_q[63:32]   <= csr_wdata_i;
         CSR_DATA_META: data_meta_q       <= csr_wdata_i;
         CSR_DATA:      data_q            <= csr_wdata_i;
-        CSR_DATA_END:  data_end_q        <= csr_wdata_i;
+        // The LSU relies on data_end never passing the end of the packet buffer.
+        CSR_DATA_END:  data_end_q        <= (csr_wdata_i > PacketBufferSize) ?
+                                            32'(PacketBufferSize) : csr_wdata_i;
         CSR_IFINDEX:   ifindex_q         <= csr_wdata_i;
         CSR_RX_QUEUE:  rx_queue_q        <= csr_wdata_i;
         default:       ;

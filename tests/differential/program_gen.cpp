@@ -162,6 +162,14 @@ class Builder {
   std::vector<int> labels_;
 };
 
+// A helper ID no engine implements (the helper table grows; these stay unknown).
+int32_t unknown_helper(Rng& r) {
+  for (;;) {
+    const auto id = static_cast<int32_t>(r.chance(50) ? r.range(1, 300) : interesting32(r));
+    if (!find_helper(id)) return id;
+  }
+}
+
 constexpr uint8_t kPktReg = 9;  // holds the packet data pointer; never a random destination
 
 class StructuredGen {
@@ -399,10 +407,7 @@ class StructuredGen {
   void helper(uint32_t forbidden) {
     // ktime_get_ns differs between engines by design: its r0 is overwritten at once.
     int32_t id = helper_id::kKtimeGetNs;
-    if (!ktime_ok_ || r_.chance(fault_pct_)) {
-      id = static_cast<int32_t>(r_.chance(50) ? r_.range(1, 200) : interesting32(r_));
-    }
-    if (id == helper_id::kKtimeGetNs && !ktime_ok_) id = 6;
+    if (!ktime_ok_ || r_.chance(fault_pct_)) id = unknown_helper(r_);
     // The checker refuses unknown IDs in call imm; callx finds out at run time.
     if (r_.chance(50) && (id == helper_id::kKtimeGetNs || !checked_)) {
       b_.emit(Insn::make(0x85, 0, 0, 0, id));
@@ -426,11 +431,12 @@ class StructuredGen {
   std::vector<int> funcs_;
 };
 
-// Engines differ on ktime_get_ns by design: arbitrary bits must not reach it.
-void defuse_ktime(std::vector<Insn>& prog) {
+// Engines differ on ktime_get_ns by design, and the rtl helper unit implements only what
+// the ISA needs: arbitrary bits must reach neither, so helper calls keep to unknown IDs.
+void defuse_helpers(std::vector<Insn>& prog, Rng& r) {
   for (Insn& i : prog) {
-    if (i.opcode == 0x85 && i.src() == 0 && i.imm == helper_id::kKtimeGetNs) i.imm = 6;
-    if (i.opcode == 0x8d) i.opcode = 0x8c;  // callx: the register could hold 5
+    if (i.opcode == 0x85 && i.src() == 0 && find_helper(i.imm)) i.imm = unknown_helper(r);
+    if (i.opcode == 0x8d) i.opcode = 0x8c;  // callx: the register could hold any ID
   }
 }
 
@@ -493,7 +499,7 @@ TestCase make_case(uint64_t seed, uint64_t index) {
     const auto n = r.range(1, 40);
     for (int64_t k = 0; k < n; ++k) tc.program.push_back(random_slot(r));
     if (r.chance(70)) tc.program.push_back(Insn::make(0x95, 0, 0, 0, 0));
-    defuse_ktime(tc.program);
+    defuse_helpers(tc.program, r);
     tc.load.check = false;
     tc.run.budget = r.range(0, 400);
   } else {
@@ -507,7 +513,7 @@ TestCase make_case(uint64_t seed, uint64_t index) {
       if (r.chance(30)) w ^= 1ull << r.below(16);  // opcode and register fields
       i = Insn::from_raw(w);
     }
-    defuse_ktime(tc.program);
+    defuse_helpers(tc.program, r);
     tc.load.check = false;
     tc.run.budget = r.range(0, 5000);
   }
