@@ -621,7 +621,7 @@ module ebpf_net_stack
   // Drop pulses already counted elsewhere (MAC verdicts, steering, UDP layer) or never
   // expected (the control path builds its own frames).
   logic unused_stack;
-  assign unused_stack = ^{crx_s_ready, crx_drop_bad, crx_keep, drx_drop_bad, arp_ready,
+  assign unused_stack = ^{crx_s_ready, crx_drop_bad, drx_s_ready, crx_keep, drx_drop_bad, arp_ready,
                           utx_frame, tc_drop_bad, tc_drop_full, td_drop_bad,
                           pl_len, tc_keep, ev_rx, ev_tx, ev_core[NetRegTxDataDrop-1:0]};
 
