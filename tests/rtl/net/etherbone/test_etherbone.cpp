@@ -190,6 +190,17 @@ TEST_F(Etherbone, WriteThenReadRoundTrip) {
   EXPECT_EQ(stats_[9], 5);
 }
 
+// The example of docs/etherbone.md, byte for byte.
+TEST_F(Etherbone, DocumentedExample) {
+  mem_[0x000] = 0x65425046;
+  const Bytes req = {0x4e, 0x6f, 0x10, 0x44, 0, 0, 0, 0,
+                     0x00, 0x0f, 0x01, 0x00, 0, 0, 0, 0x14, 0, 0, 0x12, 0x34,
+                     0x00, 0x0f, 0x00, 0x02, 0, 0, 0, 0, 0, 0, 0, 0x14, 0, 0, 0, 0};
+  run1(req);
+  ASSERT_EQ(replies_.size(), 1u);
+  EXPECT_EQ(netref::hex(replies_[0].data), "4e6f104400000000" "000f020000000000" "0000123465425046");
+}
+
 TEST_F(Etherbone, WritesAndReadsInOneRecordAndSeveralRecords) {
   EbRecord a;
   a.base_write = 0x10000;
