@@ -61,9 +61,18 @@ module ebpf_core_alu
   assign sh_right = 64'($signed({arith & sh_rev_in[63], sh_rev_in}) >>> shamt);
   assign sh_out   = is_lsh ? reverse64(sh_right) : sh_right;
 
-  // Width conversions.
-  logic [63:0] movsx, trunc, bswap;
+  // Bitwise operations: per bit one function of a, b and the operation.
+  logic [63:0] logic_res;
+  always_comb begin
+    unique case (fn_i)
+      AF_OR:   logic_res = a_i | b_i;
+      AF_AND:  logic_res = a_i & b_i;
+      default: logic_res = a_i ^ b_i;
+    endcase
+  end
 
+  // Moves: mov is movsx from 8 bytes (the decoder sets ext_bytes), so they share a path.
+  logic [63:0] movsx;
   always_comb begin
     unique case (ext_bytes_i)
       4'd1:    movsx = {{56{b_i[7]}}, b_i[7:0]};
@@ -73,21 +82,15 @@ module ebpf_core_alu
     endcase
   end
 
+  // Byte order: le truncates, be/bswap reverse the low ext_bytes bytes.
+  logic [63:0] swapped, endian;
+  assign swapped = {a_i[7:0], a_i[15:8], a_i[23:16], a_i[31:24],
+                    a_i[39:32], a_i[47:40], a_i[55:48], a_i[63:56]};
   always_comb begin
     unique case (ext_bytes_i)
-      4'd2: begin
-        trunc = {48'd0, a_i[15:0]};
-        bswap = {48'd0, a_i[7:0], a_i[15:8]};
-      end
-      4'd4: begin
-        trunc = {32'd0, a_i[31:0]};
-        bswap = {32'd0, a_i[7:0], a_i[15:8], a_i[23:16], a_i[31:24]};
-      end
-      default: begin
-        trunc = a_i;
-        bswap = {a_i[7:0], a_i[15:8], a_i[23:16], a_i[31:24],
-                 a_i[39:32], a_i[47:40], a_i[55:48], a_i[63:56]};
-      end
+      4'd2:    endian = (fn_i == AF_BSWAP) ? {48'd0, swapped[63:48]} : {48'd0, a_i[15:0]};
+      4'd4:    endian = (fn_i == AF_BSWAP) ? {32'd0, swapped[63:32]} : {32'd0, a_i[31:0]};
+      default: endian = (fn_i == AF_BSWAP) ? swapped : a_i;
     endcase
   end
 
@@ -96,15 +99,10 @@ module ebpf_core_alu
   always_comb begin
     unique case (fn_i)
       AF_ADD, AF_SUB, AF_NEG:  res = sum;
-      AF_OR:                   res = a_i | b_i;
-      AF_AND:                  res = a_i & b_i;
-      AF_XOR:                  res = a_i ^ b_i;
+      AF_OR, AF_AND, AF_XOR:   res = logic_res;
       AF_LSH, AF_RSH, AF_ARSH: res = sh_out;
-      AF_MOV:                  res = b_i;
-      AF_MOVSX:                res = movsx;
-      AF_TRUNC:                res = trunc;
-      AF_BSWAP:                res = bswap;
-      default:                 res = b_i;
+      AF_TRUNC, AF_BSWAP:      res = endian;
+      default:                 res = movsx;   // AF_MOV, AF_MOVSX
     endcase
   end
 

@@ -163,9 +163,9 @@ module ebpf_core_decoder
           ALU_NEG:  ctrl_o.alu_fn = AF_NEG;
           ALU_MOV: begin
             use_ra_o = 1'b0;
-            // off 0: mov; off 8/16/32: movsx from that many bits (classify checked them).
+            // off 0: mov (movsx from 8 bytes); off 8/16/32: movsx from that many bits.
             ctrl_o.alu_fn    = (off == 16'd0) ? AF_MOV : AF_MOVSX;
-            ctrl_o.ext_bytes = off[6:3];
+            ctrl_o.ext_bytes = (off == 16'd0) ? 4'd8 : off[6:3];
           end
           ALU_MUL, ALU_DIV, ALU_MOD: begin
             ctrl_o.unit = EX_MULDIV;
