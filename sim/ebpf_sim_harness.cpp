@@ -3,6 +3,8 @@
 #include "ebpf_sim_harness.h"
 
 #include <verilated.h>
+
+#include <cstdlib>
 #include <verilated_fst_c.h>
 
 #include "Vebpf_top.h"
@@ -24,6 +26,12 @@ struct Harness::Impl {
 
 Harness::Harness(const HarnessOptions& opts) : impl_(std::make_unique<Impl>()) {
   impl_->ctx = std::make_unique<VerilatedContext>();
+#ifdef EBPF_RTL_XRANDOM
+  // Random initial state (the model was verilated with -x-initial unique).
+  const char* seed = std::getenv("EBPF_RTL_SEED");
+  impl_->ctx->randReset(2);
+  impl_->ctx->randSeed(seed ? std::atoi(seed) : 1);
+#endif
   // Assertion failures must surface as exceptions, not as exit().
   impl_->ctx->fatalOnError(false);
   if (!opts.trace_path.empty()) impl_->ctx->traceEverOn(true);

@@ -70,7 +70,9 @@ module ebpf_top
       rx_queue_q  <= '0;
     end else if (csr_wr && !busy_o) begin
       unique case (csr_addr_i)
-        CSR_PROG_LEN:  prog_len_q        <= csr_wdata_i;
+        // A program never extends past the instruction memory (no aliased slots).
+        CSR_PROG_LEN:  prog_len_q        <= (csr_wdata_i > ImemSlots) ?
+                                            32'(ImemSlots) : csr_wdata_i;
         CSR_CONFIG:    has_ctx_q         <= csr_wdata_i[ConfigHasCtx];
         CSR_BUDGET_LO: budget_q[31:0]    <= csr_wdata_i;
         CSR_BUDGET_HI: budget_q[63:32]   <= csr_wdata_i;

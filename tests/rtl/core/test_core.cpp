@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <random>
 #include <regex>
 #include <sstream>
 #include <string>
@@ -230,6 +231,30 @@ TEST(RtlCore, WrittenRangeIsReported) {
   EXPECT_EQ(h.csr_read(csr::kStackWlo), 60u);
   EXPECT_EQ(h.csr_read(csr::kStackWhi), 63u);
   EXPECT_GT(h.csr_read(csr::kPktWlo), h.csr_read(csr::kPktWhi));  // nothing written
+}
+
+// Any bit pattern: the core finishes (exit or fault) within the budget's bound, its LSU
+// assertions hold (no write outside a region), and the next run is unaffected.
+TEST(RtlCore, ArbitraryBitsAlwaysFinish) {
+  Harness h;
+  std::mt19937_64 rng(12345);
+  for (int run = 0; run < 300; ++run) {
+    const unsigned slots = 1 + static_cast<unsigned>(rng() % 64);
+    for (unsigned i = 0; i < slots; ++i) {
+      uint64_t w = rng();
+      if (rng() % 2) w = (w & ~0xffull) | (rng() % 2 ? 0x85 : 0x8d);  // calls now and then
+      h.csr_write64(static_cast<uint32_t>(csr::kWinImem + 8 * i), w);
+    }
+    h.csr_write(csr::kProgLen, run % 10 == 0 ? 0xffffffffu : slots);
+    const uint64_t budget = rng() % 2000;
+    h.csr_write64(csr::kBudgetLo, budget);
+    h.csr_write(csr::kCtrl, csr::kCtrlStart);
+    const uint64_t cycles = run_to_done(h, 64 * (budget + 1) + 100);
+    EXPECT_LE(cycles, 40 * (budget + 1) + 10) << "run " << run;
+  }
+  load_and_start(h, "mov %r0, 42\nexit\n");
+  run_to_done(h);
+  EXPECT_EQ(h.csr_read64(csr::kR0Lo), 42u);
 }
 
 // Waveforms are compiled in and written on request.
