@@ -4,6 +4,9 @@
 // index, registers, sign-extended immediate and absolute jump target, and run() dispatches
 // with direct threading (GCC/Clang computed goto) over the decoded array. Semantics follow
 // RFC 9669 and Linux; the fault model follows contracts.md section 2 (see address_map.h).
+//
+// Several programs (tail-call targets) are decoded into one array, each followed by a sentinel
+// slot; jumps never leave their program. Helpers live in helpers_impl.cpp, maps in MapStore.
 #include <algorithm>
 #include <cstring>
 
@@ -11,25 +14,28 @@
 #include "ebpf_fpga/error.h"
 #include "ebpf_fpga/helpers.h"
 #include "ebpf_fpga/interp.h"
+#include "interp_internal.h"
 
 namespace ebpf {
 namespace {
 
 constexpr uint16_t kOpInvalid = static_cast<uint16_t>(Form::kCount);  // checker would refuse
-constexpr uint16_t kOpOutside = kOpInvalid + 1;  // sentinel slot after the program
+constexpr uint16_t kOpOutside = kOpInvalid + 1;  // sentinel slot after each program
+constexpr uint32_t kBadTarget = UINT32_MAX;      // a jump or call leaving its program
 
 struct DecodedInsn {
   uint16_t op = kOpInvalid;  // Form index, or kOpInvalid / kOpOutside
   uint8_t dst = 0;
   uint8_t src = 0;
-  uint32_t target = 0;  // absolute slot of a jump/call target (wrapped to 32 bits)
+  uint32_t target = 0;  // slot in code_ of a jump/call target, or kBadTarget
   uint64_t imm = 0;     // imm sign-extended to 64 bits; lddw: the full 64-bit value
   int64_t off = 0;      // memory offset, sign-extended
 };
 
 struct Frame {
-  uint32_t return_pc;
-  uint64_t saved[4];  // r6-r9
+  uint32_t return_pc;  // slot in code_
+  uint32_t prog;       // program to return to (a tail call may have replaced the callee)
+  uint64_t saved[4];   // r6-r9
   uint64_t r10;
 };
 
@@ -37,10 +43,24 @@ class Interpreter final : public Engine {
  public:
   std::string_view name() const override { return "interp"; }
   void load(std::span<const Insn> prog, const LoadOptions& opts) override;
+  void load_programs(std::span<const std::vector<Insn>> progs, size_t entry,
+                     const LoadOptions& opts) override;
   RunResult run(MemoryImage& mem, const RunOptions& opts) override;
+  void configure_maps(std::span<const MapSpec> specs, const MapOptions& opts) override;
+  MapAccess* maps() override { return &maps_; }
 
  private:
-  std::vector<DecodedInsn> code_;  // program slots + one kOpOutside sentinel
+  void load_all(std::span<const std::span<const Insn>> progs, size_t entry,
+                const LoadOptions& opts);
+
+  std::vector<DecodedInsn> code_;   // each program's slots, then a kOpOutside sentinel
+  std::vector<uint32_t> prog_base_;  // slot in code_ where each program starts
+  uint32_t entry_ = 0;
+  MapStore maps_;
+  std::vector<MapStore::Region> regions_;  // what region 0x1000 + i maps to
+  std::vector<uint32_t> ringbuf_bytes_;     // per map, for ringbuf_output in one run
+  bool has_ringbuf_ = false;
+  uint64_t prandom_state_ = 0;
 };
 
 // Whether the slot, taken alone, is something the checker accepts (unchecked-mode decode).
@@ -70,64 +90,106 @@ bool slot_is_valid(std::span<const Insn> prog, size_t i, Form f) {
 }
 
 void Interpreter::load(std::span<const Insn> prog, const LoadOptions& opts) {
-  if (opts.check) {
-    check_program_or_throw(prog, CheckOptions{.cpu_version = opts.cpu_version});
-  } else if (prog.empty()) {
-    throw Error("program is empty (it needs at least an exit instruction)");
-  }
-  const size_t n = prog.size();
-  code_.assign(n + 1, DecodedInsn{});
-  code_[n].op = kOpOutside;
-  for (size_t i = 0; i < n; ++i) {
-    const Insn& insn = prog[i];
-    DecodedInsn& d = code_[i];
-    const auto form = classify(insn);
-    if (!form || !slot_is_valid(prog, i, *form)) continue;  // stays kOpInvalid
-    const FormInfo& fi = form_info(*form);
-    d.op = static_cast<uint16_t>(*form);
-    d.dst = insn.dst();
-    d.src = insn.src();
-    d.off = insn.off;
-    d.imm = static_cast<uint64_t>(static_cast<int64_t>(insn.imm));
-    switch (fi.format) {
-      case Format::Ja:
-      case Format::JmpImm:
-      case Format::JmpReg:
-        d.target = static_cast<uint32_t>(static_cast<int64_t>(i) + 1 + insn.off);
-        break;
-      case Format::Ja32:
-      case Format::CallLocal:
-        d.target = static_cast<uint32_t>(static_cast<int64_t>(i) + 1 + insn.imm);
-        break;
-      case Format::Lddw:
-        d.imm = static_cast<uint32_t>(insn.imm) |
-                (static_cast<uint64_t>(static_cast<uint32_t>(prog[i + 1].imm)) << 32);
-        break;
-      case Format::LddwMap:
-        d.imm = addr::map_handle(static_cast<uint32_t>(insn.imm));
-        break;
-      case Format::LddwMapValue:
-        d.imm = addr::map_value(static_cast<uint32_t>(insn.imm),
-                                static_cast<uint32_t>(prog[i + 1].imm));
-        break;
-      default:
-        break;
-    }
-  }
+  const std::span<const Insn> one[] = {prog};
+  load_all(one, 0, opts);
 }
 
-// Helper dispatch by Linux ID. Returns false for an ID this build does not implement.
-// r1-r5 are left unchanged (the kernel leaves them undefined; we pin them for determinism).
-bool call_helper(uint64_t id, uint64_t* regs, uint64_t instructions) {
-  switch (id) {
-    case static_cast<uint64_t>(helper_id::kKtimeGetNs):
-      // Virtual time: 10 ns per retired instruction (a 100 MHz core at one instruction per
-      // cycle). Deterministic, so runs reproduce; the rtl engine reports its cycle clock.
-      regs[0] = instructions * 10;
-      return true;
-    default:
-      return false;
+void Interpreter::load_programs(std::span<const std::vector<Insn>> progs, size_t entry,
+                                const LoadOptions& opts) {
+  std::vector<std::span<const Insn>> spans(progs.begin(), progs.end());
+  load_all(spans, entry, opts);
+}
+
+void Interpreter::load_all(std::span<const std::span<const Insn>> progs, size_t entry,
+                           const LoadOptions& opts) {
+  if (entry >= progs.size()) {
+    throw Error("entry program " + std::to_string(entry) + " is out of range (" +
+                std::to_string(progs.size()) + " programs)");
   }
+  size_t total = 0;
+  for (size_t k = 0; k < progs.size(); ++k) {
+    const std::string who = progs.size() > 1 ? "program " + std::to_string(k) + ": " : "";
+    try {
+      if (opts.check) {
+        check_program_or_throw(progs[k], CheckOptions{.cpu_version = opts.cpu_version});
+      } else if (progs[k].empty()) {
+        throw Error("program is empty (it needs at least an exit instruction)");
+      }
+    } catch (const Error& e) {
+      throw Error(who + e.what());
+    }
+    total += progs[k].size() + 1;
+  }
+  if (total >= kBadTarget) throw Error("programs too large");
+
+  // Nothing below throws: decode in place, reusing the arrays of the previous load.
+  std::vector<DecodedInsn>& code = code_;
+  code.assign(total, DecodedInsn{});
+  std::vector<uint32_t>& bases = prog_base_;
+  bases.clear();
+  uint32_t b = 0;
+  for (const auto prog : progs) {
+    bases.push_back(b);
+    const size_t n = prog.size();
+    code[b + n].op = kOpOutside;
+    // A jump or call target inside this program, as a slot of code_.
+    auto target = [&](size_t i, int64_t rel) {
+      const int64_t t = static_cast<int64_t>(i) + 1 + rel;
+      return t >= 0 && t < static_cast<int64_t>(n) ? b + static_cast<uint32_t>(t) : kBadTarget;
+    };
+    for (size_t i = 0; i < n; ++i) {
+      const Insn& insn = prog[i];
+      DecodedInsn& d = code[b + i];
+      const auto form = classify(insn);
+      if (!form || !slot_is_valid(prog, i, *form)) continue;  // stays kOpInvalid
+      const FormInfo& fi = form_info(*form);
+      d.op = static_cast<uint16_t>(*form);
+      d.dst = insn.dst();
+      d.src = insn.src();
+      d.off = insn.off;
+      d.imm = static_cast<uint64_t>(static_cast<int64_t>(insn.imm));
+      switch (fi.format) {
+        case Format::Ja:
+        case Format::JmpImm:
+        case Format::JmpReg:
+          d.target = target(i, insn.off);
+          break;
+        case Format::Ja32:
+        case Format::CallLocal:
+          d.target = target(i, insn.imm);
+          break;
+        case Format::Lddw:
+          d.imm = static_cast<uint32_t>(insn.imm) |
+                  (static_cast<uint64_t>(static_cast<uint32_t>(prog[i + 1].imm)) << 32);
+          break;
+        case Format::LddwMap:
+          d.imm = addr::map_handle(static_cast<uint32_t>(insn.imm));
+          break;
+        case Format::LddwMapValue:
+          d.imm = addr::map_value(static_cast<uint32_t>(insn.imm),
+                                  static_cast<uint32_t>(prog[i + 1].imm));
+          break;
+        default:
+          break;
+      }
+    }
+    b += static_cast<uint32_t>(n + 1);
+  }
+  entry_ = static_cast<uint32_t>(entry);
+  prandom_state_ = prandom_seed_state(opts.prandom_seed);
+}
+
+void Interpreter::configure_maps(std::span<const MapSpec> specs, const MapOptions& opts) {
+  MapStore store;
+  store.configure(specs, opts);
+  maps_ = std::move(store);
+  regions_.clear();
+  has_ringbuf_ = false;
+  for (uint32_t i = 0; i < maps_.map_count(); ++i) {
+    regions_.push_back(maps_.region(i));
+    has_ringbuf_ |= maps_.spec(i).type == MapType::kRingbuf;
+  }
+  ringbuf_bytes_.assign(maps_.map_count(), 0);
 }
 
 template <typename T>
@@ -148,6 +210,10 @@ RunResult Interpreter::run(MemoryImage& mem, const RunOptions& opts) {
   if (mem.stack.size() < addr::kStackSize || mem.packet.size() < addr::kPacketBufferSize) {
     throw Error("interp: memory image has the wrong size");
   }
+  if (opts.cpu >= maps_.cores()) {
+    throw Error("interp: cpu " + std::to_string(opts.cpu) + " does not exist (" +
+                std::to_string(maps_.cores()) + " cores configured by configure_maps)");
+  }
 
   uint64_t reg[11] = {};
   Frame frames[addr::kMaxFrames];
@@ -155,13 +221,31 @@ RunResult Interpreter::run(MemoryImage& mem, const RunOptions& opts) {
   uint64_t count = 0;
   const uint64_t budget = opts.budget;
   const DecodedInsn* const base = code_.data();
-  const uint32_t n = static_cast<uint32_t>(code_.size() - 1);
-  const DecodedInsn* pc = base;
+  const uint32_t n = static_cast<uint32_t>(code_.size());
+  uint32_t cur_prog = entry_;
+  uint32_t cur_base = prog_base_[entry_];
+  const DecodedInsn* pc = base + cur_base;
+
   uint8_t* const stack = mem.stack.data();
   uint8_t* const packet = mem.packet.data();
-  const uint64_t pkt_lo = mem.data_meta;
-  const uint64_t pkt_hi = mem.data_end;
   uint64_t stack_hi = addr::kStackFrameSize;  // grows with call depth
+  uint64_t pkt_lo = mem.data_meta;            // moved by the adjust helpers
+  uint64_t pkt_hi = mem.data_end;
+  const MapStore::Region* const regions = regions_.data();
+  const auto nregions = static_cast<uint32_t>(regions_.size());
+  interp::Translator tr{stack, stack_hi, packet, pkt_lo, pkt_hi, regions, nregions};
+
+  interp::HelperEnv env;
+  env.regs = reg;
+  env.mem = &mem;
+  env.tr = &tr;
+  env.maps = &maps_;
+  env.cpu = opts.cpu;
+  env.prandom = &prandom_state_;
+  env.program_count = prog_base_.size();
+  env.result = &res;
+  if (has_ringbuf_) std::fill(ringbuf_bytes_.begin(), ringbuf_bytes_.end(), 0u);
+  env.ringbuf_bytes = ringbuf_bytes_.data();
 
   if (mem.has_ctx) {
     reg[1] = addr::kCtxBase;
@@ -176,18 +260,8 @@ RunResult Interpreter::run(MemoryImage& mem, const RunOptions& opts) {
 
   // Address translation. Returns nullptr when the access is not allowed (fault set).
   auto xlate = [&](uint64_t a, uint64_t size, bool write) -> uint8_t* {
-    const uint64_t region = addr::region_of(a);
-    const uint64_t off = addr::offset_of(a);
-    if (region == addr::kRegionStack) {
-      if (off + size <= stack_hi) return stack + off;
-    } else if (region == addr::kRegionPacket) {
-      if (off >= pkt_lo && off + size <= pkt_hi) return packet + off;
-    } else if (region == addr::kRegionCtx && write) {
-      fault = FaultCode::kReadOnlyWrite;
-      return nullptr;
-    }
-    fault = write ? FaultCode::kStoreOutOfBounds : FaultCode::kLoadOutOfBounds;
-    return nullptr;
+    return interp::translate(a, size, write, fault, stack, stack_hi, packet, pkt_lo, pkt_hi,
+                             regions, nregions);
   };
   // ctx loads: only 4-byte loads of the defined xdp_md fields.
   auto ctx_load = [&](uint64_t a, uint64_t size, uint64_t* out) -> bool {
@@ -214,7 +288,7 @@ RunResult Interpreter::run(MemoryImage& mem, const RunOptions& opts) {
       &&L_OUTSIDE,
   };
 
-#define PC_INDEX static_cast<uint32_t>(pc - base)
+#define PC_INDEX (static_cast<uint32_t>(pc - base) - cur_base)
 // A fault inside a handler: the faulting instruction does not retire.
 #define FAULT(code, at)   \
   do {                    \
@@ -438,17 +512,41 @@ L_JA32:
   JMP_BOTH(JSLT, I64(a) < I64(b), I32(a) < I32(b))
   JMP_BOTH(JSLE, I64(a) <= I64(b), I32(a) <= I32(b))
 
+// A helper call: r0 and whatever the helper changes, a fault, or a tail call, which starts
+// the target program in the current frame with the registers as they are.
+#define HELPER(ID)                                                    \
+  do {                                                                \
+    env.instructions = count;                                         \
+    tr.stack_hi = stack_hi;                                           \
+    const auto status = interp::call_helper((ID), env);               \
+    pkt_lo = tr.pkt_lo;                                               \
+    pkt_hi = tr.pkt_hi;                                               \
+    switch (status) {                                                 \
+      case interp::HelperStatus::kOk:                                 \
+        NEXT();                                                       \
+      case interp::HelperStatus::kUnknown:                            \
+        FAULT(FaultCode::kUnknownHelper, PC_INDEX);                   \
+      case interp::HelperStatus::kFault:                              \
+        FAULT(env.fault, PC_INDEX);                                   \
+      case interp::HelperStatus::kTailCall:                           \
+        cur_prog = env.tail_target;                                   \
+        cur_base = prog_base_[cur_prog];                              \
+        pc = base + cur_base;                                         \
+        DISPATCH();                                                   \
+    }                                                                 \
+    FAULT(FaultCode::kUnknownHelper, PC_INDEX);                       \
+  } while (0)
+
 L_CALL_HELPER:
-  if (!call_helper(IMM, reg, count)) FAULT(FaultCode::kUnknownHelper, PC_INDEX);
-  NEXT();
+  HELPER(IMM);
 L_CALLX:
-  if (!call_helper(D, reg, count)) FAULT(FaultCode::kUnknownHelper, PC_INDEX);
-  NEXT();
+  HELPER(D);
 L_CALL_LOCAL: {
   if (pc->target >= n) FAULT(FaultCode::kInvalidInstruction, PC_INDEX);
   if (depth + 1 >= addr::kMaxFrames) FAULT(FaultCode::kCallDepthExceeded, PC_INDEX);
   Frame& f = frames[depth++];
-  f.return_pc = PC_INDEX + 1;
+  f.return_pc = static_cast<uint32_t>(pc - base) + 1;
+  f.prog = cur_prog;
   std::copy(reg + 6, reg + 10, f.saved);
   f.r10 = reg[10];
   reg[10] += addr::kStackFrameSize;
@@ -462,6 +560,8 @@ L_EXIT: {
   std::copy(f.saved, f.saved + 4, reg + 6);
   reg[10] = f.r10;
   stack_hi -= addr::kStackFrameSize;
+  cur_prog = f.prog;
+  cur_base = prog_base_[cur_prog];
   pc = base + f.return_pc;
   DISPATCH();
 }
@@ -520,17 +620,22 @@ L_LDDW_MAP_VALUE:
 L_INVALID:
   FAULT(FaultCode::kInvalidInstruction, PC_INDEX);
 L_OUTSIDE:
-  FAULT(FaultCode::kInvalidInstruction, n);
+  FAULT(FaultCode::kInvalidInstruction, PC_INDEX);  // = the program's length
 
 done:
   res.fault = fault;
   res.fault_pc = fault_pc;
   res.instructions = count;
+  res.program = cur_prog;
   std::copy(reg, reg + 11, res.regs.begin());
   res.r0 = fault == FaultCode::kNone ? reg[0] : 0;
+  if (fault == FaultCode::kNone && reg[0] == kXdpRedirect) {
+    res.redirect = interp::final_redirect(env.redirect);
+  }
   return res;
 }
 
+#undef HELPER
 #undef ATOMIC_BOTH
 #undef ATOMIC
 #undef STORE
