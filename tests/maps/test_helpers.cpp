@@ -22,9 +22,14 @@ Bytes frame(size_t n) {
 
 uint64_t err(int e) { return static_cast<uint64_t>(static_cast<int64_t>(e)); }
 
-class Helpers : public ::testing::Test {
+// Runs on every engine built that has a map unit (Engine::maps() != nullptr): the
+// interpreter now, the rtl engine once its map and helper units exist.
+class Helpers : public ::testing::TestWithParam<std::string> {
  protected:
-  void SetUp() override { e_ = make_engine("interp"); }
+  void SetUp() override {
+    e_ = make_engine(GetParam());
+    if (!e_->maps()) GTEST_SKIP() << "engine " << GetParam() << " has no map unit yet";
+  }
 
   void maps(std::vector<MapSpec> specs, MapOptions o = {}) {
     specs_ = std::move(specs);
@@ -78,7 +83,7 @@ std::string lookup_prog(uint32_t key, const std::string& then = "exit") {
          "\nmov %r2, %r10\nadd %r2, -4\nlddw %r1, map[0]\ncall 1\n" + then;
 }
 
-TEST_F(Helpers, LookupGivesAPointerIntoTheMapAndStoresReachIt) {
+TEST_P(Helpers, LookupGivesAPointerIntoTheMapAndStoresReachIt) {
   maps({spec(MapType::kArray, 4, 8, 4)});
   const auto r = xdp(lookup_prog(2,
                                  "jeq %r0, 0, miss\nmov %r6, %r0\nstdw [%r0+0], 0x1234\n"
@@ -90,7 +95,7 @@ TEST_F(Helpers, LookupGivesAPointerIntoTheMapAndStoresReachIt) {
   EXPECT_EQ(xdp(lookup_prog(4)).r0, 0u) << "out of range: NULL";
 }
 
-TEST_F(Helpers, MapValueAccessIsBoundedByTheMap) {
+TEST_P(Helpers, MapValueAccessIsBoundedByTheMap) {
   maps({spec(MapType::kArray, 4, 8, 2)});
   ok(xdp(lookup_prog(1, "ldxdw %r0, [%r0-8]\nexit")));  // slot 0: same map
   faulted(xdp(lookup_prog(1, "ldxdw %r0, [%r0+8]\nexit")), FaultCode::kLoadOutOfBounds, 6);
@@ -100,7 +105,7 @@ TEST_F(Helpers, MapValueAccessIsBoundedByTheMap) {
           FaultCode::kLoadOutOfBounds, 2);
 }
 
-TEST_F(Helpers, GlobalDataThroughLddwAndReadOnlyRodata) {
+TEST_P(Helpers, GlobalDataThroughLddwAndReadOnlyRodata) {
   maps({global_data(MapOrigin::kRodata, {10, 20, 30, 40}, ".rodata"),
         global_data(MapOrigin::kData, {1, 2, 3, 4, 5, 6, 7, 8}, ".data")});
   auto r = xdp("lddw %r1, map_value[0]+2\nldxb %r0, [%r1+0]\nexit");
@@ -130,7 +135,7 @@ std::string delete_prog(uint32_t key) {
          "\nmov %r2, %r10\nadd %r2, -4\nlddw %r1, map[0]\ncall 3\nexit";
 }
 
-TEST_F(Helpers, UpdateAndDeleteFromProgramsReturnLinuxErrnos) {
+TEST_P(Helpers, UpdateAndDeleteFromProgramsReturnLinuxErrnos) {
   maps({spec(MapType::kHash, 4, 4, 2)});
   EXPECT_EQ(xdp(update_prog(1, 11, kBpfAny)).r0, 0u);
   EXPECT_EQ(xdp(update_prog(2, 22, kBpfNoexist)).r0, 0u);
@@ -145,7 +150,7 @@ TEST_F(Helpers, UpdateAndDeleteFromProgramsReturnLinuxErrnos) {
   EXPECT_EQ(xdp(lookup_prog(1)).r0, 0u);
 }
 
-TEST_F(Helpers, ArrayErrnosFromPrograms) {
+TEST_P(Helpers, ArrayErrnosFromPrograms) {
   maps({spec(MapType::kArray, 4, 4, 2)});
   EXPECT_EQ(xdp(update_prog(2, 1, kBpfAny)).r0, err(-E2BIG));
   EXPECT_EQ(xdp(update_prog(1, 1, kBpfNoexist)).r0, err(-EEXIST));
@@ -154,7 +159,7 @@ TEST_F(Helpers, ArrayErrnosFromPrograms) {
   EXPECT_EQ(u32(lookup(0, le32(1))), 5u);
 }
 
-TEST_F(Helpers, LruMapsFromPrograms) {
+TEST_P(Helpers, LruMapsFromPrograms) {
   maps({spec(MapType::kLruHash, 4, 4, 2)});
   EXPECT_EQ(xdp(update_prog(1, 1, kBpfAny)).r0, 0u);
   EXPECT_EQ(xdp(update_prog(2, 2, kBpfAny)).r0, 0u);
@@ -164,7 +169,7 @@ TEST_F(Helpers, LruMapsFromPrograms) {
   EXPECT_NE(xdp(lookup_prog(1)).r0, 0u);
 }
 
-TEST_F(Helpers, LpmLookupFromAProgram) {
+TEST_P(Helpers, LpmLookupFromAProgram) {
   maps({spec(MapType::kLpmTrie, 8, 4, 8, kBpfFNoPrealloc)});
   ASSERT_EQ(m().update(0, v4(8, 10, 0, 0, 0), le32(8), 0), 0);
   ASSERT_EQ(m().update(0, v4(24, 10, 1, 2, 0), le32(24), 0), 0);
@@ -175,7 +180,7 @@ TEST_F(Helpers, LpmLookupFromAProgram) {
   EXPECT_EQ(xdp(prog).r0, 24u);
 }
 
-TEST_F(Helpers, PercpuValuesFollowTheCore) {
+TEST_P(Helpers, PercpuValuesFollowTheCore) {
   maps({spec(MapType::kPercpuArray, 4, 8, 1)}, {.cores = 2});
   const std::string count = lookup_prog(0, "mov %r1, 1\nlock add [%r0+0], %r1\ncall 8\nexit");
   EXPECT_EQ(xdp(count).r0, 0u);
@@ -185,7 +190,7 @@ TEST_F(Helpers, PercpuValuesFollowTheCore) {
   EXPECT_THROW(run(frame(60), {.cpu = 2}), Error);
 }
 
-TEST_F(Helpers, BadMapArgumentsFault) {
+TEST_P(Helpers, BadMapArgumentsFault) {
   maps({spec(MapType::kArray, 4, 4, 2), spec(MapType::kProgArray, 4, 4, 2),
         spec(MapType::kDevmap, 4, 4, 2)});
   const std::string key = "stw [%r10-4], 0\nmov %r2, %r10\nadd %r2, -4\n";
@@ -210,7 +215,7 @@ TEST_F(Helpers, BadMapArgumentsFault) {
           FaultCode::kReadOnlyWrite, 6);
 }
 
-TEST_F(Helpers, HelperArgumentRegistersAreLeftUnchanged) {
+TEST_P(Helpers, HelperArgumentRegistersAreLeftUnchanged) {
   const auto r = xdp("mov %r1, 0\nmov %r2, 0\nmov %r3, 0\nmov %r4, 0\nmov %r5, 9\ncall 28\nexit");
   ok(r);
   EXPECT_EQ(r.regs[5], 9u);
@@ -219,7 +224,7 @@ TEST_F(Helpers, HelperArgumentRegistersAreLeftUnchanged) {
 
 // ---------------------------------------------------------------- misc helpers
 
-TEST_F(Helpers, PrandomIsTheSeededXorshiftSequenceAcrossRuns) {
+TEST_P(Helpers, PrandomIsTheSeededXorshiftSequenceAcrossRuns) {
   const std::string prog = "call 7\nmov %r6, %r0\ncall 7\nlsh %r0, 32\nor %r0, %r6\nexit";
   e_->load(assemble(prog), {.prandom_seed = 42});
   uint64_t state = prandom_seed_state(42);
@@ -237,11 +242,11 @@ TEST_F(Helpers, PrandomIsTheSeededXorshiftSequenceAcrossRuns) {
   EXPECT_EQ(s, 0x40822041ull);
 }
 
-TEST_F(Helpers, KtimeIsTheVirtualClock) {
+TEST_P(Helpers, KtimeIsTheVirtualClock) {
   EXPECT_EQ(xdp("mov %r1, 1\nmov %r1, 2\ncall 5\nexit").r0, 30u) << "10 ns per instruction";
 }
 
-TEST_F(Helpers, TracePrintkSendsTheFormatAndArguments) {
+TEST_P(Helpers, TracePrintkSendsTheFormatAndArguments) {
   // "hi %d" and its NUL on the stack.
   const auto r = xdp("lddw %r1, 0x6425206968\nstxdw [%r10-8], %r1\nmov %r1, %r10\nadd %r1, -8\n"
                      "mov %r2, 8\nmov %r3, -42\nmov %r4, 7\nmov %r5, 8\ncall 6\nexit");
@@ -261,7 +266,7 @@ TEST_F(Helpers, TracePrintkSendsTheFormatAndArguments) {
   faulted(xdp("mov %r1, %r10\nadd %r1, -8\nmov %r2, 9\ncall 6\nexit"), FaultCode::kHelperFault, 3);
 }
 
-TEST_F(Helpers, FormatTracePrintkConversions) {
+TEST_P(Helpers, FormatTracePrintkConversions) {
   Event ev{.kind = EventKind::kTracePrintk};
   ev.bytes = cat({le64(0xffffffffull), le64(0x1234abcdull), le64('z')});
   std::string fmt = "%u %X %c %%";
@@ -279,7 +284,7 @@ TEST_F(Helpers, FormatTracePrintkConversions) {
 
 // ---------------------------------------------------------------- tail calls
 
-TEST_F(Helpers, TailCallRunsTheTargetProgram) {
+TEST_P(Helpers, TailCallRunsTheTargetProgram) {
   maps({spec(MapType::kProgArray, 4, 4, 4)});
   ASSERT_EQ(m().update(0, le32(1), le32(1), 0), 0);
   const std::string entry = "lddw %r2, map[0]\nmov %r3, IDX\ncall 12\nmov %r0, 1\nexit";
@@ -306,7 +311,7 @@ TEST_F(Helpers, TailCallRunsTheTargetProgram) {
   EXPECT_EQ(r.r0, 1u);
 }
 
-TEST_F(Helpers, TailCallsStopAfter33) {
+TEST_P(Helpers, TailCallsStopAfter33) {
   maps({spec(MapType::kProgArray, 4, 4, 1), global_data(MapOrigin::kBss, Bytes(8, 0), ".bss")});
   ASSERT_EQ(m().update(0, le32(0), le32(0), 0), 0);
   const auto r = programs({"lddw %r2, map_value[1]+0\nmov %r3, 1\nlock add [%r2+0], %r3\n"
@@ -317,7 +322,7 @@ TEST_F(Helpers, TailCallsStopAfter33) {
   EXPECT_EQ(u64(lookup(1, le32(0))), 34u) << "the entry run plus 33 tail calls";
 }
 
-TEST_F(Helpers, TailCallFromASubprogramReturnsToItsCaller) {
+TEST_P(Helpers, TailCallFromASubprogramReturnsToItsCaller) {
   maps({spec(MapType::kProgArray, 4, 4, 2)});
   ASSERT_EQ(m().update(0, le32(1), le32(1), 0), 0);
   const auto r = programs({"mov %r6, 5\ncall local f\nadd %r0, 100\nadd %r0, %r6\nexit\n"
@@ -328,7 +333,7 @@ TEST_F(Helpers, TailCallFromASubprogramReturnsToItsCaller) {
   EXPECT_EQ(r.program, 0u);
 }
 
-TEST_F(Helpers, FaultsInATailCalledProgramNameItAndItsSlot) {
+TEST_P(Helpers, FaultsInATailCalledProgramNameItAndItsSlot) {
   maps({spec(MapType::kProgArray, 4, 4, 2)});
   ASSERT_EQ(m().update(0, le32(0), le32(1), 0), 0);
   const auto r = programs({"lddw %r2, map[0]\nmov %r3, 0\ncall 12\nexit",
@@ -348,7 +353,7 @@ TEST_F(Helpers, FaultsInATailCalledProgramNameItAndItsSlot) {
   faulted(run(), FaultCode::kInvalidInstruction, 0);
 }
 
-TEST_F(Helpers, LoadProgramsChecksEachProgram) {
+TEST_P(Helpers, LoadProgramsChecksEachProgram) {
   std::vector<std::vector<Insn>> progs = {assemble("mov %r0, 1\nexit"), assemble("mov %r0, 1")};
   try {
     e_->load_programs(progs, 0);
@@ -362,7 +367,7 @@ TEST_F(Helpers, LoadProgramsChecksEachProgram) {
   EXPECT_EQ(run().r0, 9u) << "the entry may be any program";
 }
 
-TEST_F(Helpers, TailCallNeedsTheContextAndAProgArray) {
+TEST_P(Helpers, TailCallNeedsTheContextAndAProgArray) {
   maps({spec(MapType::kProgArray, 4, 4, 2), spec(MapType::kArray, 4, 4, 2)});
   faulted(xdp("mov %r1, 0\nlddw %r2, map[0]\nmov %r3, 0\ncall 12\nexit"),
           FaultCode::kHelperFault, 4);
@@ -371,7 +376,7 @@ TEST_F(Helpers, TailCallNeedsTheContextAndAProgArray) {
 
 // ---------------------------------------------------------------- redirects
 
-TEST_F(Helpers, RedirectToAnInterface) {
+TEST_P(Helpers, RedirectToAnInterface) {
   auto r = xdp("mov %r1, 9\nmov %r2, 0\ncall 23\nexit");
   EXPECT_EQ(r.r0, kXdpRedirect);
   ASSERT_TRUE(r.redirect);
@@ -389,7 +394,7 @@ std::string redirect_map_prog(uint32_t key, uint64_t flags) {
          std::to_string(flags) + "\ncall 51\nexit";
 }
 
-TEST_F(Helpers, RedirectMapUsesTheDevmapOrTheDefaultAction) {
+TEST_P(Helpers, RedirectMapUsesTheDevmapOrTheDefaultAction) {
   maps({spec(MapType::kDevmap, 4, 4, 4)});
   ASSERT_EQ(m().update(0, le32(1), le32(5), 0), 0);
   auto r = xdp(redirect_map_prog(1, 0));
@@ -411,7 +416,7 @@ TEST_F(Helpers, RedirectMapUsesTheDevmapOrTheDefaultAction) {
   EXPECT_EQ(r.redirect, (Redirect{.ifindex = 9}));
 }
 
-TEST_F(Helpers, RedirectMapThroughADevmapHash) {
+TEST_P(Helpers, RedirectMapThroughADevmapHash) {
   maps({spec(MapType::kDevmapHash, 4, 8, 4)});
   ASSERT_EQ(m().update(0, le32(1000), cat({le32(6), le32(0)}), 0), 0);
   EXPECT_EQ(xdp(redirect_map_prog(1000, 0)).redirect,
@@ -427,7 +432,7 @@ std::string perf_prog(uint64_t flags, uint32_t size) {
          "\nmov %r4, %r10\nadd %r4, -8\nmov %r5, " + std::to_string(size) + "\ncall 25\nexit";
 }
 
-TEST_F(Helpers, PerfEventOutputSendsDataAndPacketBytes) {
+TEST_P(Helpers, PerfEventOutputSendsDataAndPacketBytes) {
   maps({spec(MapType::kPerfEventArray, 4, 4, 0)}, {.cores = 2});
   namespace lim = helper_limits;
   auto r = xdp(perf_prog(lim::kBpfFCurrentCpu | (16ull << 32), 8), frame(60), {.cpu = 1});
@@ -448,7 +453,7 @@ TEST_F(Helpers, PerfEventOutputSendsDataAndPacketBytes) {
   faulted(xdp(perf_prog(0, 9)), FaultCode::kHelperFault, 12);
 }
 
-TEST_F(Helpers, RingbufOutputUntilTheRingIsFull) {
+TEST_P(Helpers, RingbufOutputUntilTheRingIsFull) {
   maps({spec(MapType::kRingbuf, 0, 0, 4096)});
   const std::string prog =
       "stdw [%r10-8], 7\nmov %r6, 0\nmov %r7, 300\nloop:\nlddw %r1, map[0]\nmov %r2, %r10\n"
@@ -471,7 +476,7 @@ TEST_F(Helpers, RingbufOutputUntilTheRingIsFull) {
       << "BPF_RB_NO_WAKEUP | BPF_RB_FORCE_WAKEUP are accepted";
 }
 
-TEST_F(Helpers, TheEventFifoHoldsSixtyFourKibPerRun) {
+TEST_P(Helpers, TheEventFifoHoldsSixtyFourKibPerRun) {
   maps({spec(MapType::kPerfEventArray, 4, 4, 1)});
   // 120 records of 512 bytes (520 with the header) fit in 65536 bytes; 126 do, 127 do not.
   const auto r = xdp(
@@ -502,7 +507,7 @@ std::string csum_prog(uint32_t from, uint32_t toff, uint32_t to, uint32_t seed) 
          "\ncall 28\nexit";
 }
 
-TEST_F(Helpers, CsumDiffComputesTheIpv4HeaderChecksum) {
+TEST_P(Helpers, CsumDiffComputesTheIpv4HeaderChecksum) {
   Bytes ip = {0x45, 0x00, 0x00, 0x54, 0x1c, 0x46, 0x40, 0x00, 0x40, 0x01,
               0x00, 0x00, 0xc0, 0xa8, 0x00, 0x01, 0xc0, 0xa8, 0x00, 0xc7};
   const uint16_t want = rfc1071(ip);  // checksum field is zero here
@@ -514,7 +519,7 @@ TEST_F(Helpers, CsumDiffComputesTheIpv4HeaderChecksum) {
   EXPECT_EQ(r.r0 >> 16, 0u) << "the result is folded to 16 bits";
 }
 
-TEST_F(Helpers, CsumDiffUpdatesAChecksumIncrementally) {
+TEST_P(Helpers, CsumDiffUpdatesAChecksumIncrementally) {
   // RFC 1624: a TTL decrement, as an XDP router does it: seed = ~old checksum, from = the old
   // 4 bytes holding the TTL, to = the new ones; the new checksum is ~result.
   Bytes ip = {0x45, 0x00, 0x00, 0x54, 0x1c, 0x46, 0x40, 0x00, 0x40, 0x01,
@@ -542,7 +547,7 @@ TEST_F(Helpers, CsumDiffUpdatesAChecksumIncrementally) {
   EXPECT_EQ(new_le, static_cast<uint16_t>((full >> 8) | (full << 8)));
 }
 
-TEST_F(Helpers, CsumDiffEdgeValuesAsLinux) {
+TEST_P(Helpers, CsumDiffEdgeValuesAsLinux) {
   const Bytes zeros(64, 0);
   Bytes ones(64, 0xff);
   EXPECT_EQ(xdp(csum_prog(0, 0, 0, 0), zeros).r0, 0u) << "nothing, seed 0";
@@ -584,7 +589,7 @@ std::string call2(int id, int64_t arg) {
   return "mov %r6, %r1\nmov %r2, " + std::to_string(arg) + "\ncall " + std::to_string(id) + "\n";
 }
 
-TEST_F(Helpers, AdjustHeadLimitsAsLinux) {
+TEST_P(Helpers, AdjustHeadLimitsAsLinux) {
   namespace lim = helper_limits;
   auto r = xdp(call2(44, -216) + "exit");
   EXPECT_EQ(r.r0, 0u) << "256 bytes of headroom minus struct xdp_frame";
@@ -603,7 +608,7 @@ TEST_F(Helpers, AdjustHeadLimitsAsLinux) {
   EXPECT_EQ(mem_.packet_data().size(), 68u);
 }
 
-TEST_F(Helpers, AdjustHeadMovesTheBoundsAndTheMetadata) {
+TEST_P(Helpers, AdjustHeadMovesTheBoundsAndTheMetadata) {
   // Grow by 4 and write the new first byte through a fresh ctx->data.
   auto r = xdp(call2(44, -4) + "ldxw %r1, [%r6+0]\nstb [%r1+0], 0xaa\nmov %r0, 2\nexit");
   ok(r);
@@ -625,7 +630,7 @@ TEST_F(Helpers, AdjustHeadMovesTheBoundsAndTheMetadata) {
   EXPECT_EQ(xdp(call2(54, -8) + "mov %r1, %r6\nmov %r2, -208\ncall 44\nexit").r0, 0u);
 }
 
-TEST_F(Helpers, AdjustMetaLimitsAsLinux) {
+TEST_P(Helpers, AdjustMetaLimitsAsLinux) {
   EXPECT_EQ(xdp(call2(54, -4) + "exit").r0, 0u);
   EXPECT_EQ(mem_.packet_meta().size(), 4u);
   EXPECT_EQ(xdp(call2(54, -2) + "exit").r0, err(-EACCES)) << "not a multiple of 4";
@@ -639,7 +644,7 @@ TEST_F(Helpers, AdjustMetaLimitsAsLinux) {
   faulted(r, FaultCode::kLoadOutOfBounds, 5);
 }
 
-TEST_F(Helpers, AdjustTailLimitsAsLinux) {
+TEST_P(Helpers, AdjustTailLimitsAsLinux) {
   EXPECT_EQ(xdp(call2(65, -46) + "exit").r0, 0u);
   EXPECT_EQ(mem_.packet_data().size(), 14u);
   EXPECT_EQ(xdp(call2(65, -47) + "exit").r0, err(-EINVAL)) << "shorter than ETH_HLEN";
@@ -658,7 +663,7 @@ TEST_F(Helpers, AdjustTailLimitsAsLinux) {
   EXPECT_EQ(mem_.packet_data()[60], 0x55);
 }
 
-TEST_F(Helpers, GetBuffLenFollowsTheAdjustments) {
+TEST_P(Helpers, GetBuffLenFollowsTheAdjustments) {
   EXPECT_EQ(xdp("call 188\nexit").r0, 60u);
   EXPECT_EQ(xdp(call2(44, 4) + "mov %r1, %r6\ncall 188\nexit").r0, 56u);
   EXPECT_EQ(xdp(call2(65, 8) + "mov %r1, %r6\ncall 188\nexit").r0, 68u);
@@ -670,7 +675,7 @@ std::string bytes_prog(int id, uint32_t offset, const std::string& buf, uint32_t
 }
 const std::string kStackBuf = "mov %r3, %r10\nadd %r3, -16\n";
 
-TEST_F(Helpers, XdpLoadAndStoreBytes) {
+TEST_P(Helpers, XdpLoadAndStoreBytes) {
   auto r = xdp(bytes_prog(189, 10, kStackBuf, 8) + "ldxdw %r0, [%r10-16]\nexit");
   ok(r);
   const Bytes f = frame(60);
@@ -693,7 +698,7 @@ TEST_F(Helpers, XdpLoadAndStoreBytes) {
           FaultCode::kReadOnlyWrite, 4);
 }
 
-TEST_F(Helpers, XdpHelpersNeedTheContext) {
+TEST_P(Helpers, XdpHelpersNeedTheContext) {
   // Conformance-style runs (r1 = packet pointer, no ctx) cannot call them.
   for (const char* prog : {"call 188\nexit", "mov %r2, 0\ncall 44\nexit",
                            "mov %r2, 0\ncall 65\nexit", "mov %r2, 0\ncall 54\nexit"}) {
@@ -706,12 +711,15 @@ TEST_F(Helpers, XdpHelpersNeedTheContext) {
   faulted(xdp("mov %r1, 0\ncall 188\nexit"), FaultCode::kHelperFault, 1);
 }
 
-TEST_F(Helpers, UnknownHelpersStillFault) {
+TEST_P(Helpers, UnknownHelpersStillFault) {
   faulted(xdp("call 4\nexit", frame(60), {}, {.check = false}), FaultCode::kUnknownHelper, 0);
   faulted(xdp("mov %r1, 0x10001\ncall %r1\nexit", frame(60), {}, {.check = false}),
           FaultCode::kUnknownHelper, 1);
   EXPECT_THROW(e_->load(assemble("call 4\nexit")), Error);
 }
+
+INSTANTIATE_TEST_SUITE_P(AllEngines, Helpers, ::testing::ValuesIn(engine_names()),
+                         [](const auto& p) { return p.param; });
 
 }  // namespace
 }  // namespace ebpf::maptest
