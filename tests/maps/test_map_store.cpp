@@ -10,6 +10,7 @@
 #include <set>
 
 #include "ebpf_fpga/error.h"
+#include "ebpf_fpga/helpers.h"
 #include "map_test_util.h"
 
 namespace ebpf::maptest {
@@ -395,6 +396,40 @@ TEST(MapStoreLru, EvictsTheLeastRecentlyUsedWhenFull) {
   EXPECT_EQ(st.lookup(0, key8(1)), -ENOENT);
   for (uint64_t k : {2, 5, 6, 7}) EXPECT_EQ(st.lookup(0, key8(k)), 0) << k;
   EXPECT_EQ(st.s.entry_count(0), 4u);
+}
+
+TEST(MapStoreLru, MatchesAnIndependentRecencyModel) {
+  // max_entries 8: 32 buckets, so the probe window is the whole table and only the
+  // whole-map rule evicts. The test keeps its own "last use" clock per key.
+  Store st({spec(MapType::kLruHash, 8, 4, 8)});
+  std::map<uint64_t, uint64_t> last_use;
+  uint64_t clock = 0, state = 5;
+  for (int i = 0; i < 5000; ++i) {
+    const uint64_t k = prandom_next(state) % 20;
+    const uint32_t op = prandom_next(state) % 4;
+    if (op == 0) {
+      const bool hit = st.prog_lookup(0, key8(k)).has_value();
+      ASSERT_EQ(hit, last_use.count(k) == 1) << i;
+      if (hit) last_use[k] = ++clock;
+    } else if (op == 1) {
+      ASSERT_EQ(st.remove(0, key8(k)), last_use.erase(k) ? 0 : -ENOENT) << i;
+    } else if (op == 2) {
+      ASSERT_EQ(st.lookup(0, key8(k)), last_use.count(k) ? 0 : -ENOENT) << "host lookup, no use";
+    } else {
+      if (!last_use.count(k) && last_use.size() == 8) {
+        auto victim = std::min_element(last_use.begin(), last_use.end(),
+                                       [](auto& a, auto& b) { return a.second < b.second; });
+        last_use.erase(victim);
+      }
+      ASSERT_EQ(st.update(0, key8(k), le32(static_cast<uint32_t>(i))), 0) << i;
+      last_use[k] = ++clock;
+    }
+    ASSERT_EQ(st.s.entry_count(0), last_use.size()) << i;
+  }
+  std::set<Bytes> want;
+  for (const auto& [k, t] : last_use) want.insert(key8(k));
+  const auto keys = st.keys(0);
+  EXPECT_EQ(std::set<Bytes>(keys.begin(), keys.end()), want);
 }
 
 TEST(MapStoreLru, FlagsAndDeletesDoNotEvict) {

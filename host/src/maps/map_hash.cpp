@@ -65,10 +65,21 @@ Probe probe(MapStore::Map& m, const uint8_t* key) {
   return p;
 }
 
+using Map = MapStore::Map;
+
+void lru_unlink(Map& m, uint32_t slot) {
+  if (m.lru_head != slot && m.lru_prev[slot] == Map::kNoSlot) return;  // not in the list
+  const uint32_t p = m.lru_prev[slot], n = m.lru_next[slot];
+  (p == Map::kNoSlot ? m.lru_head : m.lru_next[p]) = n;
+  (n == Map::kNoSlot ? m.lru_tail : m.lru_prev[n]) = p;
+  m.lru_prev[slot] = m.lru_next[slot] = Map::kNoSlot;
+}
+
 // Empties bucket `hole` and closes the gap: later elements of the cluster whose home lies
 // at or before the hole move back, so that a lookup may stop at the first empty bucket.
 // Only the next probe-1 buckets can hold such an element.
 void erase_bucket(MapStore::Map& m, uint32_t hole) {
+  if (m.spec.type == MapType::kLruHash) lru_unlink(m, m.buckets[hole].slot);
   m.live[m.buckets[hole].slot] = 0;
   m.free_slot(m.buckets[hole].slot);
   m.buckets[hole] = {};
@@ -88,19 +99,9 @@ void erase_bucket(MapStore::Map& m, uint32_t hole) {
   }
 }
 
-// LRU victim over the whole map: the element with the smallest stamp (stamps are unique).
-uint32_t global_lru_bucket(const MapStore::Map& m) {
-  uint32_t best = 0;
-  uint64_t best_stamp = UINT64_MAX;
-  for (uint32_t b = 0; b < m.buckets.size(); ++b) {
-    const auto& bk = m.buckets[b];
-    if (bk.used && m.stamps[bk.slot] < best_stamp) {
-      best_stamp = m.stamps[bk.slot];
-      best = b;
-    }
-  }
-  return best;
-}
+// LRU victim over the whole map: the element with the smallest stamp (stamps are unique),
+// which is the head of the use-ordered list.
+uint32_t global_lru_bucket(MapStore::Map& m) { return *probe(m, m.key(m.lru_head)).found; }
 
 }  // namespace
 
@@ -120,7 +121,11 @@ void hash_init(MapStore::Map& m) {
   m.buckets.assign(nb, {});
   m.mask = nb - 1;
   m.probe = std::min(kHashProbeLimit, nb);
-  if (m.spec.type == MapType::kLruHash) m.stamps.assign(m.slots, 0);
+  if (m.spec.type == MapType::kLruHash) {
+    m.stamps.assign(m.slots, 0);
+    m.lru_prev.assign(m.slots, Map::kNoSlot);
+    m.lru_next.assign(m.slots, Map::kNoSlot);
+  }
   m.live.assign(m.slots, 0);
 }
 
@@ -133,7 +138,12 @@ std::optional<uint32_t> hash_find(const MapStore::Map& m, const uint8_t* key) {
 }
 
 void lru_touch(MapStore::Map& m, uint32_t slot) {
-  if (m.spec.type == MapType::kLruHash) m.stamps[slot] = ++m.tick;
+  if (m.spec.type != MapType::kLruHash) return;
+  m.stamps[slot] = ++m.tick;
+  lru_unlink(m, slot);
+  m.lru_prev[slot] = m.lru_tail;
+  (m.lru_tail == Map::kNoSlot ? m.lru_head : m.lru_next[m.lru_tail]) = slot;
+  m.lru_tail = slot;
 }
 
 HashWrite hash_write(MapStore::Map& m, const uint8_t* key, uint64_t flags) {

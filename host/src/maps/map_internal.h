@@ -42,9 +42,13 @@ struct MapStore::Map {
   uint32_t probe = 0;
   uint32_t seed = 0;
 
-  // LRU_HASH: per-slot use stamps and the use counter.
+  // LRU_HASH: per-slot use stamps and the use counter, and the same order as a list
+  // (least recently used first) so that the whole-map victim is found in O(1).
   std::vector<uint64_t> stamps;
   uint64_t tick = 0;
+  static constexpr uint32_t kNoSlot = UINT32_MAX;
+  std::vector<uint32_t> lru_prev, lru_next;
+  uint32_t lru_head = kNoSlot, lru_tail = kNoSlot;
 
   // Hash types and LPM_TRIE: which slots hold an entry (iteration goes by slot).
   std::vector<uint8_t> live;
