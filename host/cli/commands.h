@@ -23,6 +23,7 @@ int cmd_asm(int argc, const char* const* argv);
 int cmd_disasm(int argc, const char* const* argv);
 int cmd_conformance(int argc, const char* const* argv);
 int cmd_exec(int argc, const char* const* argv);
+int cmd_device(int argc, const char* const* argv);
 
 // Parses argv with `app`. Returns an exit code when the command must stop now (after --help:
 // 0; after a usage error, printed to stderr: kExitUsage), nullopt to go on.

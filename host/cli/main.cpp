@@ -16,6 +16,7 @@ constexpr Command kCommands[] = {
     {"disasm", "disassemble raw slots or one section of an eBPF ELF object", cmd_disasm},
     {"conformance", "run bpf_conformance .data tests on an engine", cmd_conformance},
     {"exec", "run one raw program once on an engine (r1 = memory, r2 = length)", cmd_exec},
+    {"device", "show a device's capability block (device info --device URI)", cmd_device},
     {"help", "list the commands, or show the options of one", cmd_help},
 };
 

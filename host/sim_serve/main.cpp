@@ -1,0 +1,133 @@
+// ebpf-fpga-sim: the simulated board.
+//
+//   ebpf-fpga-sim serve [--listen udp://HOST:PORT] [--port N] [--pcie-socket PATH]
+//                       [--emulate-cmd-unit] [--cmd-unit-base ADDR] [--cmd-latency-us N]
+//                       [--trace WAVES.fst]
+//
+// Runs the Verilator model of ebpf_top and serves it over Etherbone/UDP (and the pcie-socket
+// protocol) until SIGINT or SIGTERM. Port 0 picks a free port. Stdout says where it listens,
+// one "listening URI" line per socket, then "ready"; stderr gets the statistics at exit.
+#include <signal.h>
+
+#include <CLI/CLI.hpp>
+#include <cinttypes>
+#include <cstdio>
+#include <iostream>
+
+#include "board.h"
+#include "ebpf_fpga/error.h"
+#include "etherbone_endpoint.h"
+#include "server.h"
+#include "uri.h"
+
+namespace {
+
+volatile sig_atomic_t g_stop = 0;
+
+void on_signal(int sig) { g_stop = sig; }
+
+int serve(const std::string& listen, int port, const std::string& pcie_socket,
+          bool emulate_cmd, uint32_t cmd_base, unsigned cmd_latency_us,
+          const std::string& trace) {
+  using namespace ebpf;
+  simserve::ServerOptions so;
+  {
+    const transport::Uri uri = transport::parse_uri(listen);
+    if (uri.scheme != "udp") throw Error("--listen " + listen + ": expected udp://HOST:PORT");
+    const transport::HostPort hp = transport::parse_host_port(uri, true);
+    so.udp_host = hp.host;
+    so.udp_port = hp.port;
+  }
+  if (port >= 0) so.udp_port = static_cast<uint16_t>(port);
+  so.pcie_socket_path = pcie_socket;
+
+  simserve::BoardOptions bo;
+  bo.trace_path = trace;
+  if (emulate_cmd) bo.cmd_unit_base = cmd_base;
+  bo.cmd_latency = std::chrono::microseconds(cmd_latency_us);
+
+  // The stop signals are blocked except inside ppoll(), so none is lost between a check of
+  // the flag and the wait.
+  sigset_t block, wait_mask;
+  sigemptyset(&block);
+  sigaddset(&block, SIGINT);
+  sigaddset(&block, SIGTERM);
+  sigprocmask(SIG_BLOCK, &block, &wait_mask);
+  sigdelset(&wait_mask, SIGINT);
+  sigdelset(&wait_mask, SIGTERM);
+  struct sigaction sa{};
+  sa.sa_handler = on_signal;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+  simserve::SimBoard board(bo);
+  simserve::EtherboneEndpoint endpoint(board);
+  simserve::Server server(board, endpoint, so);
+  std::printf("ebpf-fpga-sim: listening %s\n", server.udp_uri().c_str());
+  if (!server.pcie_uri().empty()) std::printf("ebpf-fpga-sim: listening %s\n", server.pcie_uri().c_str());
+  if (emulate_cmd) std::printf("ebpf-fpga-sim: command unit emulation at 0x%08x\n", cmd_base);
+  std::printf("ebpf-fpga-sim: ready\n");
+  std::fflush(stdout);
+
+  server.run(&g_stop, wait_mask);
+
+  const auto& es = endpoint.stats();
+  const auto& ss = server.stats();
+  std::fprintf(stderr, "ebpf-fpga-sim: stopped by %s\n", g_stop == SIGINT ? "SIGINT" : "SIGTERM");
+  std::fprintf(stderr,
+               "ebpf-fpga-sim: stats datagrams=%" PRIu64 " malformed=%" PRIu64
+               " bad_address=%" PRIu64 " ignored=%" PRIu64 " probes=%" PRIu64
+               " replies=%" PRIu64 " pcie_connections=%" PRIu64 " pcie_frames=%" PRIu64
+               " pcie_bad_frames=%" PRIu64 " pcie_unsupported=%" PRIu64 " out_of_range=%" PRIu64
+               " cycles=%" PRIu64 " cmd_executed=%" PRIu64 "\n",
+               es.datagrams, es.malformed, es.bad_address, es.ignored, es.probes, es.replies,
+               ss.pcie_connections, ss.pcie_frames, ss.pcie_bad_frames, ss.pcie_unsupported,
+               board.out_of_range(), board.cycles(),
+               board.cmd_unit() ? board.cmd_unit()->executed() : 0);
+  if (es.malformed) {
+    std::fprintf(stderr, "ebpf-fpga-sim: last malformed datagram: %s\n",
+                 endpoint.last_reject().c_str());
+  }
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"The simulated board: the Verilator model of the eBPF soft-CPU served over "
+               "Etherbone/UDP and the pcie-socket protocol.",
+               "ebpf-fpga-sim"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", std::string("ebpf-fpga-sim ") + EBPF_FPGA_VERSION);
+  CLI::App* s = app.add_subcommand("serve", "serve the model until SIGINT or SIGTERM");
+  std::string listen = "udp://127.0.0.1:1234", pcie_socket, trace;
+  int port = -1;
+  bool emulate_cmd = false;
+  uint32_t cmd_base = 0x4'0000;
+  unsigned cmd_latency_us = 0;
+  s->add_option("--listen", listen, "UDP address for Etherbone (port 0: pick a free one)")
+      ->capture_default_str();
+  s->add_option("--port", port, "UDP port, overriding the one in --listen (0: pick a free one)")
+      ->check(CLI::Range(0, 65535));
+  s->add_option("--pcie-socket", pcie_socket, "also serve the pcie-socket protocol at PATH");
+  s->add_flag("--emulate-cmd-unit", emulate_cmd,
+              "emulate the exactly-once command unit (test opcodes, see docs/host.md)");
+  s->add_option("--cmd-unit-base", cmd_base, "CSR address of the emulated command unit")
+      ->capture_default_str();
+  s->add_option("--cmd-latency-us", cmd_latency_us, "how long an emulated command stays busy");
+  s->add_option("--trace", trace, "write an FST waveform of every cycle to this file");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? 0 : 2;
+  }
+  try {
+    if (cmd_base & 0xfff) throw ebpf::Error("--cmd-unit-base must be 4 KiB aligned");
+    return serve(listen, port, pcie_socket, emulate_cmd, cmd_base, cmd_latency_us, trace);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "ebpf-fpga-sim: error: %s\n", e.what());
+    return 1;
+  }
+}

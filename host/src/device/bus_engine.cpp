@@ -1,0 +1,226 @@
+// A run over a bus: inputs, START, wait, outputs, each a batch.
+//
+//   1. STATUS and PROG_LEN are read, then the stack and packet words that differ from what
+//      the device holds, the packet offsets, CONFIG, BUDGET and r0-r9 are written (one
+//      batch). A busy device would drop those writes, so the batch is redone once it is idle;
+//      a PROG_LEN other than the loaded length means the device lost the program (reset).
+//   2. CTRL.START and a STATUS read, in one datagram on udp://.
+//   3. STATUS until DONE.
+//   4. STATUS, FAULT_PC, INSTRET, CYCLES, r0-r10, R0 and the written-word ranges, then the
+//      written stack and packet words.
+// START is the one write that is not idempotent, and today's CSR map gives it no sequence
+// number. When its datagram had to be re-sent (a lost reply), the program may have run
+// twice; the run is then repeated from a full rewrite of the memories (DeviceOpts::max_reruns).
+#include "bus_engine.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "ebpf_csr_map.h"
+#include "ebpf_fpga/checker.h"
+
+namespace ebpf::device {
+
+using Clock = std::chrono::steady_clock;
+
+BusEngine::BusEngine(Bus& bus, uint32_t imem_slots, const DeviceOpts& opts)
+    : bus_(bus), imem_slots_(imem_slots), opts_(opts) {}
+
+uint32_t BusEngine::wait_idle(const char* before) {
+  uint32_t status = bus_.read(csr::kStatus);
+  if (!(status & csr::kStatusBusy)) return status;
+  ++stats_.busy_waits;
+  const Clock::time_point deadline = Clock::now() + opts_.run_timeout;
+  auto pause = std::chrono::microseconds(1);
+  while (status & csr::kStatusBusy) {
+    if (Clock::now() >= deadline) {
+      throw Error(bus_.uri() + ": cannot " + before + ": the device has been busy with a run " +
+                  "for more than " + std::to_string(opts_.run_timeout.count()) + " ms");
+    }
+    bus_.wait(pause);
+    pause = std::min(pause * 2, std::chrono::microseconds(1000));
+    status = bus_.read(csr::kStatus);
+  }
+  return status;
+}
+
+void BusEngine::load(std::span<const Insn> prog, const LoadOptions& opts) {
+  if (opts.check) {
+    check_program_or_throw(prog, CheckOptions{.cpu_version = opts.cpu_version});
+  } else if (prog.empty()) {
+    throw Error("program is empty (it needs at least an exit instruction)");
+  }
+  if (prog.size() > imem_slots_) {
+    throw Error("program has " + std::to_string(prog.size()) + " slots; the instruction memory "
+                "of " + bus_.uri() + " holds " + std::to_string(imem_slots_) + " (IMEM_SLOTS)");
+  }
+  wait_idle("load a program");
+  loaded_ = false;
+  std::vector<uint32_t> words(2 * prog.size());
+  for (size_t i = 0; i < prog.size(); ++i) {
+    const uint64_t w = prog[i].raw();
+    words[2 * i] = static_cast<uint32_t>(w);
+    words[2 * i + 1] = static_cast<uint32_t>(w >> 32);
+  }
+  const auto n = static_cast<uint32_t>(prog.size());
+  uint32_t len = 0, status = 0;
+  BusBatch b(bus_);
+  b.write_block(csr::kWinImem, words).write(csr::kProgLen, n);
+  b.read(csr::kProgLen, &len).read(csr::kStatus, &status);
+  b.flush();
+  if (len != n) {
+    throw Error(bus_.uri() + ": the device did not take the program: PROG_LEN reads " +
+                std::to_string(len) + " after writing " + std::to_string(n) +
+                ((status & csr::kStatusBusy) ? " (a run started meanwhile)" : ""));
+  }
+  loaded_ = true;
+  loaded_len_ = n;
+  ++stats_.loads;
+}
+
+void BusEngine::sync_in(BusBatch& b, std::vector<uint8_t>& shadow, const uint8_t* image,
+                        uint32_t size, uint32_t window) {
+  const uint32_t padded = (size + 7) & ~7u;
+  const bool known = shadow.size() == padded;
+  if (!known) shadow.assign(padded, 0);
+  for (uint32_t off = 0; off < padded; off += 4) {
+    uint8_t word[4] = {};
+    std::memcpy(word, image + off, std::min<uint32_t>(4, size > off ? size - off : 0));
+    if (known && std::memcmp(word, shadow.data() + off, 4) == 0) continue;
+    uint32_t v;
+    std::memcpy(&v, word, 4);
+    b.write(window + off, v);
+    std::memcpy(shadow.data() + off, word, 4);
+  }
+}
+
+void BusEngine::sync_out(std::vector<uint8_t>& shadow, uint8_t* image, uint32_t size,
+                         uint32_t window, uint32_t wlo, uint32_t whi) {
+  const uint32_t words = static_cast<uint32_t>(shadow.size() / 8);
+  const uint32_t hi = std::min(whi, words);
+  if (wlo >= hi) return;
+  const std::vector<uint32_t> v = bus_.read_block(window + 8 * wlo, 2 * (hi - wlo));
+  for (uint32_t i = 0; i < v.size(); ++i) {
+    const uint32_t off = 8 * wlo + 4 * i;
+    std::memcpy(shadow.data() + off, &v[i], 4);
+    if (off < size) std::memcpy(image + off, &v[i], std::min<uint32_t>(4, size - off));
+  }
+}
+
+RunResult BusEngine::run(MemoryImage& mem, const RunOptions& opts) {
+  if (!loaded_) throw Error(bus_.uri() + ": run() called before load()");
+  if (mem.stack.size() < addr::kStackSize || mem.packet.size() < addr::kPacketBufferSize) {
+    throw Error("memory image has the wrong size");
+  }
+  if (mem.data_end > addr::kPacketBufferSize) {
+    throw Error("data_end " + std::to_string(mem.data_end) + " is beyond the packet buffer (" +
+                std::to_string(addr::kPacketBufferSize) + " bytes)");
+  }
+  ++stats_.runs;
+  // If anything below throws, what the memories hold is unknown.
+  struct Guard {
+    BusEngine* e;
+    ~Guard() {
+      if (e) e->invalidate();
+    }
+  } guard{this};
+
+  uint64_t regs[10] = {};
+  if (mem.has_ctx) {
+    regs[1] = addr::kCtxBase;
+  } else {
+    regs[1] = addr::kPacketBase + mem.data;
+    regs[2] = mem.data_end - mem.data;
+  }
+
+  const unsigned max_attempts = opts_.max_reruns + 4;  // reruns, plus a few busy retries
+  for (unsigned attempt = 0;; ++attempt) {
+    if (attempt >= max_attempts) {
+      throw Error(bus_.uri() + ": could not complete a run in " + std::to_string(attempt) +
+                  " attempts (the datagram starting it was re-sent every time: a lossy link)");
+    }
+    // 1. Inputs.
+    uint32_t status = 0, prog_len = 0;
+    BusBatch b(bus_);
+    b.read(csr::kStatus, &status).read(csr::kProgLen, &prog_len);
+    sync_in(b, stack_, mem.stack.data(), addr::kStackSize, csr::kWinStack);
+    sync_in(b, packet_, mem.packet.data(), addr::kPacketBufferSize, csr::kWinPacket);
+    const uint32_t offsets[5] = {mem.data_meta, mem.data, mem.data_end, mem.ingress_ifindex,
+                                 mem.rx_queue_index};
+    b.write_block(csr::kDataMeta, offsets);
+    b.write(csr::kConfig, mem.has_ctx ? csr::kConfigHasCtx : 0);
+    b.write64(csr::kBudgetLo, opts.budget);
+    for (unsigned k = 0; k < 10; ++k) b.write64(csr::reg_lo(k), regs[k]);
+    b.flush();
+    if (status & csr::kStatusBusy) {
+      invalidate();
+      wait_idle("start a run");
+      continue;
+    }
+    if (prog_len != loaded_len_) {
+      loaded_ = false;
+      throw Error(bus_.uri() + ": the device no longer holds the loaded program (PROG_LEN "
+                  "reads " + std::to_string(prog_len) + ", " + std::to_string(loaded_len_) +
+                  " was loaded): it was reset, or another host loaded a program; load again");
+    }
+
+    // 2. Start.
+    const uint64_t retries_before = bus_.stats().retries;
+    BusBatch s(bus_);
+    s.write(csr::kCtrl, csr::kCtrlStart).read(csr::kStatus, &status);
+    s.flush({.atomic = true});
+    const bool start_resent = bus_.stats().retries != retries_before;
+
+    // 3. Wait.
+    const Clock::time_point deadline = Clock::now() + opts_.run_timeout;
+    auto pause = std::chrono::microseconds(1);
+    while ((status & csr::kStatusBusy) || !(status & csr::kStatusDone)) {
+      if (Clock::now() >= deadline) {
+        throw Error(bus_.uri() + ": the run did not finish within " +
+                    std::to_string(opts_.run_timeout.count()) + " ms (STATUS " +
+                    std::to_string(status) + "); the device may still be busy");
+      }
+      bus_.wait(pause);
+      pause = std::min(pause * 2, std::chrono::microseconds(1000));
+      status = bus_.read(csr::kStatus);
+      ++stats_.polls;
+    }
+    if (start_resent) {
+      ++stats_.reruns;
+      invalidate();
+      continue;
+    }
+
+    // 4. Outputs.
+    RunResult res;
+    uint64_t cycles = 0;
+    uint32_t stack_wlo = 0, stack_whi = 0, pkt_wlo = 0, pkt_whi = 0;
+    BusBatch o(bus_);
+    o.read(csr::kStatus, &status).read(csr::kFaultPc, &res.fault_pc);
+    o.read64(csr::kInstretLo, &res.instructions).read64(csr::kCyclesLo, &cycles);
+    for (unsigned k = 0; k < 11; ++k) o.read64(csr::reg_lo(k), &res.regs[k]);
+    o.read64(csr::kR0Lo, &res.r0);
+    o.read(csr::kStackWlo, &stack_wlo).read(csr::kStackWhi, &stack_whi);
+    o.read(csr::kPktWlo, &pkt_wlo).read(csr::kPktWhi, &pkt_whi);
+    o.flush();
+    res.fault = static_cast<FaultCode>((status >> csr::kStatusFaultLsb) & 0xff);
+    res.cycles = cycles;
+    sync_out(stack_, mem.stack.data(), addr::kStackSize, csr::kWinStack, stack_wlo, stack_whi);
+    sync_out(packet_, mem.packet.data(), addr::kPacketBufferSize, csr::kWinPacket, pkt_wlo,
+             pkt_whi);
+    guard.e = nullptr;
+    return res;
+  }
+}
+
+DeviceCounters BusEngine::counters() {
+  DeviceCounters c;
+  BusBatch b(bus_);
+  b.read64(csr::kCyclesLo, &c.cycles).read64(csr::kInstretLo, &c.instructions);
+  b.read64(csr::kStallLuLo, &c.stall_load_use).read64(csr::kStallBrLo, &c.stall_branch);
+  b.read64(csr::kStallMcLo, &c.stall_multicycle).read64(csr::kStallHlpLo, &c.stall_helper);
+  b.flush();
+  return c;
+}
+
+}  // namespace ebpf::device
