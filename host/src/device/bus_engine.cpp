@@ -171,17 +171,20 @@ RunResult BusEngine::run(MemoryImage& mem, const RunOptions& opts) {
     s.flush({.atomic = true});
     const bool start_resent = bus_.stats().retries != retries_before;
 
-    // 3. Wait.
+    // 3. Wait: the first polls back to back (a short program is done within a round
+    // trip), then with pauses growing to 1 ms.
     const Clock::time_point deadline = Clock::now() + opts_.run_timeout;
     auto pause = std::chrono::microseconds(1);
-    while ((status & csr::kStatusBusy) || !(status & csr::kStatusDone)) {
+    for (unsigned poll = 0; (status & csr::kStatusBusy) || !(status & csr::kStatusDone); ++poll) {
       if (Clock::now() >= deadline) {
         throw Error(bus_.uri() + ": the run did not finish within " +
                     std::to_string(opts_.run_timeout.count()) + " ms (STATUS " +
                     std::to_string(status) + "); the device may still be busy");
       }
-      bus_.wait(pause);
-      pause = std::min(pause * 2, std::chrono::microseconds(1000));
+      if (poll >= 4) {
+        bus_.wait(pause);
+        pause = std::min(pause * 2, std::chrono::microseconds(1000));
+      }
       status = bus_.read(csr::kStatus);
       ++stats_.polls;
     }

@@ -157,11 +157,14 @@ class PcieSocketBus final : public Bus {
     }
   }
 
+  // Frames come out of a buffer filled by as large reads as the socket offers.
   ps::Frame recv_frame(const std::string& what) {
-    uint8_t buf[ps::kFrameBytes];
-    size_t got = 0;
     const Clock::time_point deadline = Clock::now() + opts_.io_timeout;
-    while (got < sizeof buf) {
+    while (rx_.size() - rx_off_ < ps::kFrameBytes) {
+      if (rx_off_ > 0) {
+        rx_.erase(rx_.begin(), rx_.begin() + static_cast<std::ptrdiff_t>(rx_off_));
+        rx_off_ = 0;
+      }
       const auto left =
           std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
       if (left.count() <= 0) {
@@ -174,7 +177,8 @@ class PcieSocketBus final : public Bus {
         throw BusError(-errno, uri() + ": poll: " + std::strerror(errno));
       }
       if (pn <= 0) continue;
-      const ssize_t n = ::recv(fd_, buf + got, sizeof buf - got, 0);
+      uint8_t buf[16384];
+      const ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
       if (n == 0 || (n < 0 && errno == ECONNRESET)) {
         throw BusError(-ECONNRESET, uri() + ": " + what +
                                         ": the simulated board closed the connection");
@@ -183,9 +187,11 @@ class PcieSocketBus final : public Bus {
         if (errno == EINTR || errno == EAGAIN) continue;
         throw BusError(-errno, uri() + ": " + what + ": recv: " + std::strerror(errno));
       }
-      got += static_cast<size_t>(n);
+      rx_.insert(rx_.end(), buf, buf + n);
     }
-    return ps::decode(buf);
+    const ps::Frame f = ps::decode(rx_.data() + rx_off_);
+    rx_off_ += ps::kFrameBytes;
+    return f;
   }
 
   BusOpts opts_;
@@ -193,6 +199,8 @@ class PcieSocketBus final : public Bus {
   int fd_ = -1;
   uint32_t bar_size_ = 0;
   uint16_t tag_ = 0, expect_tag_ = 0;
+  std::vector<uint8_t> rx_;
+  size_t rx_off_ = 0;
 };
 
 }  // namespace
