@@ -85,7 +85,7 @@ module ebpf_net_stack
   end
   if (RxCtrlFifoBytes < MaxFrameBytes || RxDataFifoBytes < MaxFrameBytes ||
       TxDataFifoBytes < MaxFrameBytes) begin : gen_fifo_check
-    $error("ebpf_net_stack: the RX FIFOs and the data TX FIFO must hold MaxFrameBytes (%0d) (instance %m)",
+    $error("ebpf_net_stack: RX FIFOs and data TX FIFO must hold MaxFrameBytes (%0d) (instance %m)",
            MaxFrameBytes);
   end
 

@@ -72,7 +72,8 @@ TEST_F(Arp, RequestForUsGetsAReply) {
   send(netref::arp_frame(1, 0xffffffffffff, kPeer, kPeerIp, 0, kIp));
   idle(60);
   ASSERT_EQ(out_.size(), 1u);
-  EXPECT_EQ(netref::hex(out_[0]), netref::hex(netref::arp_frame(2, kPeer, kMac, kIp, kPeer, kPeerIp)));
+  EXPECT_EQ(netref::hex(out_[0]),
+            netref::hex(netref::arp_frame(2, kPeer, kMac, kIp, kPeer, kPeerIp)));
   EXPECT_EQ(replies_, 1);
 }
 
@@ -103,7 +104,8 @@ TEST_F(Arp, OneReplyInFlightFurtherRequestsAreDropped) {
   send(netref::arp_frame(1, 0xffffffffffff, kPeer + 2, kPeerIp + 2, 0, kIp));
   idle(60);
   ASSERT_EQ(out_.size(), 2u);
-  EXPECT_EQ(netref::hex(out_[0]), netref::hex(netref::arp_frame(2, kPeer, kMac, kIp, kPeer, kPeerIp)));
+  EXPECT_EQ(netref::hex(out_[0]),
+            netref::hex(netref::arp_frame(2, kPeer, kMac, kIp, kPeer, kPeerIp)));
   EXPECT_EQ(netref::hex(out_[1]),
             netref::hex(netref::arp_frame(2, kPeer + 2, kMac, kIp, kPeer + 2, kPeerIp + 2)));
   EXPECT_EQ(drops_, 1);

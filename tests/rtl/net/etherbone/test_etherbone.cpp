@@ -198,7 +198,8 @@ TEST_F(Etherbone, DocumentedExample) {
                      0x00, 0x0f, 0x00, 0x02, 0, 0, 0, 0, 0, 0, 0, 0x14, 0, 0, 0, 0};
   run1(req);
   ASSERT_EQ(replies_.size(), 1u);
-  EXPECT_EQ(netref::hex(replies_[0].data), "4e6f104400000000" "000f020000000000" "0000123465425046");
+  EXPECT_EQ(netref::hex(replies_[0].data),
+            "4e6f104400000000" "000f020000000000" "0000123465425046");
 }
 
 TEST_F(Etherbone, WritesAndReadsInOneRecordAndSeveralRecords) {

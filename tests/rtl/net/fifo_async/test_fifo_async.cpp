@@ -100,8 +100,10 @@ TEST_P(FifoAsync, BeatsAndFramesCrossIntact) {
         m_->s_axis_tvalid_i = wvalid;
         if (wf < frames.size()) {
           const Beat& b = frames[wf][wi];
-          m_->s_axis_tdata_i = static_cast<std::remove_reference_t<decltype(m_->s_axis_tdata_i)>>(b.data);
-          m_->s_axis_tkeep_i = static_cast<std::remove_reference_t<decltype(m_->s_axis_tkeep_i)>>(b.keep);
+          using DataT = std::remove_reference_t<decltype(m_->s_axis_tdata_i)>;
+          using KeepT = std::remove_reference_t<decltype(m_->s_axis_tkeep_i)>;
+          m_->s_axis_tdata_i = static_cast<DataT>(b.data);
+          m_->s_axis_tkeep_i = static_cast<KeepT>(b.keep);
           m_->s_axis_tlast_i = b.last;
           m_->s_axis_tuser_i = b.user;
         }
@@ -166,7 +168,9 @@ TEST_P(FifoAsync, BeatsAndFramesCrossIntact) {
     EXPECT_EQ(drop_full, good - delivered_frames);
     if (!DROP) {
       int too_big = 0;
-      for (const auto& fr : frames) too_big += !fr.back().user && static_cast<int>(fr.size()) > DEPTH;
+      for (const auto& fr : frames) {
+        too_big += !fr.back().user && static_cast<int>(fr.size()) > DEPTH;
+      }
       EXPECT_EQ(drop_full, too_big);
     }
   } else {

@@ -122,7 +122,8 @@ class Stack : public ::testing::Test {
         keep |= 1u << i;
       }
       m_->s_axis_tx_tvalid_i = 1;
-      m_->s_axis_tx_tdata_i = static_cast<std::remove_reference_t<decltype(m_->s_axis_tx_tdata_i)>>(d);
+      using DataT = std::remove_reference_t<decltype(m_->s_axis_tx_tdata_i)>;
+      m_->s_axis_tx_tdata_i = static_cast<DataT>(d);
       m_->s_axis_tx_tkeep_i = static_cast<uint8_t>(keep);
       m_->s_axis_tx_tlast_i = dp_tx_pos_ + DP_BYTES >= f.size();
       m_->s_axis_tx_tuser_i = 0;
