@@ -168,7 +168,7 @@ HelperStatus redirect(Call& c) {
   if (c.arg(2) != 0) return c.ret(kXdpAborted);
   RedirectState& s = c.env().redirect;
   s.tgt_index = static_cast<uint32_t>(c.arg(1));
-  s.map.reset();
+  s.has_map = false;
   return c.ret(kXdpRedirect);
 }
 
@@ -185,10 +185,11 @@ HelperStatus redirect_map(Call& c) {
   const auto ifindex = c.env().maps->devmap_ifindex(*m, key);
   const bool broadcast = flags & lim::kBpfFBroadcast;
   if (!ifindex && !broadcast) {
-    s.map.reset();  // tgt_index stays, as in Linux
+    s.has_map = false;  // tgt_index stays, as in Linux
     return c.ret(flags & kActionMask);
   }
   s.tgt_index = key;
+  s.has_map = true;
   s.map = *m;
   s.ifindex = broadcast ? 0 : *ifindex;
   s.flags = broadcast ? (flags & (lim::kBpfFBroadcast | lim::kBpfFExcludeIngress)) : 0;
@@ -349,7 +350,9 @@ HelperStatus call_helper(uint64_t id, HelperEnv& env) {
 }
 
 std::optional<Redirect> final_redirect(const RedirectState& s) {
-  if (s.map) return Redirect{.ifindex = s.ifindex, .map = s.map, .key = s.tgt_index, .flags = s.flags};
+  if (s.has_map) {
+    return Redirect{.ifindex = s.ifindex, .map = s.map, .key = s.tgt_index, .flags = s.flags};
+  }
   if (s.tgt_index == 0) return std::nullopt;  // no device has ifindex 0
   return Redirect{.ifindex = s.tgt_index};
 }

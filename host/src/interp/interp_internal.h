@@ -56,28 +56,31 @@ struct Translator {
 
 // What bpf_redirect / bpf_redirect_map leave behind (Linux struct bpf_redirect_info).
 struct RedirectState {
-  uint32_t tgt_index = 0;           // ifindex, or the devmap key after redirect_map
-  std::optional<uint32_t> map;      // set by a successful redirect_map
-  uint32_t ifindex = 0;             // redirect_map: the device found (0 for a broadcast)
-  uint64_t flags = 0;               // redirect_map: broadcast flags
+  uint32_t tgt_index;  // ifindex, or the devmap key after redirect_map
+  bool has_map;        // set by a successful redirect_map
+  uint32_t map;
+  uint32_t ifindex;    // redirect_map: the device found (0 for a broadcast)
+  uint64_t flags;      // redirect_map: broadcast flags
 };
 
+// Everything a helper may read or change. Plain fields without initializers: run() sets each
+// one, which is cheaper per run than zeroing the struct first.
 struct HelperEnv {
-  uint64_t* regs = nullptr;  // r0-r10
-  MemoryImage* mem = nullptr;
-  Translator* tr = nullptr;
-  MapStore* maps = nullptr;
-  uint64_t instructions = 0;
-  uint32_t cpu = 0;
-  uint64_t* prandom = nullptr;
-  size_t program_count = 0;
-  RunResult* result = nullptr;  // events, tail_calls
+  uint64_t* regs;  // r0-r10
+  MemoryImage* mem;
+  Translator* tr;
+  MapStore* maps;
+  uint64_t instructions;
+  uint32_t cpu;
+  uint64_t* prandom;
+  size_t program_count;
+  RunResult* result;  // events, tail_calls
   RedirectState redirect;
-  uint32_t event_bytes = 0;          // event FIFO bytes used in this run
-  uint32_t* ringbuf_bytes = nullptr;  // per map: ring bytes used in this run (zeroed per run)
+  uint32_t event_bytes;     // event FIFO bytes used in this run
+  uint32_t* ringbuf_bytes;  // per map: ring bytes used in this run (zeroed per run)
   // Outputs of a call.
-  FaultCode fault = FaultCode::kNone;
-  uint32_t tail_target = 0;  // program index
+  FaultCode fault;
+  uint32_t tail_target;  // program index
 };
 
 enum class HelperStatus { kOk, kUnknown, kFault, kTailCall };

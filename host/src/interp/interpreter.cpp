@@ -235,17 +235,26 @@ RunResult Interpreter::run(MemoryImage& mem, const RunOptions& opts) {
   const auto nregions = static_cast<uint32_t>(regions_.size());
   interp::Translator tr{stack, stack_hi, packet, pkt_lo, pkt_hi, regions, nregions};
 
-  interp::HelperEnv env;
+  if (has_ringbuf_) std::fill(ringbuf_bytes_.begin(), ringbuf_bytes_.end(), 0u);
+  interp::HelperEnv env;  // every field set here (no zeroing of the whole struct)
   env.regs = reg;
   env.mem = &mem;
   env.tr = &tr;
   env.maps = &maps_;
+  env.instructions = 0;
   env.cpu = opts.cpu;
   env.prandom = &prandom_state_;
   env.program_count = prog_base_.size();
   env.result = &res;
-  if (has_ringbuf_) std::fill(ringbuf_bytes_.begin(), ringbuf_bytes_.end(), 0u);
+  env.redirect.tgt_index = 0;
+  env.redirect.has_map = false;
+  env.redirect.map = 0;
+  env.redirect.ifindex = 0;
+  env.redirect.flags = 0;
+  env.event_bytes = 0;
   env.ringbuf_bytes = ringbuf_bytes_.data();
+  env.fault = FaultCode::kNone;
+  env.tail_target = 0;
 
   if (mem.has_ctx) {
     reg[1] = addr::kCtxBase;
