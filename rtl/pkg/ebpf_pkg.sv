@@ -949,7 +949,25 @@ package ebpf_pkg;
   // Helpers (helpers.h, Linux IDs) and XDP actions (contracts.md section 3) //
   /////////////////////////////////////////////////////////////////////////////
 
+  localparam logic [63:0] HelperMapLookupElem = 64'd1;
+  localparam logic [63:0] HelperMapUpdateElem = 64'd2;
+  localparam logic [63:0] HelperMapDeleteElem = 64'd3;
   localparam logic [63:0] HelperKtimeGetNs = 64'd5;
+  localparam logic [63:0] HelperTracePrintk = 64'd6;
+  localparam logic [63:0] HelperGetPrandomU32 = 64'd7;
+  localparam logic [63:0] HelperGetSmpProcessorId = 64'd8;
+  localparam logic [63:0] HelperTailCall = 64'd12;
+  localparam logic [63:0] HelperRedirect = 64'd23;
+  localparam logic [63:0] HelperPerfEventOutput = 64'd25;
+  localparam logic [63:0] HelperCsumDiff = 64'd28;
+  localparam logic [63:0] HelperXdpAdjustHead = 64'd44;
+  localparam logic [63:0] HelperRedirectMap = 64'd51;
+  localparam logic [63:0] HelperXdpAdjustMeta = 64'd54;
+  localparam logic [63:0] HelperXdpAdjustTail = 64'd65;
+  localparam logic [63:0] HelperRingbufOutput = 64'd130;
+  localparam logic [63:0] HelperXdpGetBuffLen = 64'd188;
+  localparam logic [63:0] HelperXdpLoadBytes = 64'd189;
+  localparam logic [63:0] HelperXdpStoreBytes = 64'd190;
 
   typedef enum logic [31:0] {
     XDP_ABORTED  = 32'd0,
