@@ -141,7 +141,9 @@ int main(int argc, char** argv) {
     row.read1 = measure(secs, 1, [&] { (void)bus.read(csr::kStatus); });
     row.write1 = measure(secs, 1, [&] { bus.write(csr::kIfindex, 1); });
     std::vector<uint32_t> addrs(256);
-    for (size_t i = 0; i < addrs.size(); ++i) addrs[i] = csr::kWinPacket + 4 * static_cast<uint32_t>(i);
+    for (size_t i = 0; i < addrs.size(); ++i) {
+      addrs[i] = csr::kWinPacket + 4 * static_cast<uint32_t>(i);
+    }
     row.read_batch = measure(secs, addrs.size(), [&] { (void)bus.read_burst(addrs); });
     const std::vector<uint32_t> words(8192, 0x5a5a5a5a);
     row.write_block = measure(secs, words.size(), [&] { bus.write_block(csr::kWinImem, words); });

@@ -29,8 +29,8 @@ int cmd_exec(int argc, const char* const* argv) {
       ->required();
   app.add_option("--mem", mem_hex, "memory bytes as hex (\"0a 0b ...\")");
   app.add_option("--mem-file", mem_file, "file holding the memory bytes as hex text");
-  CLI::Option* engine_opt =
-      app.add_option("--engine", engine_name, "engine: rtl (default, the soft-CPU model) or interp");
+  CLI::Option* engine_opt = app.add_option(
+      "--engine", engine_name, "engine: rtl (default, the soft-CPU model) or interp");
   app.add_option("--device", device_uri,
                  "run on a device instead: sim:, interp:, udp://HOST:PORT, pcie://BDF, "
                  "pcie-socket://PATH (docs/host.md)")

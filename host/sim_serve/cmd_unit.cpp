@@ -22,7 +22,9 @@ uint32_t CmdUnit::read(uint32_t addr) {
   if (off >= cmd_reg::kArgs && off < cmd_reg::kArgs + 4 * kArgWords) {
     return args_[(off - cmd_reg::kArgs) / 4];
   }
-  if (off >= cmd_reg::kRdata && off < cmd_reg::kBlockSize) return rdata_[(off - cmd_reg::kRdata) / 4];
+  if (off >= cmd_reg::kRdata && off < cmd_reg::kBlockSize) {
+    return rdata_[(off - cmd_reg::kRdata) / 4];
+  }
   return 0;
 }
 

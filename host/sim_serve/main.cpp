@@ -66,7 +66,9 @@ int serve(const std::string& listen, int port, const std::string& pcie_socket,
   simserve::EtherboneEndpoint endpoint(board);
   simserve::Server server(board, endpoint, so);
   std::printf("ebpf-fpga-sim: listening %s\n", server.udp_uri().c_str());
-  if (!server.pcie_uri().empty()) std::printf("ebpf-fpga-sim: listening %s\n", server.pcie_uri().c_str());
+  if (!server.pcie_uri().empty()) {
+    std::printf("ebpf-fpga-sim: listening %s\n", server.pcie_uri().c_str());
+  }
   if (emulate_cmd) std::printf("ebpf-fpga-sim: command unit emulation at 0x%08x\n", cmd_base);
   std::printf("ebpf-fpga-sim: ready\n");
   std::fflush(stdout);

@@ -82,7 +82,8 @@ TEST_P(BusTest, BatchesKeepTheOrder) {
   BusBatch batch(*bus);
   batch.write(csr::kIfindex, 1).read(csr::kIfindex, &a).write(csr::kIfindex, 2);
   batch.read(csr::kIfindex, &b).write(csr::kRxQueue, 3).write(csr::kIfindex, 4);
-  batch.read(csr::kIfindex, &c).write64(csr::kBudgetLo, 0x5'0000'0001).read64(csr::kBudgetLo, &wide);
+  batch.read(csr::kIfindex, &c).write64(csr::kBudgetLo, 0x5'0000'0001);
+  batch.read64(csr::kBudgetLo, &wide);
   EXPECT_EQ(batch.size(), 11u);
   const std::vector<uint32_t> values = batch.flush();
   EXPECT_TRUE(batch.empty());
@@ -101,7 +102,8 @@ TEST_P(BusTest, RefusesUnalignedAddresses) {
     FAIL() << "unaligned read accepted";
   } catch (const BusError& e) {
     EXPECT_EQ(e.code(), -EINVAL);
-    EXPECT_EQ(std::string(e.what()), bus->uri() + ": read 0x00000013: address is not 4-byte aligned");
+    EXPECT_EQ(std::string(e.what()),
+              bus->uri() + ": read 0x00000013: address is not 4-byte aligned");
   }
 }
 
@@ -143,7 +145,9 @@ TEST_F(UdpBus, SmallMtuAndOneRecordPerDatagramStillCorrect) {
     std::iota(words.begin(), words.end(), 1000u);
     bus->write_block(csr::kWinStack, words);
     std::vector<uint32_t> addrs;
-    for (size_t i = 0; i < words.size(); i += 3) addrs.push_back(csr::kWinStack + 4 * static_cast<uint32_t>(i));
+    for (size_t i = 0; i < words.size(); i += 3) {
+      addrs.push_back(csr::kWinStack + 4 * static_cast<uint32_t>(i));
+    }
     const std::vector<uint32_t> got = bus->read_burst(addrs);
     for (size_t k = 0; k < addrs.size(); ++k) EXPECT_EQ(got[k], words[3 * k]) << q;
   }

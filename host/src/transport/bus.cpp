@@ -113,7 +113,9 @@ void Bus::write_burst(std::span<const uint32_t> addrs, std::span<const uint32_t>
   }
   std::vector<BusOp> ops;
   ops.reserve(addrs.size());
-  for (size_t i = 0; i < addrs.size(); ++i) ops.push_back({BusOp::Kind::kWrite, addrs[i], values[i]});
+  for (size_t i = 0; i < addrs.size(); ++i) {
+    ops.push_back({BusOp::Kind::kWrite, addrs[i], values[i]});
+  }
   execute(ops);
 }
 
@@ -160,7 +162,9 @@ BusBatch& BusBatch::read64(uint32_t addr_lo, uint64_t* out) {
 }
 
 BusBatch& BusBatch::read_block(uint32_t base, size_t count, uint32_t* out) {
-  for (size_t i = 0; i < count; ++i) read(base + static_cast<uint32_t>(4 * i), out ? out + i : nullptr);
+  for (size_t i = 0; i < count; ++i) {
+    read(base + static_cast<uint32_t>(4 * i), out ? out + i : nullptr);
+  }
   return *this;
 }
 

@@ -1,5 +1,6 @@
 // sim: the Verilator model of ebpf_top in this process, driven through sim::Harness's CSR
 // bus one cycle per access, exactly as the rtl engine drives it.
+#include <algorithm>
 #include <cerrno>
 
 #include "transports.h"
