@@ -2,6 +2,7 @@
 // on a fake sysfs tree whose resource0 is a plain file (mmap works on both).
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -94,16 +95,28 @@ TEST_F(FakeSysfs, MmioRoundTripsAndBounds) {
   EXPECT_NE(dev.info().transport.find("PCIe BAR0 MMIO of 0000:03:00.0"), std::string::npos);
 }
 
+// Root opens any file, so the check runs in a child that has become `nobody`.
 TEST_F(FakeSysfs, PermissionDenied) {
-  if (::geteuid() == 0) GTEST_SKIP() << "root opens any file; the check needs an ordinary user";
   make_bar(4096);
-  std::filesystem::permissions(dev_ / "resource0", std::filesystem::perms::owner_read);
-  try {
-    Bus::open("pcie://0000:03:00.0", opts());
-    FAIL() << "opened";
-  } catch (const BusError& e) {
-    EXPECT_EQ(e.code(), -EACCES);
+  std::filesystem::permissions(dev_ / "resource0", std::filesystem::perms::owner_read |
+                                                       std::filesystem::perms::owner_write);
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    if (::geteuid() == 0 && (::setgid(65534) != 0 || ::setuid(65534) != 0)) ::_exit(3);
+    try {
+      Bus::open("pcie://0000:03:00.0", opts());
+    } catch (const BusError& e) {
+      const std::string want = "pcie://0000:03:00.0: permission denied opening " +
+                               (dev_ / "resource0").string() +
+                               " (BAR0 MMIO needs root, or write access to that file)";
+      ::_exit(e.code() == -EACCES && e.what() == want ? 0 : 1);
+    }
+    ::_exit(2);
   }
+  int status = 0;
+  ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0) << "1: wrong error, 2: opened, 3: could not drop root";
 }
 
 }  // namespace
