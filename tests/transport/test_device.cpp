@@ -175,6 +175,16 @@ TEST_P(DeviceTest, RunBeforeLoadAndCounters) {
   } catch (const Error& e) {
     EXPECT_EQ(std::string(e.what()), dev.uri() + ": run() called before load()");
   }
+  dev.load(assemble("mov %r0, 7\nexit\n"));
+  try {
+    dev.test_run(mem, {.cpu = 1});
+    FAIL() << "ran on a second core";
+  } catch (const Error& e) {
+    EXPECT_EQ(std::string(e.what()),
+              dev.uri() + ": RunOptions::cpu is 1; the device has one core (cpu 0)");
+  }
+  EXPECT_EQ(dev.test_run(mem).r0, 7u);
+  EXPECT_EQ(dev.stats().runs, 1u);
 }
 
 INSTANTIATE_TEST_SUITE_P(Transports, DeviceTest,

@@ -116,6 +116,10 @@ RunResult BusEngine::run(MemoryImage& mem, const RunOptions& opts) {
     throw Error("data_end " + std::to_string(mem.data_end) + " is beyond the packet buffer (" +
                 std::to_string(addr::kPacketBufferSize) + " bytes)");
   }
+  if (opts.cpu != 0) {
+    throw Error(bus_.uri() + ": RunOptions::cpu is " + std::to_string(opts.cpu) +
+                "; the device has one core (cpu 0)");
+  }
   ++stats_.runs;
   // If anything below throws, what the memories hold is unknown.
   struct Guard {
