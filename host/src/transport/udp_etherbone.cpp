@@ -52,7 +52,10 @@ std::string ms_text(Clock::duration d) {
 class UdpEtherboneBus final : public Bus {
  public:
   UdpEtherboneBus(const Uri& uri, const BusOpts& opts, const HostPort& hp)
-      : Bus(uri.text), opts_(opts), peer_(hp.host + ":" + std::to_string(hp.port)) {
+      : Bus(uri.text),
+        opts_(opts),
+        peer_((hp.host.find(':') != std::string::npos ? "[" + hp.host + "]" : hp.host) + ":" +
+              std::to_string(hp.port)) {
     addrinfo hints{};
     hints.ai_family = AF_UNSPEC;
     hints.ai_socktype = SOCK_DGRAM;
