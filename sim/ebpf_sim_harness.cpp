@@ -54,6 +54,9 @@ Harness::Harness(const HarnessOptions& opts) : impl_(std::make_unique<Impl>()) {
 }
 
 Harness::~Harness() {
+  // Verilator 5.006 looks up the thread's current context while tearing a model down; with
+  // several models in one process that may be a context already freed, so point it at ours.
+  Verilated::threadContextp(impl_->ctx.get());
   if (impl_->trace) impl_->trace->close();
   impl_->top->final();
 }
