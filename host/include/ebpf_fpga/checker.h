@@ -23,6 +23,11 @@ struct CheckOptions {
   uint32_t max_slots = 65536;
 };
 
+// The rules one slot must meet on its own (reserved fields, register numbers, writes to r10,
+// map indexes), one reason each. The checker reports them; the interpreter's unchecked mode
+// turns a slot that breaks any of them into an invalid_instruction fault.
+std::vector<std::string> encoding_problems(const Insn& insn, Form form);
+
 std::vector<CheckIssue> check_program(std::span<const Insn> prog, const CheckOptions& opts = {});
 
 // Throws ebpf::Error listing every issue ("instruction 5: reason; instruction 9: reason").

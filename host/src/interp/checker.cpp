@@ -58,6 +58,35 @@ std::optional<int64_t> branch_offset(const FormInfo& fi, const Insn& insn) {
 
 }  // namespace
 
+std::vector<std::string> encoding_problems(const Insn& insn, Form form) {
+  std::vector<std::string> out;
+  const FormInfo& fi = form_info(form);
+  std::string_view field;
+  if (reserved_fields_nonzero(fi, insn, &field)) {
+    out.push_back("reserved field " + std::string(field) + " of " + std::string(fi.mnemonic) +
+                  " must be 0");
+  }
+  if (uses_dst_reg(fi.format) && insn.dst() > op::kMaxReg) {
+    out.push_back("register r" + std::to_string(insn.dst()) + " does not exist (r0-r10)");
+  }
+  if (uses_src_reg(fi.format) && insn.src() > op::kMaxReg) {
+    out.push_back("register r" + std::to_string(insn.src()) + " does not exist (r0-r10)");
+  }
+  if (writes_dst(form) && insn.dst() == 10) {
+    out.push_back(std::string(fi.mnemonic) + " writes r10, the read-only frame pointer");
+  }
+  if (fi.format == Format::Atomic && (insn.imm & op::kAtomicFetch) && insn.src() == 10 &&
+      form != Form::ATOMIC32_CMPXCHG && form != Form::ATOMIC64_CMPXCHG) {
+    out.push_back(std::string(fi.mnemonic) + " fetches into r10, the read-only frame pointer");
+  }
+  if ((fi.format == Format::LddwMap || fi.format == Format::LddwMapValue) &&
+      static_cast<uint32_t>(insn.imm) >= addr::kMaxMaps) {
+    out.push_back("map index " + std::to_string(static_cast<uint32_t>(insn.imm)) +
+                  " is out of range (at most " + std::to_string(addr::kMaxMaps) + " maps)");
+  }
+  return out;
+}
+
 std::vector<CheckIssue> check_program(std::span<const Insn> prog, const CheckOptions& opts) {
   std::vector<CheckIssue> issues;
   const auto n = static_cast<int64_t>(prog.size());
@@ -124,29 +153,7 @@ std::vector<CheckIssue> check_program(std::span<const Insn> prog, const CheckOpt
       add(i, std::string(fi.mnemonic) + " needs cpu v" + std::to_string(fi.cpu_version) +
                  " (checking for v" + std::to_string(opts.cpu_version) + ")");
     }
-    std::string_view field;
-    if (reserved_fields_nonzero(fi, insn, &field)) {
-      add(i, "reserved field " + std::string(field) + " of " + std::string(fi.mnemonic) +
-                 " must be 0");
-    }
-    if (uses_dst_reg(fi.format) && insn.dst() > op::kMaxReg) {
-      add(i, "register r" + std::to_string(insn.dst()) + " does not exist (r0-r10)");
-    }
-    if (uses_src_reg(fi.format) && insn.src() > op::kMaxReg) {
-      add(i, "register r" + std::to_string(insn.src()) + " does not exist (r0-r10)");
-    }
-    if (writes_dst(*form) && insn.dst() == 10) {
-      add(i, std::string(fi.mnemonic) + " writes r10, the read-only frame pointer");
-    }
-    if (fi.format == Format::Atomic && (insn.imm & op::kAtomicFetch) && insn.src() == 10 &&
-        fi.form != Form::ATOMIC32_CMPXCHG && fi.form != Form::ATOMIC64_CMPXCHG) {
-      add(i, std::string(fi.mnemonic) + " fetches into r10, the read-only frame pointer");
-    }
-    if ((fi.format == Format::LddwMap || fi.format == Format::LddwMapValue) &&
-        static_cast<uint32_t>(insn.imm) >= addr::kMaxMaps) {
-      add(i, "map index " + std::to_string(static_cast<uint32_t>(insn.imm)) +
-                 " is out of range (at most " + std::to_string(addr::kMaxMaps) + " maps)");
-    }
+    for (std::string& reason : encoding_problems(insn, *form)) add(i, std::move(reason));
     if (fi.format == Format::CallHelper && !find_helper(insn.imm)) {
       add(i, "unknown helper ID " + std::to_string(insn.imm));
     }

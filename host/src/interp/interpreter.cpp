@@ -65,23 +65,8 @@ class Interpreter final : public Engine {
 
 // Whether the slot, taken alone, is something the checker accepts (unchecked-mode decode).
 bool slot_is_valid(std::span<const Insn> prog, size_t i, Form f) {
-  const Insn& insn = prog[i];
-  const FormInfo& fi = form_info(f);
-  if (reserved_fields_nonzero(fi, insn, nullptr)) return false;
-  if (insn.dst() > op::kMaxReg || insn.src() > op::kMaxReg) {
-    // src may hold a discriminator (call/lddw) rather than a register; those are <= 2.
-    return false;
-  }
-  if (writes_dst(f) && insn.dst() == 10) return false;
-  if (fi.format == Format::Atomic && (insn.imm & op::kAtomicFetch) && insn.src() == 10 &&
-      f != Form::ATOMIC32_CMPXCHG && f != Form::ATOMIC64_CMPXCHG) {
-    return false;
-  }
-  if ((f == Form::LDDW_MAP || f == Form::LDDW_MAP_VALUE) &&
-      static_cast<uint32_t>(insn.imm) >= addr::kMaxMaps) {
-    return false;
-  }
-  if (fi.opcode == op::kLddw) {
+  if (!encoding_problems(prog[i], f).empty()) return false;
+  if (form_info(f).opcode == op::kLddw) {
     if (i + 1 >= prog.size()) return false;
     const Insn& hi = prog[i + 1];
     if (hi.opcode != 0 || hi.regs != 0 || hi.off != 0) return false;
