@@ -6,6 +6,7 @@
 //   OUTDIR/<program>.pcap           the frames, in order (state carries over between them)
 //   OUTDIR/<program>.expect.tsv     index <TAB> action <TAB> what the frame is
 //   OUTDIR/<program>.map-init.json  only for programs whose maps need entries
+//   OUTDIR/manifest.tsv             one line per corpus: program <TAB> entry function
 //
 // Frames are built byte by byte here (no packet library), with valid IPv4, TCP and ICMP
 // checksums unless a frame is meant to be malformed. Output is deterministic.
@@ -255,6 +256,7 @@ struct Corpus {
   std::string program;
   std::vector<Packet> packets;
   MapInit maps;
+  std::string entry = {};  // entry function; empty: the same as program
 };
 
 // ---- the corpora ---------------------------------------------------------------------------
@@ -413,7 +415,7 @@ Corpus router() {
 }
 
 Corpus tail_chain() {
-  Corpus c{"tail_chain", {}, {}};
+  Corpus c{"tail_chain", {}, {}, "tail_entry"};
   c.packets = {
       {v4(icmp_echo(kClient, kServer)), kDrop, "ICMP: entry -> ipv4 -> icmp, dropped"},
       {v4(udp(kClient, kServer, 1, 2, {})), kPass, "UDP: entry -> ipv4, passed"},
@@ -483,7 +485,14 @@ int main(int argc, char** argv) {
         router(),
         tail_chain(),
     };
-    for (const Corpus& c : corpora) write_corpus(dir, c);
+    std::ofstream manifest(dir / "manifest.tsv");
+    for (const Corpus& c : corpora) {
+      write_corpus(dir, c);
+      manifest << c.program << '\t' << (c.entry.empty() ? c.program : c.entry) << '\n';
+    }
+    if (!manifest.flush()) {
+      throw std::runtime_error((dir / "manifest.tsv").string() + ": write failed");
+    }
   } catch (const std::exception& e) {
     std::cerr << "ebpf-fpga-gen-pcaps: " << e.what() << "\n";
     return 1;
