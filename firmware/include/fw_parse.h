@@ -41,13 +41,16 @@ static __always_inline struct fw_cursor fw_cursor_of(struct xdp_md *ctx) {
 }
 
 /* Ethernet plus up to FW_MAX_VLAN_TAGS VLAN tags. Returns the inner EtherType in network
- * order, or -1 when the frame is too short. */
-static __always_inline int fw_parse_eth(struct fw_cursor *c, struct ethhdr **eth_out) {
+ * order, or -1 when the frame is too short. When tags_out is not NULL it receives the number
+ * of tags looked through (0 to FW_MAX_VLAN_TAGS), so the L2 header is 14 + 4 * tags bytes. */
+static __always_inline int fw_parse_eth_tags(struct fw_cursor *c, struct ethhdr **eth_out,
+                                             __u32 *tags_out) {
   struct ethhdr *eth = c->pos;
   if ((void *)(eth + 1) > c->end)
     return -1;
   void *pos = eth + 1;
   __be16 proto = eth->h_proto;
+  __u32 tags = 0;
 #pragma unroll
   for (int i = 0; i < FW_MAX_VLAN_TAGS; i++) {
     if (proto != bpf_htons(ETH_P_8021Q) && proto != bpf_htons(ETH_P_8021AD))
@@ -57,11 +60,18 @@ static __always_inline int fw_parse_eth(struct fw_cursor *c, struct ethhdr **eth
       return -1;
     proto = vh->encap_proto;
     pos = vh + 1;
+    tags++;
   }
   c->pos = pos;
   if (eth_out)
     *eth_out = eth;
+  if (tags_out)
+    *tags_out = tags;
   return proto;
+}
+
+static __always_inline int fw_parse_eth(struct fw_cursor *c, struct ethhdr **eth_out) {
+  return fw_parse_eth_tags(c, eth_out, 0);
 }
 
 /* IPv4 header including options. Returns the protocol number, or -1 when the header is
@@ -116,4 +126,12 @@ static __always_inline int fw_parse_tcp(struct fw_cursor *c, struct tcphdr **tcp
   c->pos = next;
   *tcp_out = tcp;
   return 0;
+}
+
+/* Folds a 32-bit ones'-complement sum (for example bpf_csum_diff's result, which is 16 bits
+ * from Linux 6.13 on and 32 bits before) to 16 bits, not inverted. */
+static __always_inline __u16 fw_csum_fold(__u32 sum) {
+  sum = (sum & 0xffff) + (sum >> 16);
+  sum = (sum & 0xffff) + (sum >> 16);
+  return (__u16)sum;
 }

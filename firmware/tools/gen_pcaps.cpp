@@ -6,6 +6,8 @@
 //   OUTDIR/<program>.pcap           the frames, in order (state carries over between them)
 //   OUTDIR/<program>.expect.tsv     index <TAB> action <TAB> what the frame is
 //   OUTDIR/<program>.map-init.json  only for programs whose maps need entries
+//   OUTDIR/<program>.expect-out.tsv index <TAB> hex of the frame after the program, for the
+//                                   programs that rewrite frames (not every frame is listed)
 //   OUTDIR/manifest.tsv             one line per corpus: program <TAB> entry function
 //
 // Frames are built byte by byte here (no packet library), with valid IPv4, TCP and ICMP
@@ -19,6 +21,8 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -86,16 +90,19 @@ struct Ipv4Opts {
   uint8_t ttl = 64;
   uint8_t ihl = 5;  // > 5 adds NOP options
   bool bad_checksum = false;
+  uint8_t tos = 0;
+  uint16_t id = 0x1234;
+  uint16_t frag = 0x4000;  // flags and fragment offset: DF
 };
 
 Bytes ipv4(uint8_t proto, uint32_t src, uint32_t dst, const Bytes& payload, Ipv4Opts o = {}) {
   Bytes b;
   const unsigned header = o.ihl >= 5 ? o.ihl * 4u : 20u;
   put8(b, 0x40 | (o.ihl & 0x0f));
-  put8(b, 0);
+  put8(b, o.tos);
   put16(b, header + payload.size());
-  put16(b, 0x1234);  // id
-  put16(b, 0x4000);  // DF
+  put16(b, o.id);
+  put16(b, o.frag);
   put8(b, o.ttl);
   put8(b, proto);
   put16(b, 0);  // checksum below
@@ -249,6 +256,7 @@ struct Packet {
   Bytes bytes;
   Action action;
   std::string what;
+  std::optional<Bytes> out = {};  // the frame after the program, for <program>.expect-out.tsv
 };
 using MapInit = std::map<std::string, std::vector<std::pair<Bytes, Bytes>>>;
 
@@ -427,6 +435,108 @@ Corpus tail_chain() {
   return c;
 }
 
+// IP-in-IP tunnels: inner destination -> {outer source, outer destination, MACs, ifindex}.
+struct Tunnel {
+  uint32_t saddr, daddr;
+  Mac dmac, smac;
+  uint32_t ifindex;
+};
+
+// What ipip_encap makes of `frame` (L2 header of l2len bytes, IPv4 after it): a new outer
+// IPv4 header per tunnel level, the tunnel's MACs, the VLAN tags kept.
+Bytes ipip_wrap(const Bytes& frame, size_t l2len, const std::vector<Tunnel>& levels) {
+  const uint16_t inner_len = static_cast<uint16_t>(frame[l2len + 2] << 8 | frame[l2len + 3]);
+  const uint8_t tos = frame[l2len + 1];
+  const uint16_t df = static_cast<uint16_t>((frame[l2len + 6] << 8) & 0x4000);
+  Bytes datagram(frame.begin() + static_cast<long>(l2len),
+                 frame.begin() + static_cast<long>(l2len + inner_len));
+  const Bytes padding(frame.begin() + static_cast<long>(l2len + inner_len), frame.end());
+  for (const Tunnel& t : levels) {
+    datagram = ipv4(4, t.saddr, t.daddr, datagram, {.tos = tos, .id = 0, .frag = df});
+  }
+  Bytes out;
+  put_mac(out, levels.back().dmac);
+  put_mac(out, levels.back().smac);
+  out.insert(out.end(), frame.begin() + 12, frame.begin() + static_cast<long>(l2len));
+  append(out, datagram);
+  append(out, padding);
+  return out;
+}
+
+Corpus ipip_encap() {
+  Corpus c{"ipip_encap", {}, {}};
+  const uint32_t local = ip(192, 0, 2, 1);
+  auto mac = [](uint8_t a, uint8_t b) { return Mac{0x02, a, 0, 0, 0, b}; };
+  const Tunnel to_a = {local, ip(198, 51, 100, 1), mac(0xcc, 1), mac(0xdd, 1), 0};
+  const Tunnel to_b = {local, ip(198, 51, 100, 2), mac(0xcc, 2), mac(0xdd, 1), 1};
+  const Tunnel overlay = {local, ip(198, 51, 100, 9), mac(0xcc, 3), mac(0xdd, 1), 1};
+  const Tunnel underlay = {ip(203, 0, 113, 1), ip(203, 0, 113, 9), mac(0xcc, 4), mac(0xdd, 2), 0};
+  const Tunnel loop1 = {local, ip(203, 0, 113, 50), mac(0xcc, 5), mac(0xdd, 1), 0};
+  const Tunnel loop2 = {local, ip(203, 0, 113, 51), mac(0xcc, 6), mac(0xdd, 1), 0};
+  const std::vector<std::pair<uint32_t, Tunnel>> table = {
+      {ip(10, 1, 0, 5), to_a},      {ip(10, 1, 0, 6), to_b},
+      {ip(10, 2, 0, 7), overlay},   {ip(198, 51, 100, 9), underlay},
+      {ip(10, 3, 0, 1), loop1},     {ip(203, 0, 113, 50), loop2},
+      {ip(203, 0, 113, 51), loop1},
+  };
+  for (const auto& [dst, t] : table) {
+    Bytes v = be32(t.saddr);
+    append(v, be32(t.daddr));
+    put_mac(v, t.dmac);
+    put_mac(v, t.smac);
+    append(v, le32(t.ifindex));
+    c.maps["tunnels"].emplace_back(be32(dst), v);
+  }
+  const uint32_t a = ip(10, 1, 0, 5), b = ip(10, 1, 0, 6);
+  auto add = [&](Bytes f, Action act, const std::string& what, size_t l2len,
+                 std::vector<Tunnel> levels) {
+    Bytes out = levels.empty() ? f : ipip_wrap(f, l2len, levels);
+    c.packets.push_back({std::move(f), act, what, std::move(out)});
+  };
+  add(v4(udp(kClient, a, 1000, 2000, {1, 2, 3, 4})), kTx, "UDP to 10.1.0.5: tunnel, TX", 14,
+      {to_a});
+  add(v4(tcp(kClient, b, 40000, 80, kSyn)), kRedirect, "TCP to 10.1.0.6: tunnel to ifindex 1",
+      14, {to_b});
+  add(v4(icmp_echo(kClient, ip(10, 2, 0, 7))), kTx,
+      "ICMP to 10.2.0.7: overlay tunnel inside an underlay tunnel (2 levels)", 14,
+      {overlay, underlay});
+  std::vector<Tunnel> ten = {loop1};
+  while (ten.size() < 10) ten.push_back(ten.size() % 2 ? loop2 : loop1);
+  add(v4(udp(kClient, ip(10, 3, 0, 1), 7, 7, {9})), kDrop,
+      "UDP to 10.3.0.1: tunnel loop, 10 levels fit in the headroom, adjust_head fails on the "
+      "11th",
+      14, ten);
+  add(v4(udp(kClient, a, 1, 2, {5}), {100}), kTx, "VLAN 100, UDP to 10.1.0.5 (tag kept)", 18,
+      {to_a});
+  add(v4(tcp(kClient, a, 5, 443, kAck), {10, 20}), kTx, "QinQ 10/20, TCP to 10.1.0.5", 22,
+      {to_a});
+  add(v4(ipv4(kUdp, kClient, a, Bytes(8, 0x11), {.ihl = 7})), kTx,
+      "IPv4 options (IHL 7) to 10.1.0.5", 14, {to_a});
+  add(v4(ipv4(kUdp, kClient, a, Bytes(12, 0x22), {.tos = 0x10, .frag = 0})), kTx,
+      "no DF, TOS 0x10, to 10.1.0.5: outer copies both", 14, {to_a});
+  Bytes padded = v4(udp(kClient, a, 1, 2, {}));
+  padded.resize(60, 0);
+  add(padded, kTx, "60-byte frame with Ethernet padding, to 10.1.0.5", 14, {to_a});
+  add(v4(udp(kClient, a, 9, 9, Bytes(1400, 0xab))), kTx, "1442-byte frame to 10.1.0.5", 14,
+      {to_a});
+  add(v4(udp(kClient, ip(10, 9, 9, 9), 1, 2, {})), kPass, "UDP to 10.9.9.9: no tunnel", 14, {});
+  add(v4(ipv4(4, kClient, ip(10, 9, 9, 9), Bytes(20, 0))), kPass,
+      "IP-in-IP to 10.9.9.9: no tunnel", 14, {});
+  add(frame(kEthIpv6, ipv6_udp()), kPass, "IPv6", 14, {});
+  add(frame(kEthArp, arp_request()), kPass, "ARP", 14, {});
+  c.packets.push_back({Bytes(10, 0), kDrop, "runt, 10 bytes"});
+  c.packets.push_back({eth(kEthIpv4), kDrop, "Ethernet header only, EtherType IPv4"});
+  c.packets.push_back({cut(eth(kEthIpv4, {7}), 16), kDrop, "VLAN tag truncated"});
+  c.packets.push_back({with_ihl(v4(udp(kClient, a, 1, 2, {})), 3), kDrop, "IPv4 with IHL 3"});
+  c.packets.push_back(
+      {cut(v4(udp(kClient, a, 1, 2, {})), 14 + 12), kDrop, "IPv4 header truncated"});
+  c.packets.push_back({cut(v4(udp(kClient, a, 1, 2, {1, 2, 3, 4})), 14 + 20 + 4), kDrop,
+                       "IPv4 total length beyond the frame"});
+  c.packets.push_back({with_ihl(v4(udp(kClient, a, 1, 2, Bytes(30, 0))), 15), kDrop,
+                       "IHL 15: a 60-byte header in a 58-byte datagram"});
+  return c;
+}
+
 // ---- output --------------------------------------------------------------------------------
 
 void write_corpus(const std::filesystem::path& dir, const Corpus& c) {
@@ -448,6 +558,15 @@ void write_corpus(const std::filesystem::path& dir, const Corpus& c) {
   }
   pcap_dump_close(out);
   pcap_close(dead);
+  bool any_out = false;
+  for (const Packet& p : c.packets) any_out = any_out || p.out.has_value();
+  if (any_out) {
+    std::ofstream expect_out(base + ".expect-out.tsv");
+    expect_out << "# index\tframe after the program (hex)\n";
+    for (size_t i = 0; i < c.packets.size(); ++i) {
+      if (c.packets[i].out) expect_out << i << '\t' << hex(*c.packets[i].out) << '\n';
+    }
+  }
   if (!c.maps.empty()) {
     std::ofstream json(base + ".map-init.json");
     json << "{";
@@ -484,6 +603,7 @@ int main(int argc, char** argv) {
         firewall(),
         router(),
         tail_chain(),
+        ipip_encap(),
     };
     std::ofstream manifest(dir / "manifest.tsv");
     for (const Corpus& c : corpora) {
