@@ -537,6 +537,76 @@ Corpus ipip_encap() {
   return c;
 }
 
+// ICMP message with a valid checksum.
+Bytes icmp_msg(uint8_t type, uint8_t code, const Bytes& rest) {
+  Bytes b = {type, code, 0, 0};
+  append(b, rest);
+  set16(b, 2, ~sum16(b, 0, b.size()) & 0xffff);
+  return b;
+}
+
+// The reply icmp_frag_needed builds from `frame` (L2 header of l2len bytes): MACs swapped,
+// tags kept, a new IPv4 header and ICMP type 3 code 4 quoting the IP header and 8 bytes.
+Bytes frag_needed_reply(const Bytes& frame, size_t l2len, uint16_t mtu) {
+  const size_t ihl = (frame[l2len] & 0x0f) * 4u;
+  Bytes rest = {0, 0};
+  put16(rest, mtu);
+  rest.insert(rest.end(), frame.begin() + static_cast<long>(l2len),
+              frame.begin() + static_cast<long>(l2len + ihl + 8));
+  auto addr = [&](size_t at) {
+    return static_cast<uint32_t>(frame[at] << 24 | frame[at + 1] << 16 | frame[at + 2] << 8 |
+                                 frame[at + 3]);
+  };
+  Bytes out(frame.begin() + 6, frame.begin() + 12);
+  out.insert(out.end(), frame.begin(), frame.begin() + 6);
+  out.insert(out.end(), frame.begin() + 12, frame.begin() + static_cast<long>(l2len));
+  append(out, ipv4(kIcmp, addr(l2len + 16), addr(l2len + 12), icmp_msg(3, 4, rest),
+                   {.ttl = 64, .tos = 0xc0, .id = 0, .frag = 0}));
+  return out;
+}
+
+Corpus icmp_frag_needed() {
+  Corpus c{"icmp_frag_needed", {}, {}};
+  constexpr uint16_t kMtu = 1000;
+  c.maps["config"] = {{le32(0), le32(kMtu)}};
+  // A UDP datagram of `total` bytes (IPv4 header included).
+  auto big = [](size_t total, Ipv4Opts o = {}, uint32_t dst = kServer) {
+    const size_t header = o.ihl * 4u;
+    return ipv4(kUdp, kClient, dst, Bytes(total - header, 0x5a), o);
+  };
+  auto add = [&](Bytes f, Action act, const std::string& what, size_t l2len = 14) {
+    Bytes out = act == kTx ? frag_needed_reply(f, l2len, kMtu) : f;
+    c.packets.push_back({std::move(f), act, what, std::move(out)});
+  };
+  add(v4(big(1028)), kTx, "UDP, 1028-byte datagram, DF: fragmentation needed");
+  add(v4(big(1001)), kTx, "UDP, 1001-byte datagram (MTU + 1), DF");
+  add(v4(big(1000)), kPass, "UDP, 1000-byte datagram (= MTU), DF");
+  add(v4(big(1200, {.frag = 0})), kPass, "UDP, 1200 bytes, DF clear: the host fragments");
+  add(v4(big(1100), {100}), kTx, "VLAN 100, UDP, 1100 bytes, DF (tag kept)", 18);
+  add(v4(big(1100), {10, 20}), kTx, "QinQ 10/20, UDP, 1100 bytes, DF", 22);
+  add(v4(big(1100, {.ihl = 6})), kTx, "IPv4 options (IHL 6), 1100 bytes, DF: quotes 24 + 8");
+  add(v4(big(1100, {.ihl = 15})), kTx, "IHL 15, 1100 bytes, DF: quotes 60 + 8");
+  add(v4(ipv4(kIcmp, kClient, kServer, icmp_msg(8, 0, Bytes(1200, 0x33)))), kTx,
+      "ICMP echo request, 1224 bytes, DF");
+  add(v4(ipv4(kIcmp, kClient, kServer, icmp_msg(3, 1, Bytes(1200, 0x33)))), kPass,
+      "ICMP destination unreachable, 1224 bytes, DF: no error about an error");
+  add(v4(big(1100, {}, ip(239, 1, 1, 1))), kPass, "multicast 239.1.1.1, 1100 bytes, DF");
+  add(v4(big(1100, {}, ip(255, 255, 255, 255))), kPass, "broadcast, 1100 bytes, DF");
+  add(v4(big(1100, {.frag = 0x4000 | 185})), kPass, "non-initial fragment (offset 1480), DF");
+  add(v4(big(1428)), kTx, "1442-byte frame, DF");
+  add(v4(udp(kClient, kServer, 1000, 2000, {1, 2, 3, 4})), kPass, "small UDP");
+  add(frame(kEthIpv6, ipv6_udp()), kPass, "IPv6");
+  add(frame(kEthArp, arp_request()), kPass, "ARP");
+  c.packets.push_back({Bytes(10, 0), kDrop, "runt, 10 bytes"});
+  c.packets.push_back({eth(kEthIpv4), kDrop, "Ethernet header only, EtherType IPv4"});
+  c.packets.push_back({cut(eth(kEthIpv4, {7}), 16), kDrop, "VLAN tag truncated"});
+  c.packets.push_back({with_ihl(v4(big(1100)), 3), kDrop, "IPv4 with IHL 3, 1100 bytes"});
+  c.packets.push_back({cut(v4(big(1100)), 14 + 12), kDrop, "IPv4 header truncated"});
+  c.packets.push_back(
+      {cut(v4(big(1100)), 14 + 900), kDrop, "1100-byte total length in a 900-byte frame"});
+  return c;
+}
+
 // ---- output --------------------------------------------------------------------------------
 
 void write_corpus(const std::filesystem::path& dir, const Corpus& c) {
@@ -604,6 +674,7 @@ int main(int argc, char** argv) {
         router(),
         tail_chain(),
         ipip_encap(),
+        icmp_frag_needed(),
     };
     std::ofstream manifest(dir / "manifest.tsv");
     for (const Corpus& c : corpora) {
