@@ -26,10 +26,23 @@ inline constexpr uint32_t kData = 0x0'0034;
 inline constexpr uint32_t kDataEnd = 0x0'0038;
 inline constexpr uint32_t kIfindex = 0x0'003c;
 inline constexpr uint32_t kRxQueue = 0x0'0040;
+inline constexpr uint32_t kMaxPrograms = 0x0'0044;
 inline constexpr uint32_t kStackWlo = 0x0'0048;
 inline constexpr uint32_t kStackWhi = 0x0'004c;
 inline constexpr uint32_t kPktWlo = 0x0'0050;
 inline constexpr uint32_t kPktWhi = 0x0'0054;
+inline constexpr uint32_t kRedirIfindex = 0x0'0058;
+inline constexpr uint32_t kRedirKey = 0x0'005c;
+inline constexpr uint32_t kRedirMap = 0x0'0060;
+inline constexpr uint32_t kRedirStatus = 0x0'0064;
+inline constexpr uint32_t kRedirFlagsLo = 0x0'0068;
+inline constexpr uint32_t kRedirFlagsHi = 0x0'006c;
+inline constexpr uint32_t kAction = 0x0'0070;
+inline constexpr uint32_t kEntry = 0x0'0074;
+inline constexpr uint32_t kProg = 0x0'0078;
+inline constexpr uint32_t kTailCalls = 0x0'007c;
+inline constexpr uint32_t kSeedLo = 0x0'00b0;
+inline constexpr uint32_t kSeedHi = 0x0'00b4;
 inline constexpr uint32_t kCyclesLo = 0x0'0080;
 inline constexpr uint32_t kCyclesHi = 0x0'0084;
 inline constexpr uint32_t kInstretLo = 0x0'0088;
@@ -44,6 +57,8 @@ inline constexpr uint32_t kStallHlpLo = 0x0'00a8;
 inline constexpr uint32_t kStallHlpHi = 0x0'00ac;
 inline constexpr uint32_t kRegs = 0x0'0100;  // r(k): kRegs + 8k (low half), + 4 (high half)
 inline constexpr uint32_t kRegsEnd = 0x0'0158;
+inline constexpr uint32_t kProgs = 0x0'0200;  // program k: first slot at + 8k, length at + 4
+inline constexpr uint32_t kProgsEnd = 0x0'0280;
 
 inline constexpr uint32_t kWinStack = 0x1'0000;
 inline constexpr uint32_t kWinPacket = 0x2'0000;
@@ -55,7 +70,11 @@ inline constexpr uint32_t kStatusBusy = 1u << 0;
 inline constexpr uint32_t kStatusDone = 1u << 1;
 inline constexpr uint32_t kStatusFault = 1u << 2;
 inline constexpr unsigned kStatusFaultLsb = 8;
+inline constexpr uint32_t kRedirValid = 1u << 0;
+inline constexpr uint32_t kRedirHasMap = 1u << 1;
 
+constexpr uint32_t prog_first(unsigned k) { return kProgs + 8 * k; }
+constexpr uint32_t prog_len(unsigned k) { return kProgs + 8 * k + 4; }
 constexpr uint32_t reg_lo(unsigned k) { return kRegs + 8 * k; }
 constexpr uint32_t reg_hi(unsigned k) { return kRegs + 8 * k + 4; }
 

@@ -33,10 +33,25 @@ package ebpf_csr_pkg;
   localparam logic [CsrAw-1:0] CSR_DATA_END       = 20'h0_0038;
   localparam logic [CsrAw-1:0] CSR_IFINDEX        = 20'h0_003c;   // RW  ctx ingress_ifindex
   localparam logic [CsrAw-1:0] CSR_RX_QUEUE       = 20'h0_0040;   // RW  ctx rx_queue_index
+  localparam logic [CsrAw-1:0] CSR_MAX_PROGRAMS   = 20'h0_0044;   // RO  program table entries
   localparam logic [CsrAw-1:0] CSR_STACK_WLO      = 20'h0_0048;   // RO  written word range of
   localparam logic [CsrAw-1:0] CSR_STACK_WHI      = 20'h0_004c;   //     the last run: [lo, hi)
   localparam logic [CsrAw-1:0] CSR_PKT_WLO        = 20'h0_0050;
   localparam logic [CsrAw-1:0] CSR_PKT_WHI        = 20'h0_0054;
+  // Verdict of the last run (RO): what the packet I/O block steers by.
+  localparam logic [CsrAw-1:0] CSR_REDIR_IFINDEX  = 20'h0_0058;   // RO  target device
+  localparam logic [CsrAw-1:0] CSR_REDIR_KEY      = 20'h0_005c;   // RO  redirect_map key
+  localparam logic [CsrAw-1:0] CSR_REDIR_MAP      = 20'h0_0060;   // RO  redirect_map map index
+  localparam logic [CsrAw-1:0] CSR_REDIR_STATUS   = 20'h0_0064;   // RO  see Redir* bits
+  localparam logic [CsrAw-1:0] CSR_REDIR_FLAGS_LO = 20'h0_0068;   // RO  redirect_map flags
+  localparam logic [CsrAw-1:0] CSR_REDIR_FLAGS_HI = 20'h0_006c;
+  localparam logic [CsrAw-1:0] CSR_ACTION         = 20'h0_0070;   // RO  XDP action (0-4)
+  localparam logic [CsrAw-1:0] CSR_ENTRY          = 20'h0_0074;   // RW  program a run starts
+  localparam logic [CsrAw-1:0] CSR_PROG           = 20'h0_0078;   // RO  program running / last
+  localparam logic [CsrAw-1:0] CSR_TAIL_CALLS     = 20'h0_007c;   // RO  tail calls of the run
+  // get_prandom_u32 state: W seed (takes effect on _HI), R current state.
+  localparam logic [CsrAw-1:0] CSR_SEED_LO        = 20'h0_00b0;
+  localparam logic [CsrAw-1:0] CSR_SEED_HI        = 20'h0_00b4;
   // Performance counters of the last run (RO, 64-bit _LO/_HI pairs).
   localparam logic [CsrAw-1:0] CSR_CYCLES_LO      = 20'h0_0080;
   localparam logic [CsrAw-1:0] CSR_CYCLES_HI      = 20'h0_0084;
@@ -54,6 +69,10 @@ package ebpf_csr_pkg;
   // (initial values; r10 is read-only), read after it.
   localparam logic [CsrAw-1:0] CSR_REGS           = 20'h0_0100;
   localparam logic [CsrAw-1:0] CSR_REGS_END       = 20'h0_0158;
+  // Program table: program k's first slot at CSR_PROGS + 8k, its length at + 8k + 4 (RW).
+  // CSR_PROG_LEN is program 0's length.
+  localparam logic [CsrAw-1:0] CSR_PROGS          = 20'h0_0200;
+  localparam logic [CsrAw-1:0] CSR_PROGS_END      = 20'h0_0280;
 
   // Memory windows (byte addresses; 32-bit accesses, little-endian).
   localparam logic [CsrAw-1:0] WIN_STACK          = 20'h1_0000;   // 64 KiB window
@@ -69,6 +88,9 @@ package ebpf_csr_pkg;
   localparam int unsigned StatusDone      = 1;
   localparam int unsigned StatusFault     = 2;
   localparam int unsigned StatusFaultLsb  = 8;    // [15:8] fault code (ebpf_pkg::fault_e)
+  // CSR_REDIR_STATUS bits.
+  localparam int unsigned RedirValid      = 0;    // the run ended in XDP_REDIRECT to a target
+  localparam int unsigned RedirHasMap     = 1;    // the target came from redirect_map
 
   /* verilator lint_on UNUSEDPARAM */
 

@@ -983,6 +983,13 @@ package ebpf_pkg;
   // Microarchitecture (hand-written)  //
   ///////////////////////////////////////
 
+  // Program table (docs/xdp_datapath.md "Program table"): programs lie back to back in
+  // instruction memory; tail calls switch between them.
+  localparam int unsigned MaxPrograms = 16;
+  localparam int unsigned ProgW       = $clog2(MaxPrograms);
+  // Tail calls per run (Linux MAX_TAIL_CALL_CNT, helper_limits::kMaxTailCalls).
+  localparam int unsigned MaxTailCalls = 33;
+
   // Operations of ebpf_core_muldiv (the multi-cycle ALU operations).
   typedef enum logic [2:0] {
     MD_MUL  = 3'd0,

@@ -29,6 +29,16 @@ module ebpf_top
   output logic              csr_rvalid_o,
   output logic [31:0]       csr_rdata_o,
 
+  // Packet port into the packet buffer (for the packet I/O block), served while the core
+  // is idle. It has priority over a CSR packet-window access in the same cycle (that one is
+  // dropped; ebpf_xdp_top never issues both). Reads answer the cycle after the request.
+  input  logic              pkt_port_req_i,
+  input  logic              pkt_port_we_i,
+  input  logic [15:0]       pkt_port_addr_i,    // 64-bit word index into the packet buffer
+  input  logic [63:0]       pkt_port_wdata_i,
+  input  logic [7:0]        pkt_port_wmask_i,
+  output logic [63:0]       pkt_port_rdata_o,
+
   // Status lines (the same as CSR_STATUS bits), e.g. for an interrupt
   output logic              busy_o,
   output logic              done_o
@@ -51,6 +61,7 @@ module ebpf_top
 
   logic [31:0] prog_len_q, data_meta_q, data_q, data_end_q, ifindex_q, rx_queue_q;
   logic [63:0] budget_q;
+  logic [31:0] seed_lo_q;
   logic        has_ctx_q;
 
   logic        csr_wr, csr_rd, start;
@@ -68,6 +79,7 @@ module ebpf_top
       data_end_q  <= PacketHeadroom;
       ifindex_q   <= '0;
       rx_queue_q  <= '0;
+      seed_lo_q   <= '0;
     end else if (csr_wr && !busy_o) begin
       unique case (csr_addr_i)
         // A program never extends past the instruction memory (no aliased slots).
@@ -83,6 +95,7 @@ module ebpf_top
                                             32'(PacketBufferSize) : csr_wdata_i;
         CSR_IFINDEX:   ifindex_q         <= csr_wdata_i;
         CSR_RX_QUEUE:  rx_queue_q        <= csr_wdata_i;
+        CSR_SEED_LO:   seed_lo_q         <= csr_wdata_i;
         default:       ;
       endcase
     end
@@ -212,20 +225,47 @@ module ebpf_top
     .helper_r0_i         (helper_r0)
   );
 
+  logic [31:0] redir_tgt, redir_map, redir_ifindex;
+  logic        redir_has_map;
+  logic [63:0] redir_flags, prandom_state;
+  logic        seed_we;
+
+  assign seed_we = csr_wr && !busy_o && csr_addr_i == CSR_SEED_HI;
+
   ebpf_helper_unit #(
     .NsPerCycle (NsPerCycle)
   ) u_helper_unit (
-    .clk_i        (clk_i),
-    .rst_ni       (rst_ni),
-    .cycles_i     (cycles),
-    .req_i        (helper_req),
-    .id_i         (helper_id),
-    .args_i       (helper_args),
-    .done_o       (helper_done),
-    .fault_o      (helper_fault),
-    .fault_code_o (helper_fault_code),
-    .r0_o         (helper_r0)
+    .clk_i           (clk_i),
+    .rst_ni          (rst_ni),
+    .start_i         (start && !busy_o),
+    .cycles_i        (cycles),
+    .has_ctx_i       (has_ctx_q),
+    .data_i          (data_q),
+    .data_end_i      (data_end_q),
+    .seed_we_i       (seed_we),
+    .seed_i          ({csr_wdata_i, seed_lo_q}),
+    .prandom_state_o (prandom_state),
+    .req_i           (helper_req),
+    .id_i            (helper_id),
+    .args_i          (helper_args),
+    .done_o          (helper_done),
+    .fault_o         (helper_fault),
+    .fault_code_o    (helper_fault_code),
+    .r0_o            (helper_r0),
+    .redir_tgt_o     (redir_tgt),
+    .redir_has_map_o (redir_has_map),
+    .redir_map_o     (redir_map),
+    .redir_ifindex_o (redir_ifindex),
+    .redir_flags_o   (redir_flags)
   );
+
+  // The run's XDP action, as the host reports it: ABORTED after a fault or for r0 > 4.
+  logic [2:0] action;
+  logic       redir_valid;
+  // host_reg_rdata is r0 whenever the bus addresses a register outside the r0-r10 window.
+  assign action      = (fault_code != FAULT_NONE || host_reg_rdata > 64'd4) ? 3'd0
+                                                                          : host_reg_rdata[2:0];
+  assign redir_valid = done_o && action == 3'd4 && (redir_has_map || redir_tgt != 32'd0);
 
   //////////////
   // Memories //
@@ -262,8 +302,20 @@ module ebpf_top
 
   assign stack_req  = core_active ? (dmem_req_c && dmem_sel_c == DMEM_STACK)
                                   : (csr_req_i && win_stack && host_mem);
+  logic               port_sel;
+  logic               pkt_we;
+  logic [PktAw-1:0]   pkt_addr;
+  logic [127:0]       pkt_wdata;
+  logic [15:0]        pkt_wmask;
+
+  assign port_sel   = !core_active && pkt_port_req_i;
   assign pkt_req    = core_active ? (dmem_req_c && dmem_sel_c == DMEM_PACKET)
-                                  : (csr_req_i && win_pkt && host_mem);
+                                  : (pkt_port_req_i || (csr_req_i && win_pkt && host_mem));
+  assign pkt_we     = port_sel ? pkt_port_we_i : dmem_we;
+  assign pkt_addr   = port_sel ? PktAw'(pkt_port_addr_i) : PktAw'(dmem_addr);
+  assign pkt_wdata  = port_sel ? {64'd0, pkt_port_wdata_i} : dmem_wdata;
+  assign pkt_wmask  = port_sel ? {8'd0, pkt_port_wmask_i} : dmem_wmask;
+  assign pkt_port_rdata_o = pkt_rdata[63:0];
   assign dmem_we    = core_active ? dmem_we_c : csr_we_i;
   assign dmem_addr  = core_active ? dmem_addr_c : DmemAw'(win_word);
   assign dmem_wdata = core_active ? dmem_wdata_c : half_wdata;
@@ -288,10 +340,10 @@ module ebpf_top
   ) u_pkt_mem (
     .clk_i   (clk_i),
     .req_i   (pkt_req),
-    .we_i    (dmem_we),
-    .addr_i  (PktAw'(dmem_addr)),
-    .wdata_i (dmem_wdata),
-    .wmask_i (dmem_wmask),
+    .we_i    (pkt_we),
+    .addr_i  (pkt_addr),
+    .wdata_i (pkt_wdata),
+    .wmask_i (pkt_wmask),
     .rdata_o (pkt_rdata)
   );
 
@@ -333,7 +385,7 @@ module ebpf_top
   end
 
   logic unused_top;
-  assign unused_top = ^{win_word};
+  assign unused_top = ^{win_word, pkt_port_addr_i};
 
   //////////////
   // CSR read //
@@ -391,6 +443,18 @@ module ebpf_top
         CSR_STACK_WHI:    reg_rdata_d = {16'd0, stack_whi_q};
         CSR_PKT_WLO:      reg_rdata_d = {16'd0, pkt_wlo_q};
         CSR_PKT_WHI:      reg_rdata_d = {16'd0, pkt_whi_q};
+        CSR_REDIR_IFINDEX: reg_rdata_d = redir_has_map ? redir_ifindex : redir_tgt;
+        CSR_REDIR_KEY:    reg_rdata_d = redir_has_map ? redir_tgt : 32'd0;
+        CSR_REDIR_MAP:    reg_rdata_d = redir_has_map ? redir_map : 32'd0;
+        CSR_REDIR_STATUS: begin
+          reg_rdata_d[RedirValid]  = redir_valid;
+          reg_rdata_d[RedirHasMap] = redir_has_map;
+        end
+        CSR_REDIR_FLAGS_LO: reg_rdata_d = redir_has_map ? redir_flags[31:0] : 32'd0;
+        CSR_REDIR_FLAGS_HI: reg_rdata_d = redir_has_map ? redir_flags[63:32] : 32'd0;
+        CSR_ACTION:       reg_rdata_d = {29'd0, action};
+        CSR_SEED_LO:      reg_rdata_d = prandom_state[31:0];
+        CSR_SEED_HI:      reg_rdata_d = prandom_state[63:32];
         CSR_CYCLES_LO:    reg_rdata_d = cycles[31:0];
         CSR_CYCLES_HI:    reg_rdata_d = cycles[63:32];
         CSR_INSTRET_LO:   reg_rdata_d = instret[31:0];
