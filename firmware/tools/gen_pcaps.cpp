@@ -607,6 +607,171 @@ Corpus icmp_frag_needed() {
   return c;
 }
 
+// katran_lb's flow hash (MurmurHash3's 32-bit mixing over the source address, the ports and
+// the protocol, host byte order), restated here so the expected real can be computed.
+uint32_t rotl32(uint32_t x, int r) { return (x << r) | (x >> (32 - r)); }
+uint32_t murmur_mix(uint32_t h, uint32_t k) {
+  k *= 0xcc9e2d51;
+  k = rotl32(k, 15);
+  k *= 0x1b873593;
+  h ^= k;
+  h = rotl32(h, 13);
+  return h * 5 + 0xe6546b64;
+}
+uint32_t murmur_final(uint32_t h) {
+  h ^= h >> 16;
+  h *= 0x85ebca6b;
+  h ^= h >> 13;
+  h *= 0xc2b2ae35;
+  h ^= h >> 16;
+  return h;
+}
+uint32_t flow_hash(uint32_t saddr, uint16_t sport, uint16_t dport, uint8_t proto) {
+  uint32_t h = murmur_mix(0, saddr);
+  h = murmur_mix(h, static_cast<uint32_t>(sport) << 16 | dport);
+  h = murmur_mix(h, proto);
+  return murmur_final(h ^ 12);
+}
+
+// Maglev's population of a lookup table of `size` slots (a prime) from the reals' addresses:
+// each real walks its own permutation (offset, skip) and takes turns claiming free slots.
+std::vector<uint32_t> maglev(const std::vector<std::pair<uint32_t, uint32_t>>& reals,
+                             uint32_t size) {
+  std::vector<uint32_t> offset, skip, next(reals.size(), 0);
+  for (const auto& [index, addr] : reals) {
+    offset.push_back(murmur_final(addr ^ 0x9e3779b9) % size);
+    skip.push_back(murmur_final(addr ^ 0x7f4a7c15) % (size - 1) + 1);
+  }
+  std::vector<int64_t> slot(size, -1);
+  uint32_t filled = 0;
+  while (filled < size) {
+    for (size_t i = 0; i < reals.size() && filled < size; ++i) {
+      uint32_t at = (offset[i] + next[i] * skip[i]) % size;
+      while (slot[at] >= 0) at = (offset[i] + ++next[i] * skip[i]) % size;
+      slot[at] = reals[i].first;
+      ++next[i];
+      ++filled;
+    }
+  }
+  return {slot.begin(), slot.end()};
+}
+
+Corpus katran_lb() {
+  Corpus c{"katran_lb", {}, {}};
+  constexpr uint32_t kRingSize = 61;
+  const Mac gw = {0x02, 0xee, 0, 0, 0, 1};
+  const uint32_t outer_src = ip(172, 16, 0, 1);
+  const uint32_t vip_a = ip(10, 100, 0, 1), vip_b = ip(10, 100, 0, 2), vip_c = ip(10, 100, 0, 3);
+  auto vip = [](uint32_t addr, uint16_t port, uint8_t proto, uint32_t index, uint32_t flags) {
+    Bytes k = be32(addr);
+    put16(k, port);
+    put8(k, proto);
+    put8(k, 0);
+    Bytes v = le32(index);
+    append(v, le32(flags));
+    return std::make_pair(k, v);
+  };
+  c.maps["vips"] = {vip(vip_a, 80, kTcp, 0, 0), vip(vip_b, 0, kUdp, 1, 1),
+                    vip(vip_c, 80, kTcp, 3, 0)};
+  std::map<uint32_t, uint32_t> real_addr;  // real index -> address
+  for (uint32_t i = 1; i <= 5; ++i) {
+    real_addr[i] = ip(10, 200, 0, i);
+    c.maps["reals"].emplace_back(le32(i), be32(real_addr[i]));
+  }
+  // VIP 0 (A, TCP 80) over reals 1-3, VIP 1 (B, UDP any port) over reals 4-5; VIP 3 (C) has
+  // an empty ring (real 0: no real).
+  std::map<uint32_t, std::vector<uint32_t>> rings;
+  rings[0] = maglev({{1, real_addr[1]}, {2, real_addr[2]}, {3, real_addr[3]}}, kRingSize);
+  rings[1] = maglev({{4, real_addr[4]}, {5, real_addr[5]}}, kRingSize);
+  for (const auto& [vip_index, slots] : rings) {
+    for (uint32_t s = 0; s < kRingSize; ++s) {
+      c.maps["ring"].emplace_back(le32(vip_index * kRingSize + s), le32(slots[s]));
+    }
+  }
+  Bytes cfg;
+  put_mac(cfg, gw);
+  put16(cfg, 0);
+  append(cfg, be32(outer_src));
+  c.maps["lb_config"] = {{le32(0), cfg}};
+  auto ring_real = [&](uint32_t vip_index, uint32_t saddr, uint16_t sport, uint16_t dport,
+                       uint8_t proto) {
+    return rings[vip_index][flow_hash(saddr, sport, dport, proto) % kRingSize];
+  };
+  // A flow the connection table already holds, pinned to a real the ring would not choose.
+  const uint32_t sticky_client = ip(10, 0, 0, 77);
+  const uint32_t sticky_real = ring_real(0, sticky_client, 5555, 80, kTcp) == 3 ? 2 : 3;
+  Bytes flow = be32(sticky_client);
+  append(flow, be32(vip_a));
+  put16(flow, 5555);
+  put16(flow, 80);
+  append(flow, {kTcp, 0, 0, 0});
+  c.maps["conn_table"] = {{flow, le32(sticky_real)}};
+
+  // The frame encapsulated towards real `index`.
+  auto encap = [&](const Bytes& f, uint32_t index) {
+    Bytes out;
+    put_mac(out, gw);
+    out.insert(out.end(), f.begin(), f.begin() + 6);
+    put16(out, kEthIpv4);
+    const Bytes datagram(f.begin() + 14, f.end());
+    append(out, ipv4(4, outer_src, real_addr.at(index), datagram,
+                     {.ttl = 64, .tos = datagram[1], .id = 0, .frag = 0}));
+    return out;
+  };
+  auto to_real = [&](Bytes f, uint32_t index, const std::string& what) {
+    Bytes out = encap(f, index);
+    c.packets.push_back({std::move(f), kTx, what + " -> real " + std::to_string(index), out});
+  };
+  auto other = [&](Bytes f, Action act, const std::string& what) {
+    Bytes out = f;
+    c.packets.push_back({std::move(f), act, what, std::move(out)});
+  };
+  to_real(v4(tcp(kClient, vip_a, 40000, 80, kSyn)), ring_real(0, kClient, 40000, 80, kTcp),
+          "TCP SYN to VIP A:80, new flow");
+  to_real(v4(tcp(kClient, vip_a, 40000, 80, kAck)), ring_real(0, kClient, 40000, 80, kTcp),
+          "same flow, ACK (connection table)");
+  for (uint16_t port = 40001; port <= 40006; ++port) {
+    const uint32_t client = ip(10, 0, 1, port & 0xff);
+    to_real(v4(tcp(client, vip_a, port, 80, kSyn)), ring_real(0, client, port, 80, kTcp),
+            "TCP SYN to VIP A:80 from another client");
+  }
+  to_real(v4(tcp(sticky_client, vip_a, 5555, 80, kAck)), sticky_real,
+          "TCP to VIP A:80, flow already in the connection table (not the ring's real)");
+  to_real(v4(udp(kClient, vip_b, 1000, 53, {1, 2, 3})), ring_real(1, kClient, 0, 53, kUdp),
+          "UDP to VIP B:53 (any-port VIP, source port not hashed)");
+  to_real(v4(udp(kClient, vip_b, 1001, 53, {4, 5, 6})), ring_real(1, kClient, 0, 53, kUdp),
+          "UDP to VIP B:53 from another source port of the same client");
+  to_real(v4(udp(ip(10, 0, 2, 9), vip_b, 7, 9999, Bytes(1400, 0xab))),
+          ring_real(1, ip(10, 0, 2, 9), 0, 9999, kUdp), "UDP to VIP B:9999, 1442-byte frame");
+  to_real(v4(ipv4(kUdp, kClient, vip_b, Bytes(8, 0), {.tos = 0x28})),
+          ring_real(1, kClient, 0, 0, kUdp), "UDP to VIP B, TOS 0x28 copied to the outer header");
+  other(v4(tcp(kClient, vip_a, 40000, 22, kSyn)), kPass, "TCP to VIP A:22 (no such VIP)");
+  other(v4(tcp(kClient, vip_c, 40000, 80, kSyn)), kDrop, "TCP to VIP C:80, whose ring is empty");
+  other(v4(icmp_echo(kClient, vip_a)), kPass, "ICMP echo to VIP A (no ICMP VIP)");
+  other(v4(udp(kClient, kServer, 1, 2, {})), kPass, "UDP to a non-VIP address");
+  other(v4(tcp(kClient, vip_a, 40000, 80, kSyn), {100}), kPass,
+        "VLAN 100, TCP to VIP A:80 (VLAN frames are not parsed)");
+  other(frame(kEthIpv6, ipv6_udp()), kPass, "IPv6");
+  other(frame(kEthArp, arp_request()), kPass, "ARP");
+  other(v4(tcp(kClient, vip_a, 40000, 80, kSyn, {.ihl = 6})), kDrop,
+        "IPv4 options, TCP to VIP A:80");
+  other(v4(ipv4(kUdp, kClient, vip_b, Bytes(16, 0), {.frag = 0x2000})), kDrop,
+        "first fragment (MF) to VIP B");
+  other(v4(ipv4(kUdp, kClient, vip_b, Bytes(16, 0), {.frag = 0x0010})), kDrop,
+        "non-initial fragment to VIP B");
+  c.packets.push_back({Bytes(10, 0), kDrop, "runt, 10 bytes"});
+  c.packets.push_back({eth(kEthIpv4), kDrop, "Ethernet header only, EtherType IPv4"});
+  c.packets.push_back({with_ihl(v4(tcp(kClient, vip_a, 1, 80, kSyn)), 3), kDrop,
+                       "IPv4 with IHL 3"});
+  c.packets.push_back(
+      {cut(v4(tcp(kClient, vip_a, 1, 80, kSyn)), 14 + 12), kDrop, "IPv4 header truncated"});
+  c.packets.push_back({cut(v4(tcp(kClient, vip_a, 1, 80, kSyn)), 14 + 20 + 10), kDrop,
+                       "TCP header truncated"});
+  c.packets.push_back({cut(v4(udp(kClient, vip_b, 1, 53, {})), 14 + 20 + 4), kDrop,
+                       "UDP header truncated"});
+  return c;
+}
+
 // ---- output --------------------------------------------------------------------------------
 
 void write_corpus(const std::filesystem::path& dir, const Corpus& c) {
@@ -675,6 +840,7 @@ int main(int argc, char** argv) {
         tail_chain(),
         ipip_encap(),
         icmp_frag_needed(),
+        katran_lb(),
     };
     std::ofstream manifest(dir / "manifest.tsv");
     for (const Corpus& c : corpora) {
