@@ -8,12 +8,15 @@
 //   OUTDIR/<program>.map-init.json  only for programs whose maps need entries
 //   OUTDIR/<program>.expect-out.tsv index <TAB> hex of the frame after the program, for the
 //                                   programs that rewrite frames (not every frame is listed)
+//   OUTDIR/<program>.expect-events.tsv  index <TAB> helper <TAB> map <TAB> ring <TAB> flags
+//                                   <TAB> hex bytes: the events each frame sends (sampler)
 //   OUTDIR/manifest.tsv             one line per corpus: program <TAB> entry function
 //
 // Frames are built byte by byte here (no packet library), with valid IPv4, TCP and ICMP
 // checksums unless a frame is meant to be malformed. Output is deterministic.
 #include <pcap/pcap.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <cstdio>
@@ -260,11 +263,23 @@ struct Packet {
 };
 using MapInit = std::map<std::string, std::vector<std::pair<Bytes, Bytes>>>;
 
+// An event a frame should send (perf_event_output, ringbuf_output), for
+// <program>.expect-events.tsv.
+struct Event {
+  size_t frame;
+  std::string helper;  // "perf_event_output" or "ringbuf_output"
+  std::string map;     // the map's name
+  uint32_t ring;       // perf: the ring index (the cpu, 0, for BPF_F_CURRENT_CPU); else 0
+  uint64_t flags;      // the helper's flags argument
+  Bytes bytes;         // perf: data then packet bytes; ringbuf: data
+};
+
 struct Corpus {
   std::string program;
   std::vector<Packet> packets;
   MapInit maps;
   std::string entry = {};  // entry function; empty: the same as program
+  std::vector<Event> events = {};
 };
 
 // ---- the corpora ---------------------------------------------------------------------------
@@ -772,6 +787,41 @@ Corpus katran_lb() {
   return c;
 }
 
+Bytes le64(uint64_t v) {
+  Bytes b = le32(static_cast<uint32_t>(v));
+  append(b, le32(static_cast<uint32_t>(v >> 32)));
+  return b;
+}
+
+// Every frame passes; frame n goes to the perf ring when n % 3 == 0 and to the ringbuf when
+// n % 4 == 0 (sampler.bpf.c's .rodata), with ingress ifindex 1 and rx queue 0.
+Corpus sampler() {
+  Corpus c = baseline("sampler", [](const Bytes&) { return kPass; });
+  for (size_t n = 0; n < c.packets.size(); ++n) {
+    const Bytes& f = c.packets[n].bytes;
+    const uint32_t len = static_cast<uint32_t>(f.size());
+    if (n % 3 == 0) {
+      const size_t snap = std::min<size_t>(len, 64);
+      Bytes b = le64(n);
+      append(b, le32(len));
+      append(b, le32(1));
+      b.insert(b.end(), f.begin(), f.begin() + static_cast<long>(snap));
+      c.events.push_back({n, "perf_event_output", "samples", 0,
+                          0xffffffffull | (static_cast<uint64_t>(snap) << 32), b});
+    }
+    if (n % 4 == 0) {
+      Bytes b = le64(n);
+      append(b, le32(len));
+      append(b, le32(0));
+      Bytes head(f.begin(), f.begin() + static_cast<long>(std::min<size_t>(len, 32)));
+      head.resize(32, 0);
+      append(b, head);
+      c.events.push_back({n, "ringbuf_output", "events", 0, 0, b});
+    }
+  }
+  return c;
+}
+
 // ---- output --------------------------------------------------------------------------------
 
 void write_corpus(const std::filesystem::path& dir, const Corpus& c) {
@@ -800,6 +850,16 @@ void write_corpus(const std::filesystem::path& dir, const Corpus& c) {
     expect_out << "# index\tframe after the program (hex)\n";
     for (size_t i = 0; i < c.packets.size(); ++i) {
       if (c.packets[i].out) expect_out << i << '\t' << hex(*c.packets[i].out) << '\n';
+    }
+  }
+  if (!c.events.empty()) {
+    std::ofstream events(base + ".expect-events.tsv");
+    events << "# index\thelper\tmap\tring\tflags\tbytes\n";
+    for (const Event& e : c.events) {
+      char flags[24];
+      std::snprintf(flags, sizeof flags, "0x%llx", static_cast<unsigned long long>(e.flags));
+      events << e.frame << '\t' << e.helper << '\t' << e.map << '\t' << e.ring << '\t' << flags
+             << '\t' << hex(e.bytes) << '\n';
     }
   }
   if (!c.maps.empty()) {
@@ -841,6 +901,7 @@ int main(int argc, char** argv) {
         ipip_encap(),
         icmp_frag_needed(),
         katran_lb(),
+        sampler(),
     };
     std::ofstream manifest(dir / "manifest.tsv");
     for (const Corpus& c : corpora) {
