@@ -49,6 +49,11 @@ Harness::Harness(const HarnessOptions& opts) : impl_(std::make_unique<Impl>()) {
   t.csr_we_i = 0;
   t.csr_addr_i = 0;
   t.csr_wdata_i = 0;
+  t.pkt_port_req_i = 0;
+  t.pkt_port_we_i = 0;
+  t.pkt_port_addr_i = 0;
+  t.pkt_port_wdata_i = 0;
+  t.pkt_port_wmask_i = 0;
   impl_->eval_dump();
   reset();
 }
@@ -112,6 +117,28 @@ void Harness::csr_write64(uint32_t addr_lo, uint64_t data) {
 uint64_t Harness::csr_read64(uint32_t addr_lo) {
   const uint64_t lo = csr_read(addr_lo);
   return lo | (static_cast<uint64_t>(csr_read(addr_lo + 4)) << 32);
+}
+
+void Harness::pkt_port_write(uint32_t word, uint64_t data, uint8_t mask) {
+  auto& t = *impl_->top;
+  t.pkt_port_req_i = 1;
+  t.pkt_port_we_i = 1;
+  t.pkt_port_addr_i = static_cast<uint16_t>(word);
+  t.pkt_port_wdata_i = data;
+  t.pkt_port_wmask_i = mask;
+  tick();
+  t.pkt_port_req_i = 0;
+  t.pkt_port_we_i = 0;
+}
+
+uint64_t Harness::pkt_port_read(uint32_t word) {
+  auto& t = *impl_->top;
+  t.pkt_port_req_i = 1;
+  t.pkt_port_we_i = 0;
+  t.pkt_port_addr_i = static_cast<uint16_t>(word);
+  tick();
+  t.pkt_port_req_i = 0;
+  return t.pkt_port_rdata_o;
 }
 
 bool Harness::busy() const { return impl_->top->busy_o; }

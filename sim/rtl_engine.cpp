@@ -32,28 +32,20 @@ class RtlEngine final : public Engine {
       throw Error("rtl: the model does not answer with the eBPF core ID");
     }
     imem_slots_ = harness_.csr_read(csr::kImemSlots);
+    max_programs_ = harness_.csr_read(csr::kMaxPrograms);
   }
 
   std::string_view name() const override { return "rtl"; }
 
   void load(std::span<const Insn> prog, const LoadOptions& opts) override {
-    if (opts.check) {
-      check_program_or_throw(prog, CheckOptions{.cpu_version = opts.cpu_version});
-    } else if (prog.empty()) {
-      throw Error("program is empty (it needs at least an exit instruction)");
-    }
-    if (prog.size() > imem_slots_) {
-      throw Error("program has " + std::to_string(prog.size()) +
-                  " slots; the rtl instruction memory holds " + std::to_string(imem_slots_));
-    }
-    for (size_t i = 0; i < prog.size(); ++i) {
-      const uint64_t w = prog[i].raw();
-      const auto addr = static_cast<uint32_t>(csr::kWinImem + 8 * i);
-      harness_.csr_write(addr, static_cast<uint32_t>(w));
-      harness_.csr_write(addr + 4, static_cast<uint32_t>(w >> 32));
-    }
-    harness_.csr_write(csr::kProgLen, static_cast<uint32_t>(prog.size()));
-    loaded_ = true;
+    const std::span<const Insn> one[] = {prog};
+    load_all(one, 0, opts);
+  }
+
+  void load_programs(std::span<const std::vector<Insn>> progs, size_t entry,
+                     const LoadOptions& opts) override {
+    std::vector<std::span<const Insn>> spans(progs.begin(), progs.end());
+    load_all(spans, entry, opts);
   }
 
   RunResult run(MemoryImage& mem, const RunOptions& opts) override {
@@ -113,6 +105,20 @@ class RtlEngine final : public Engine {
     for (unsigned k = 0; k < 11; ++k) res.regs[k] = harness_.csr_read64(csr::reg_lo(k));
     res.r0 = harness_.csr_read64(csr::kR0Lo);
     res.cycles = run_cycles;
+    res.program = harness_.csr_read(csr::kProg);
+    res.tail_calls = harness_.csr_read(csr::kTailCalls);
+    if (res.fault == FaultCode::kNone && res.r0 == kXdpRedirect) {
+      const uint32_t redir = harness_.csr_read(csr::kRedirStatus);
+      if (redir & csr::kRedirValid) {
+        Redirect r{.ifindex = harness_.csr_read(csr::kRedirIfindex)};
+        if (redir & csr::kRedirHasMap) {
+          r.map = harness_.csr_read(csr::kRedirMap);
+          r.key = harness_.csr_read(csr::kRedirKey);
+          r.flags = harness_.csr_read64(csr::kRedirFlagsLo);
+        }
+        res.redirect = r;
+      }
+    }
 
     sync_out(stack_, mem.stack.data(), addr::kStackSize, csr::kWinStack, csr::kStackWlo,
              csr::kStackWhi);
@@ -122,6 +128,56 @@ class RtlEngine final : public Engine {
   }
 
  private:
+  // Programs back to back in the instruction memory, one program-table entry each
+  // (docs/registers.md "Program table"); `entry` starts every run.
+  void load_all(std::span<const std::span<const Insn>> progs, size_t entry,
+                const LoadOptions& opts) {
+    if (progs.size() > max_programs_) {
+      throw Error("rtl: " + std::to_string(progs.size()) + " programs; the program table holds " +
+                  std::to_string(max_programs_));
+    }
+    if (entry >= progs.size()) {
+      throw Error("entry program " + std::to_string(entry) + " is out of range (" +
+                  std::to_string(progs.size()) + " programs)");
+    }
+    size_t total = 0;
+    for (size_t k = 0; k < progs.size(); ++k) {
+      const std::string who = progs.size() > 1 ? "program " + std::to_string(k) + ": " : "";
+      try {
+        if (opts.check) {
+          check_program_or_throw(progs[k], CheckOptions{.cpu_version = opts.cpu_version});
+        } else if (progs[k].empty()) {
+          throw Error("program is empty (it needs at least an exit instruction)");
+        }
+      } catch (const Error& e) {
+        throw Error(who + e.what());
+      }
+      total += progs[k].size();
+    }
+    if (total > imem_slots_) {
+      throw Error((progs.size() > 1 ? "programs have " : "program has ") +
+                  std::to_string(total) + " slots; the rtl instruction memory holds " +
+                  std::to_string(imem_slots_));
+    }
+    loaded_ = false;
+    uint32_t first = 0;
+    for (size_t k = 0; k < max_programs_; ++k) {
+      const auto n = k < progs.size() ? static_cast<uint32_t>(progs[k].size()) : 0u;
+      for (uint32_t i = 0; i < n; ++i) {
+        const uint64_t w = progs[k][i].raw();
+        const auto a = static_cast<uint32_t>(csr::kWinImem + 8 * (first + i));
+        harness_.csr_write(a, static_cast<uint32_t>(w));
+        harness_.csr_write(a + 4, static_cast<uint32_t>(w >> 32));
+      }
+      harness_.csr_write(csr::prog_first(static_cast<unsigned>(k)), first);
+      harness_.csr_write(csr::prog_len(static_cast<unsigned>(k)), n);
+      first += n;
+    }
+    harness_.csr_write(csr::kEntry, static_cast<uint32_t>(entry));
+    harness_.csr_write64(csr::kSeedLo, opts.prandom_seed);
+    loaded_ = true;
+  }
+
   // Writes the 32-bit words of `image` that differ from what the memory holds (`shadow`,
   // empty when unknown).
   void sync_in(std::vector<uint8_t>& shadow, const uint8_t* image, uint32_t size,
@@ -158,6 +214,7 @@ class RtlEngine final : public Engine {
 
   sim::Harness harness_;
   uint32_t imem_slots_ = 0;
+  uint32_t max_programs_ = 0;
   bool loaded_ = false;
   std::vector<uint8_t> stack_, packet_;  // what the memories hold (empty: unknown)
 };

@@ -21,7 +21,12 @@ module ebpf_core
 
   // Control and status <- / -> the CSR block
   input  logic               start_i,
-  input  logic [31:0]        prog_len_i,
+  // Program table: program k occupies slots [prog_first_i[k], + prog_len_i[k]) of the
+  // instruction memory (the lengths already bounded by its size); a run starts at entry_i.
+  input  logic [MaxPrograms-1:0][31:0] prog_first_i,
+  input  logic [MaxPrograms-1:0][31:0] prog_len_i,
+  input  logic [ProgW-1:0]   entry_i,
+  output logic [ProgW-1:0]   prog_o,             // program running (after a run: the last)
   input  logic [63:0]        budget_i,
   output logic               active_o,           // owns the memories (busy or starting)
   output logic               busy_o,
@@ -70,7 +75,10 @@ module ebpf_core
   input  logic               helper_done_i,
   input  logic               helper_fault_i,
   input  fault_e             helper_fault_code_i,
-  input  logic [63:0]        helper_r0_i
+  input  logic [63:0]        helper_r0_i,
+  input  logic               helper_keep_r0_i,
+  input  logic               helper_tail_i,      // with done: tail call to helper_tail_prog_i
+  input  logic [ProgW-1:0]   helper_tail_prog_i
 );
 
   localparam int unsigned DepthW = $clog2(MaxFrames);
@@ -117,6 +125,15 @@ module ebpf_core
   logic [DepthW-1:0]        depth;
   logic                     push, pop;
   logic [31:0]              push_ret_pc, frame_ret_pc;
+  logic [ProgW-1:0]         frame_prog;
+
+  // Program: the pc is relative to the running program, whose first slot is added to every
+  // fetch. It changes with a tail call and with a return to a frame of another program, in
+  // the cycle of the redirect, so the redirected fetch already uses the new base.
+  logic                     ex_tail;
+  logic [ProgW-1:0]         prog_q, prog_d;
+  logic [ImemAw-1:0]        if_addr;
+  logic [31:0]              cur_len;
   logic [3:0][63:0]         frame_regs;
 
   ////////
@@ -135,7 +152,7 @@ module ebpf_core
     .stall_i       (stall),
     .jump_target_i (id_target),
     .imem_req_o    (imem_req_o),
-    .imem_addr_o   (imem_addr_o),
+    .imem_addr_o   (if_addr),
     .imem_rdata_i  (imem_rdata_i),
     .id_valid_o    (id_valid),
     .id_pc_o       (id_pc),
@@ -152,7 +169,7 @@ module ebpf_core
     .valid_i     (id_valid),
     .pc_i        (id_pc),
     .insn_i      (id_insn),
-    .prog_len_i  (prog_len_i),
+    .prog_len_i  (cur_len),
     .regs_i      (regs),
     .depth_i     (depth),
     .ex_valid_i  (ex_valid_q),
@@ -243,6 +260,9 @@ module ebpf_core
     .helper_fault_i      (helper_fault_i),
     .helper_fault_code_i (helper_fault_code_i),
     .helper_r0_i         (helper_r0_i),
+    .helper_keep_r0_i    (helper_keep_r0_i),
+    .helper_tail_i       (helper_tail_i),
+    .tail_o              (ex_tail),
     .has_ctx_i           (has_ctx_i),
     .pkt_data_meta_i     (pkt_data_meta_i),
     .pkt_data_i          (pkt_data_i),
@@ -310,14 +330,47 @@ module ebpf_core
     .clear_i       (start),
     .push_i        (push),
     .push_ret_pc_i (push_ret_pc),
+    .push_prog_i   (prog_q),
     .pop_i         (pop),
     .regs_i        (regs[9:6]),
     .depth_o       (depth),
     .top_ret_pc_o  (frame_ret_pc),
+    .top_prog_o    (frame_prog),
     .top_regs_o    (frame_regs)
   );
 
   assign active_o = busy_o || start;
+
+  /////////////
+  // Program //
+  /////////////
+
+  always_comb begin
+    prog_d = prog_q;
+    if (start) begin
+      prog_d = entry_i;
+    end else if (ex_tail) begin
+      prog_d = helper_tail_prog_i;
+    end else if (pop) begin
+      prog_d = frame_prog;
+    end
+  end
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      prog_q <= '0;
+    end else begin
+      prog_q <= prog_d;
+    end
+  end
+
+  assign imem_addr_o = if_addr + ImemAw'(prog_first_i[prog_d]);
+  assign cur_len     = prog_len_i[prog_q];
+  assign prog_o      = prog_q;
+
+  // Only the low ImemAw bits of a first slot address the memory (the top bounds the rest).
+  logic unused_first;
+  assign unused_first = ^prog_first_i;
 
   ////////////////
   // Controller //

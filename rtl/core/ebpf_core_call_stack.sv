@@ -1,7 +1,8 @@
 /**
  * Call stack: the hardware frames of bpf-to-bpf calls
  *
- * Owns the call depth and, per nested call, the return slot and the caller's r6-r9. r10 is
+ * Owns the call depth and, per nested call, the return slot, the caller's program (a tail
+ * call in the callee may replace the program it runs) and the caller's r6-r9. r10 is
  * not saved: in frame k it is always StackBase + StackFrameSize * (k + 1), derived from the
  * depth. Depth 0 is the entry program; a call at depth MaxFrames - 1 faults (checked by the
  * EX stage), so MaxFrames - 1 frames are stored. Frames live in a small RAM with an
@@ -27,6 +28,7 @@ module ebpf_core_call_stack
   // <- from the EX stage
   input  logic             push_i,           // call local
   input  logic [31:0]      push_ret_pc_i,
+  input  logic [ProgW-1:0] push_prog_i,      // program of the call
   input  logic             pop_i,            // exit at depth > 0
 
   // <- from the register file, the cycle after push_i
@@ -34,17 +36,19 @@ module ebpf_core_call_stack
 
   output logic [Dw-1:0]    depth_o,
   output logic [31:0]      top_ret_pc_o,     // frame popped by exit
+  output logic [ProgW-1:0] top_prog_o,
   output logic [3:0][63:0] top_regs_o
 );
 
   localparam int unsigned Entries = Frames - 1;
   localparam int unsigned Ew      = (Entries > 1) ? $clog2(Entries) : 1;
-  localparam int unsigned FrameW  = 32 + 4 * 64;
+  localparam int unsigned FrameW  = ProgW + 32 + 4 * 64;
 
   logic [Dw-1:0]     depth_q, depth_d;
   logic [FrameW-1:0] frames_q [Entries];
   logic [Ew-1:0]     top_idx, push_idx_q;
   logic [31:0]       push_ret_pc_q;
+  logic [ProgW-1:0]  push_prog_q;
   logic              push_q;
 
   assign top_idx = (depth_q == '0) ? '0 : Ew'(depth_q - Dw'(1));
@@ -61,16 +65,17 @@ module ebpf_core_call_stack
     if (push_i) begin
       push_idx_q    <= Ew'(depth_q);
       push_ret_pc_q <= push_ret_pc_i;
+      push_prog_q   <= push_prog_i;
     end
   end
 
   always_ff @(posedge clk_i) begin
     if (push_q) begin
-      frames_q[push_idx_q] <= {push_ret_pc_q, regs_i};
+      frames_q[push_idx_q] <= {push_prog_q, push_ret_pc_q, regs_i};
     end
   end
 
-  assign {top_ret_pc_o, top_regs_o} = frames_q[top_idx];
+  assign {top_prog_o, top_ret_pc_o, top_regs_o} = frames_q[top_idx];
 
   always_comb begin
     depth_d = depth_q;

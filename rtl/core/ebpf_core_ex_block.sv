@@ -68,6 +68,9 @@ module ebpf_core_ex_block
   input  logic                     helper_fault_i,
   input  fault_e                   helper_fault_code_i,
   input  logic [63:0]              helper_r0_i,
+  input  logic                     helper_keep_r0_i, // r0 unchanged (e.g. a failed tail call)
+  input  logic                     helper_tail_i,    // tail call: restart at slot 0
+  output logic                     tail_o,           // ... taken now
 
   // Context <- from the top
   input  logic                     has_ctx_i,
@@ -233,6 +236,7 @@ module ebpf_core_ex_block
     fault_code_o   = FAULT_NONE;
     redirect_o     = 1'b0;
     redirect_pc_o  = target_i;
+    tail_o         = 1'b0;
     finish_o       = 1'b0;
     push_o         = 1'b0;
     pop_o          = 1'b0;
@@ -293,11 +297,16 @@ module ebpf_core_ex_block
           end
 
           EX_CALL_HELP: begin
-            result_o = helper_r0_i;
+            result_o = helper_keep_r0_i ? r0_val : helper_r0_i;
             if (helper_done_i) begin
               fault_o      = helper_fault_i;
               fault_code_o = helper_fault_code_i;
               fire_o       = !helper_fault_i;
+              if (!helper_fault_i && helper_tail_i) begin
+                tail_o        = 1'b1;
+                redirect_o    = 1'b1;
+                redirect_pc_o = 32'd0;
+              end
             end else begin
               stall_o        = 1'b1;
               stall_helper_o = 1'b1;

@@ -43,6 +43,10 @@ module ebpf_helper_unit
   output logic             fault_o,
   output fault_e           fault_code_o,
   output logic [63:0]      r0_o,
+  output logic             keep_r0_o,      // with done: r0 stays as it is
+  output logic             tail_o,         // with done: tail call to tail_prog_o
+  output logic [ProgW-1:0] tail_prog_o,
+  output logic [7:0]       tail_calls_o,   // tail calls taken in this run
 
   // Redirect state
   output logic [31:0]      redir_tgt_o,    // ifindex, or the DEVMAP key after redirect_map
@@ -148,6 +152,10 @@ module ebpf_helper_unit
   assign fault_o         = fault_q;
   assign fault_code_o    = fault_code_q;
   assign r0_o            = r0_q;
+  assign keep_r0_o       = 1'b0;
+  assign tail_o          = 1'b0;
+  assign tail_prog_o     = '0;
+  assign tail_calls_o    = '0;
   assign prandom_state_o = prandom_q;
   assign redir_tgt_o     = tgt_q;
   assign redir_has_map_o = has_map_q;

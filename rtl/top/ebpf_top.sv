@@ -59,7 +59,7 @@ module ebpf_top
   // CSR registers //
   ///////////////////
 
-  logic [31:0] prog_len_q, data_meta_q, data_q, data_end_q, ifindex_q, rx_queue_q;
+  logic [31:0] data_meta_q, data_q, data_end_q, ifindex_q, rx_queue_q;
   logic [63:0] budget_q;
   logic [31:0] seed_lo_q;
   logic        has_ctx_q;
@@ -69,9 +69,51 @@ module ebpf_top
   assign csr_rd = csr_req_i && !csr_we_i;
   assign start  = csr_wr && csr_addr_i == CSR_CTRL && csr_wdata_i[CtrlStart];
 
+  // Program table (docs/xdp_datapath.md "Program table"): first slot and length per program.
+  logic [MaxPrograms-1:0][31:0] prog_first_q, prog_len_q, prog_len_eff;
+  logic [ProgW-1:0]             entry_q;
+  logic                         win_progs;
+  logic [ProgW-1:0]             progs_idx;
+
+  assign win_progs = csr_addr_i >= CSR_PROGS && csr_addr_i < CSR_PROGS_END;
+  assign progs_idx = ProgW'((csr_addr_i - CSR_PROGS) >> 3);
+
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
-      prog_len_q  <= '0;
+      prog_first_q <= '0;
+      prog_len_q   <= '0;
+      entry_q      <= '0;
+    end else if (csr_wr && !busy_o) begin
+      if (win_progs) begin
+        if (csr_addr_i[2]) begin
+          prog_len_q[progs_idx]   <= csr_wdata_i;
+        end else begin
+          prog_first_q[progs_idx] <= csr_wdata_i;
+        end
+      end else if (csr_addr_i == CSR_PROG_LEN) begin
+        prog_len_q[0] <= csr_wdata_i;
+      end else if (csr_addr_i == CSR_ENTRY) begin
+        entry_q <= ProgW'(csr_wdata_i);
+      end
+    end
+  end
+
+  // A program never extends past the instruction memory (no aliased slots): its length is
+  // cut at the memory's end, and a first slot beyond it leaves an empty program.
+  always_comb begin
+    for (int unsigned k = 0; k < MaxPrograms; k++) begin
+      if (prog_first_q[k] >= ImemSlots) begin
+        prog_len_eff[k] = '0;
+      end else if (prog_len_q[k] > ImemSlots - prog_first_q[k]) begin
+        prog_len_eff[k] = ImemSlots - prog_first_q[k];
+      end else begin
+        prog_len_eff[k] = prog_len_q[k];
+      end
+    end
+  end
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
       has_ctx_q   <= 1'b0;
       budget_q    <= DefaultBudget;
       data_meta_q <= PacketHeadroom;
@@ -82,9 +124,6 @@ module ebpf_top
       seed_lo_q   <= '0;
     end else if (csr_wr && !busy_o) begin
       unique case (csr_addr_i)
-        // A program never extends past the instruction memory (no aliased slots).
-        CSR_PROG_LEN:  prog_len_q        <= (csr_wdata_i > ImemSlots) ?
-                                            32'(ImemSlots) : csr_wdata_i;
         CSR_CONFIG:    has_ctx_q         <= csr_wdata_i[ConfigHasCtx];
         CSR_BUDGET_LO: budget_q[31:0]    <= csr_wdata_i;
         CSR_BUDGET_HI: budget_q[63:32]   <= csr_wdata_i;
@@ -172,6 +211,9 @@ module ebpf_top
   logic [63:0]        helper_id, helper_r0;
   logic [4:0][63:0]   helper_args;
   fault_e             helper_fault_code;
+  logic               helper_keep_r0, helper_tail;
+  logic [ProgW-1:0]   helper_tail_prog, cur_prog;
+  logic [7:0]         tail_calls;
   fault_e             fault_code;
   logic [31:0]        fault_pc;
   logic [63:0]        cycles, instret, st_lu, st_br, st_mc, st_hlp, host_reg_rdata;
@@ -183,7 +225,10 @@ module ebpf_top
     .clk_i               (clk_i),
     .rst_ni              (rst_ni),
     .start_i             (start),
-    .prog_len_i          (prog_len_q),
+    .prog_first_i        (prog_first_q),
+    .prog_len_i          (prog_len_eff),
+    .entry_i             (entry_q),
+    .prog_o              (cur_prog),
     .budget_i            (budget_q),
     .active_o            (core_active),
     .busy_o              (busy_o),
@@ -222,7 +267,10 @@ module ebpf_top
     .helper_done_i       (helper_done),
     .helper_fault_i      (helper_fault),
     .helper_fault_code_i (helper_fault_code),
-    .helper_r0_i         (helper_r0)
+    .helper_r0_i         (helper_r0),
+    .helper_keep_r0_i    (helper_keep_r0),
+    .helper_tail_i       (helper_tail),
+    .helper_tail_prog_i  (helper_tail_prog)
   );
 
   logic [31:0] redir_tgt, redir_map, redir_ifindex;
@@ -252,6 +300,10 @@ module ebpf_top
     .fault_o         (helper_fault),
     .fault_code_o    (helper_fault_code),
     .r0_o            (helper_r0),
+    .keep_r0_o       (helper_keep_r0),
+    .tail_o          (helper_tail),
+    .tail_prog_o     (helper_tail_prog),
+    .tail_calls_o    (tail_calls),
     .redir_tgt_o     (redir_tgt),
     .redir_has_map_o (redir_has_map),
     .redir_map_o     (redir_map),
@@ -416,6 +468,8 @@ module ebpf_top
       rd_src_d = RD_PKT;
     end else if (win_regs) begin
       reg_rdata_d = csr_addr_i[2] ? host_reg_rdata[63:32] : host_reg_rdata[31:0];
+    end else if (win_progs) begin
+      reg_rdata_d = csr_addr_i[2] ? prog_len_q[progs_idx] : prog_first_q[progs_idx];
     end else begin
       unique case (csr_addr_i)
         CSR_ID:           reg_rdata_d = CoreId;
@@ -427,7 +481,11 @@ module ebpf_top
           reg_rdata_d[StatusFaultLsb +: 8] = fault_code;
         end
         CSR_FAULT_PC:     reg_rdata_d = fault_pc;
-        CSR_PROG_LEN:     reg_rdata_d = prog_len_q;
+        CSR_PROG_LEN:     reg_rdata_d = prog_len_q[0];
+        CSR_MAX_PROGRAMS: reg_rdata_d = MaxPrograms;
+        CSR_ENTRY:        reg_rdata_d = 32'(entry_q);
+        CSR_PROG:         reg_rdata_d = 32'(cur_prog);
+        CSR_TAIL_CALLS:   reg_rdata_d = 32'(tail_calls);
         CSR_CONFIG:       reg_rdata_d = {31'd0, has_ctx_q};
         CSR_IMEM_SLOTS:   reg_rdata_d = ImemSlots;
         CSR_BUDGET_LO:    reg_rdata_d = budget_q[31:0];

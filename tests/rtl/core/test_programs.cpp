@@ -1,0 +1,179 @@
+// The program table, the packet port, the verdict registers and the helpers that need no
+// memory, on the rtl engine against the interpreter (the reference): several programs in the
+// instruction memory, the entry program, pc bounds and fault pcs per program, bpf-to-bpf calls
+// inside a program that is not the first, redirect, get_prandom_u32 across runs,
+// xdp_get_buff_len.
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "ebpf_csr_map.h"
+#include "ebpf_fpga/asm.h"
+#include "ebpf_fpga/engine.h"
+#include "ebpf_fpga/error.h"
+#include "ebpf_fpga/rtl_engine.h"
+#include "ebpf_sim_harness.h"
+
+namespace ebpf {
+namespace {
+
+struct Both {
+  RunResult interp, rtl;
+};
+
+class RtlPrograms : public ::testing::Test {
+ protected:
+  std::unique_ptr<Engine> interp_ = make_engine("interp");
+  std::unique_ptr<Engine> rtl_ = make_rtl_engine();
+
+  void load(const std::vector<std::string>& texts, size_t entry, LoadOptions lo = {}) {
+    std::vector<std::vector<Insn>> progs;
+    for (const auto& t : texts) progs.push_back(assemble(t));
+    interp_->load_programs(progs, entry, lo);
+    rtl_->load_programs(progs, entry, lo);
+  }
+  // An XDP run of a 60-byte frame on both engines; the results must agree.
+  Both run(size_t frame = 60) {
+    Both b;
+    std::vector<uint8_t> pkt(frame);
+    for (size_t i = 0; i < frame; ++i) pkt[i] = static_cast<uint8_t>(i * 7 + 1);
+    MemoryImage mi, mr;
+    mi.set_packet(pkt);
+    mi.has_ctx = true;
+    mi.ingress_ifindex = 3;
+    mr = mi;
+    b.interp = interp_->run(mi);
+    b.rtl = rtl_->run(mr);
+    EXPECT_EQ(fault_name(b.rtl.fault), fault_name(b.interp.fault));
+    EXPECT_EQ(b.rtl.fault_pc, b.interp.fault_pc);
+    EXPECT_EQ(b.rtl.r0, b.interp.r0);
+    EXPECT_EQ(b.rtl.regs, b.interp.regs);
+    EXPECT_EQ(b.rtl.instructions, b.interp.instructions);
+    EXPECT_EQ(b.rtl.program, b.interp.program);
+    EXPECT_EQ(b.rtl.tail_calls, b.interp.tail_calls);
+    EXPECT_EQ(b.rtl.redirect, b.interp.redirect);
+    EXPECT_EQ(mr.packet, mi.packet);
+    EXPECT_EQ(mr.data_meta, mi.data_meta);
+    EXPECT_EQ(mr.data, mi.data);
+    EXPECT_EQ(mr.data_end, mi.data_end);
+    return b;
+  }
+};
+
+TEST_F(RtlPrograms, EntryChoosesTheProgram) {
+  const std::vector<std::string> progs = {"mov %r0, 1\nexit", "mov %r0, 2\nmov %r0, 22\nexit",
+                                          "mov %r0, 3\nadd %r0, 30\nexit"};
+  for (size_t entry = 0; entry < progs.size(); ++entry) {
+    load(progs, entry);
+    const Both b = run();
+    EXPECT_EQ(b.rtl.program, entry);
+  }
+  load(progs, 2);
+  EXPECT_EQ(run().rtl.r0, 33u);
+}
+
+TEST_F(RtlPrograms, FaultPcIsRelativeToTheProgram) {
+  load({"mov %r0, 1\nmov %r0, 1\nmov %r0, 1\nexit", "mov %r0, 0\nldxb %r0, [%r0+0]\nexit"}, 1);
+  const Both b = run();
+  EXPECT_EQ(b.rtl.fault, FaultCode::kLoadOutOfBounds);
+  EXPECT_EQ(b.rtl.fault_pc, 1u);
+  EXPECT_EQ(b.rtl.program, 1u);
+}
+
+TEST_F(RtlPrograms, ProgramsDoNotRunIntoEachOther) {
+  // Falling off the end of a program faults at its length, not in the next program.
+  load({"mov %r0, 1\nexit", "mov %r0, 3\nmov %r0, 4", "mov %r0, 5\nexit"}, 1, {.check = false});
+  EXPECT_EQ(run().rtl.fault_pc, 2u);
+  // Jumps and calls never leave their program.
+  load({"mov %r0, 1\nexit", "ja +2\nexit", "mov %r0, 5\nexit"}, 1, {.check = false});
+  EXPECT_EQ(run().rtl.fault, FaultCode::kInvalidInstruction);
+  std::vector<std::vector<Insn>> progs = {assemble("mov %r0, 1\nexit"),
+                                          assemble("mov %r0, 1\nexit"),
+                                          assemble("call local f\nexit\nf:\nexit")};
+  progs[2][0].imm = -5;  // the first slot of program 1
+  interp_->load_programs(progs, 2, {.check = false});
+  rtl_->load_programs(progs, 2, {.check = false});
+  EXPECT_EQ(run().rtl.fault, FaultCode::kInvalidInstruction);
+  // An lddw whose second slot would be the next program's first.
+  load({"mov %r0, 1\nexit", "mov %r0, 1\nlddw %r0, 0x1234567890", "exit"}, 1,
+       {.check = false});
+  EXPECT_EQ(run().rtl.fault, FaultCode::kInvalidInstruction);
+}
+
+TEST_F(RtlPrograms, LocalCallsInALaterProgram) {
+  load({"mov %r0, 1\nexit", "mov %r0, 2\nexit",
+        "mov %r6, 5\nmov %r1, 7\ncall local f\nadd %r0, %r6\nexit\nexit\n"
+        "f:\nmov %r6, 100\nmov %r0, %r1\nmul %r0, 3\nexit"},
+       2);
+  const Both b = run();
+  EXPECT_EQ(b.rtl.r0, 26u);
+  EXPECT_EQ(b.rtl.program, 2u);
+}
+
+TEST_F(RtlPrograms, LoadRefusesWhatDoesNotFit) {
+  std::vector<std::vector<Insn>> progs(17, assemble("mov %r0, 1\nexit"));
+  EXPECT_THROW(rtl_->load_programs(progs, 0), Error);
+  progs.resize(2);
+  EXPECT_THROW(rtl_->load_programs(progs, 2), Error);
+  std::vector<std::vector<Insn>> big(2, std::vector<Insn>(3000, assemble("exit")[0]));
+  EXPECT_THROW(rtl_->load_programs(big, 0), Error);
+}
+
+TEST_F(RtlPrograms, RedirectToAnInterface) {
+  load({"mov %r1, 9\nmov %r2, 0\ncall 23\nexit"}, 0);
+  const Both b = run();
+  ASSERT_TRUE(b.rtl.redirect.has_value());
+  EXPECT_EQ(b.rtl.redirect->ifindex, 9u);
+  EXPECT_EQ(b.rtl.r0, kXdpRedirect);
+  load({"mov %r1, 9\nmov %r2, 1\ncall 23\nexit"}, 0);
+  EXPECT_EQ(run().rtl.r0, kXdpAborted) << "flags must be 0";
+  // ifindex 0: XDP_REDIRECT without a target.
+  load({"mov %r1, 0\nmov %r2, 0\ncall 23\nexit"}, 0);
+  EXPECT_FALSE(run().rtl.redirect.has_value());
+  // The last call wins; a later action other than REDIRECT reports none.
+  load({"mov %r1, 9\nmov %r2, 0\ncall 23\nmov %r1, 4\nmov %r2, 0\ncall 23\nexit"}, 0);
+  EXPECT_EQ(run().rtl.redirect->ifindex, 4u);
+  load({"mov %r1, 9\nmov %r2, 0\ncall 23\nmov %r0, 2\nexit"}, 0);
+  EXPECT_FALSE(run().rtl.redirect.has_value());
+  // A run after a redirect starts without one.
+  load({"mov %r0, 4\nexit"}, 0);
+  EXPECT_FALSE(run().rtl.redirect.has_value());
+}
+
+TEST_F(RtlPrograms, PrandomMatchesTheInterpreterAcrossRuns) {
+  const std::string text =
+      "call 7\nmov %r6, %r0\ncall 7\nlsh %r0, 32\nor %r0, %r6\nexit";
+  for (uint64_t seed : {uint64_t{0}, uint64_t{1}, uint64_t{0x5EED5EED5EED5EEDull}}) {
+    load({text}, 0, {.prandom_seed = seed});
+    const uint64_t first = run().rtl.r0;
+    EXPECT_NE(run().rtl.r0, first) << "the state advances across runs";
+  }
+}
+
+TEST_F(RtlPrograms, BuffLenAndProcessorId) {
+  for (size_t n : {14, 60, 1514}) {
+    load({"call 188\nexit"}, 0);
+    EXPECT_EQ(run(n).rtl.r0, n);
+  }
+  load({"mov %r1, 0\ncall 188\nexit"}, 0);
+  EXPECT_EQ(run().rtl.fault, FaultCode::kHelperFault);
+  load({"mov %r0, 5\ncall 8\nexit"}, 0);
+  EXPECT_EQ(run().rtl.r0, 0u);
+}
+
+TEST(RtlPacketPort, ReadsAndWritesThePacketBuffer) {
+  sim::Harness h;
+  h.pkt_port_write(32, 0x1122334455667788ull);
+  h.pkt_port_write(33, 0xffffffffffffffffull, 0x0f);
+  EXPECT_EQ(h.pkt_port_read(32), 0x1122334455667788ull);
+  EXPECT_EQ(h.pkt_port_read(33), 0x00000000ffffffffull);
+  // The CSR window sees the same bytes.
+  EXPECT_EQ(h.csr_read(csr::kWinPacket + 256), 0x55667788u);
+  EXPECT_EQ(h.csr_read(csr::kWinPacket + 260), 0x11223344u);
+  h.csr_write(csr::kWinPacket + 268, 0xabcdef01u);
+  EXPECT_EQ(h.pkt_port_read(33), 0xabcdef01ffffffffull);
+}
+
+}  // namespace
+}  // namespace ebpf
