@@ -314,6 +314,17 @@ Corpus baseline(const std::string& program, Action (*verdict)(const Bytes&)) {
   return c;
 }
 
+Corpus mac_swap() {
+  Corpus c = baseline("mac_swap", [](const Bytes& b) { return b.size() >= 14 ? kTx : kDrop; });
+  for (Packet& p : c.packets) {
+    p.out = p.bytes;
+    if (p.bytes.size() >= 14) {
+      std::swap_ranges(p.out->begin(), p.out->begin() + 6, p.out->begin() + 6);
+    }
+  }
+  return c;
+}
+
 Corpus dns_filter() {
   Corpus c{"dns_filter", {}, {}};
   Bytes blocked1 = wire_name("example.com"), blocked2 = wire_name("ads.tracker.test");
@@ -434,6 +445,33 @@ Corpus router() {
       {with_ihl(to(ip(10, 1, 2, 5)), 4), kDrop, "IPv4 with IHL 4"},
       {cut(to(ip(10, 1, 2, 5)), 14 + 19), kDrop, "IPv4 header truncated"},
   };
+  // Expected bytes: the routed frames get the route's MACs and TTL - 1 with the checksum
+  // patched incrementally (RFC 1624 eqn. 3, so a bad checksum stays bad by the same amount).
+  // The route to port 7 is rewritten too before redirect_map misses and returns XDP_PASS.
+  auto routed = [](Bytes f, size_t l2len, uint8_t port, uint8_t hop) {
+    const Mac next = {0x02, 0xaa, 0, 0, 0, hop}, self = {0x02, 0xbb, 0, 0, 0, port};
+    std::copy(next.begin(), next.end(), f.begin());
+    std::copy(self.begin(), self.end(), f.begin() + 6);
+    const size_t at = l2len + 8;  // TTL, protocol
+    const unsigned old_word = f[at] << 8 | f[at + 1];
+    f[at] = static_cast<uint8_t>(f[at] - 1);
+    const unsigned new_word = f[at] << 8 | f[at + 1];
+    const unsigned check = f[l2len + 10] << 8 | f[l2len + 11];
+    uint32_t sum = (~check & 0xffff) + (~old_word & 0xffff) + new_word;
+    sum = (sum & 0xffff) + (sum >> 16);
+    sum = (sum & 0xffff) + (sum >> 16);
+    set16(f, l2len + 10, ~sum & 0xffff);
+    return f;
+  };
+  const std::map<size_t, std::array<uint8_t, 3>> rewritten = {  // index: L2 length, port, hop
+      {0, {14, 0, 3}}, {1, {14, 2, 2}}, {2, {14, 1, 1}}, {3, {14, 3, 4}},
+      {4, {14, 7, 5}}, {6, {14, 0, 3}}, {10, {14, 0, 3}}, {11, {18, 0, 3}}};
+  for (size_t i = 0; i < c.packets.size(); ++i) {
+    Packet& p = c.packets[i];
+    const auto r = rewritten.find(i);
+    p.out = r == rewritten.end() ? p.bytes
+                                 : routed(p.bytes, r->second[0], r->second[1], r->second[2]);
+  }
   return c;
 }
 
@@ -892,7 +930,7 @@ int main(int argc, char** argv) {
     const std::vector<Corpus> corpora = {
         baseline("xdp_pass", [](const Bytes&) { return kPass; }),
         baseline("xdp_drop", [](const Bytes&) { return kDrop; }),
-        baseline("mac_swap", [](const Bytes& b) { return b.size() >= 14 ? kTx : kDrop; }),
+        mac_swap(),
         baseline("proto_count", [](const Bytes&) { return kPass; }),
         dns_filter(),
         firewall(),
