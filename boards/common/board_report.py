@@ -72,7 +72,7 @@ def main():
         log = os.path.join(a.out, "pnr", "nextpnr.log")
         if os.path.exists(log):
             for l in open(log, errors="replace"):
-                if "ERROR" in l or "Info: \t" in l and "/" in l and "%" in l:
+                if "ERROR" in l or re.search(r"^Info:\s+\w+:\s+\d+/\s*\d+\s+\d+%", l):
                     lines.append("  " + l.rstrip())
     elif os.path.exists(pr):
         r = json.load(open(pr))

@@ -27,6 +27,9 @@ module ebpf_ecp5_pll #(
   output logic locked_o
 );
 
+  logic unused_clkos3, unused_clkintfb, unused_intlock, unused_refclk, unused_ok;
+  assign unused_ok = ^{unused_clkos3, unused_clkintfb, unused_intlock, unused_refclk};
+
   // Loop filter settings as ecppll writes them. nextpnr derives the output clocks' timing
   // constraints from the input's FREQUENCY (LPF) and the dividers.
   (* ICP_CURRENT = "12", LPF_RESISTOR = "8", MFG_ENABLE_FILTEROPAMP = "1",
@@ -62,9 +65,9 @@ module ebpf_ecp5_pll #(
     .CLKOP        (clkop_o),
     .CLKOS        (clkos_o),
     .CLKOS2       (clkos2_o),
-    .CLKOS3       (),
+    .CLKOS3       (unused_clkos3),
     .CLKFB        (clkop_o),
-    .CLKINTFB     (),
+    .CLKINTFB     (unused_clkintfb),
     .PHASESEL0    (1'b0),
     .PHASESEL1    (1'b0),
     .PHASEDIR     (1'b1),
@@ -76,8 +79,8 @@ module ebpf_ecp5_pll #(
     .ENCLKOS2     (1'b0),
     .ENCLKOS3     (1'b0),
     .LOCK         (locked_o),
-    .INTLOCK      (),
-    .REFCLK       ()
+    .INTLOCK      (unused_intlock),
+    .REFCLK       (unused_refclk)
   );
 
 endmodule

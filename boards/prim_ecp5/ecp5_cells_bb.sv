@@ -2,7 +2,12 @@
 // frontend (the parameters must be declared for slang to pass them to the cell; Yosys'
 // own +/ecp5/cells_bb.v is Verilog that read_slang does not see). Ports and parameter
 // names as in Lattice's ECP5 library (FPGA-TN-02032, sysCLOCK PLL) and Yosys' cell list.
-// Board builds read this with --empty-blackboxes; never simulated.
+// Board builds read this with --empty-blackboxes; never simulated (Verilator only lints it).
+
+/* verilator lint_off DECLFILENAME */
+/* verilator lint_off UNUSEDPARAM */
+/* verilator lint_off UNUSEDSIGNAL */
+/* verilator lint_off UNDRIVEN */
 
 (* blackbox *)
 module EHXPLLL #(

@@ -1,0 +1,20 @@
+# Artix-7 PCIe card (xc7a100t-ffg484, ALINX AC7100B-style, PCIe x1). NOT BUILT HERE.
+# Pin facts from public board constraint files for this card; check them against your
+# board's manual before use.
+set_property PACKAGE_PIN F10 [get_ports pcie_refclk_p_i]
+set_property PACKAGE_PIN E10 [get_ports pcie_refclk_n_i]
+create_clock -name pcie_refclk -period 10.000 [get_ports pcie_refclk_p_i]
+set_property PACKAGE_PIN D11 [get_ports {pci_exp_rxp_i[0]}]
+set_property PACKAGE_PIN C11 [get_ports {pci_exp_rxn_i[0]}]
+set_property PACKAGE_PIN D5  [get_ports {pci_exp_txp_o[0]}]
+set_property PACKAGE_PIN C5  [get_ports {pci_exp_txn_o[0]}]
+set_property PACKAGE_PIN J20 [get_ports pcie_perst_ni]
+set_property IOSTANDARD LVCMOS33 [get_ports pcie_perst_ni]
+set_property PULLUP true [get_ports pcie_perst_ni]
+set_false_path -from [get_ports pcie_perst_ni]
+set_property PACKAGE_PIN B13 [get_ports {led_o[0]}]
+set_property PACKAGE_PIN C13 [get_ports {led_o[1]}]
+set_property PACKAGE_PIN D14 [get_ports {led_o[2]}]
+set_property PACKAGE_PIN D15 [get_ports {led_o[3]}]
+set_property IOSTANDARD LVCMOS33 [get_ports {led_o[*]}]
+set_property BITSTREAM.GENERAL.COMPRESS TRUE [current_design]
