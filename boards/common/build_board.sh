@@ -78,19 +78,11 @@ v() { echo "/host$(realpath -m "$1")"; }   # paths as the YoWASP (WASI) tools se
 rtl_rev="$(git -C "$ROOT" log -1 --format=%h -- rtl)"
 head_rev="$(git -C "$ROOT" rev-parse --short HEAD)"
 rm -rf "$out/src"; mkdir -p "$out/src"
-mapfile -t srcs < <(python3 "$HERE/flatten_filelist.py" "$ROOT" "$filelist") || die "file list"
+mapfile -t srcs < <(python3 "$HERE/flatten_filelist.py" --rtl-from-head "$out/src" "$ROOT" "$filelist") \
+  || die "file list"
 [ ${#srcs[@]} -gt 0 ] || die "no sources in $filelist"
 vsrcs=()
-for s in "${srcs[@]}"; do
-  rel="${s#$ROOT/}"
-  if [[ "$rel" == rtl/* ]]; then
-    mkdir -p "$out/src/$(dirname "$rel")"
-    git -C "$ROOT" show "HEAD:$rel" > "$out/src/$rel" 2>/dev/null || die "$rel is not committed (HEAD)"
-    vsrcs+=("$(v "$out/src/$rel")")
-  else
-    vsrcs+=("$(v "$s")")
-  fi
-done
+for s in "${srcs[@]}"; do [ -f "$s" ] || die "file list: $s missing"; vsrcs+=("$(v "$s")"); done
 gopts=""
 for p in "${params[@]}"; do gopts+=" -G $p"; done
 

@@ -6,8 +6,13 @@ A later file with the same base name replaces an earlier one in its place: a boa
 `-f boards/common/rtl/fpga_core.f` and then `boards/prim_ecp5/ebpf_prim_iddr.sv`, and the
 ECP5 primitive takes the generic model's place. A package listed twice is kept once.
 Prints one absolute path per line; exits 1 naming the file list and line of a missing file.
+
+With --rtl-from-head DIR, the sources under rtl/ are taken from the last commit (git HEAD)
+and written under DIR (their paths printed instead): in a checkout shared with engineers who
+are editing rtl/, a board build or lint never sees a half-edited file.
 """
 import os
+import subprocess
 import sys
 
 
@@ -36,10 +41,31 @@ def walk(path, root, seen_lists, out):
         out.append(src)
 
 
+def from_head(root, src, snap):
+    rel = os.path.relpath(src, root)
+    if not rel.startswith("rtl" + os.sep):
+        return src
+    try:
+        text = subprocess.run(["git", "-C", root, "show", f"HEAD:{rel}"], check=True,
+                              capture_output=True).stdout
+    except subprocess.CalledProcessError:
+        sys.exit(f"flatten_filelist: {rel} is not in the last commit (HEAD)")
+    dst = os.path.join(snap, rel)
+    os.makedirs(os.path.dirname(dst), exist_ok=True)
+    with open(dst, "wb") as f:
+        f.write(text)
+    return dst
+
+
 def main():
-    if len(sys.argv) != 3:
-        sys.exit("usage: flatten_filelist.py ROOT FILELIST")
-    root, top = sys.argv[1], sys.argv[2]
+    args = sys.argv[1:]
+    snap = None
+    if len(args) == 4 and args[0] == "--rtl-from-head":
+        snap = os.path.abspath(args[1])
+        args = args[2:]
+    if len(args) != 2:
+        sys.exit("usage: flatten_filelist.py [--rtl-from-head DIR] ROOT FILELIST")
+    root, top = os.path.abspath(args[0]), args[1]
     srcs = []
     walk(top, root, set(), srcs)
     result = []
@@ -52,7 +78,7 @@ def main():
             index[base] = len(result)
             result.append(s)
     for s in result:
-        print(s)
+        print(from_head(root, s, snap) if snap else s)
 
 
 if __name__ == "__main__":
