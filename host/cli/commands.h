@@ -24,6 +24,8 @@ int cmd_disasm(int argc, const char* const* argv);
 int cmd_conformance(int argc, const char* const* argv);
 int cmd_exec(int argc, const char* const* argv);
 int cmd_device(int argc, const char* const* argv);
+int cmd_run(int argc, const char* const* argv);
+int cmd_compare(int argc, const char* const* argv);
 
 // Parses argv with `app`. Returns an exit code when the command must stop now (after --help:
 // 0; after a usage error, printed to stderr: kExitUsage), nullopt to go on.

@@ -16,6 +16,9 @@ constexpr Command kCommands[] = {
     {"disasm", "disassemble raw slots or one section of an eBPF ELF object", cmd_disasm},
     {"conformance", "run bpf_conformance .data tests on an engine", cmd_conformance},
     {"exec", "run one raw program once on an engine (r1 = memory, r2 = length)", cmd_exec},
+    {"run", "run an XDP object over a pcap file on one engine (rtl, interp, kernel)", cmd_run},
+    {"compare", "run an XDP object on several engines and report every difference",
+     cmd_compare},
     {"device", "show a device's capability block (device info --device URI)", cmd_device},
     {"help", "list the commands, or show the options of one", cmd_help},
 };

@@ -67,6 +67,13 @@ class XdpSession {
 std::unique_ptr<XdpSession> make_xdp_session(std::string_view engine,
                                              const XdpSessionOptions& opts = {});
 
+// Engines make_xdp_session knows in this binary: "interp", "rtl" when built, "kernel" when
+// the kernel engine is built (it may still be unavailable at run time).
+std::vector<std::string> xdp_engine_names();
+// nullopt when make_xdp_session(engine) can work here, else why not (not built, bpf() not
+// permitted, unknown name).
+std::optional<std::string> xdp_engine_unavailable_reason(std::string_view engine);
+
 // The kernel session (host/src/kernel/); declared here so make_xdp_session can reach it.
 std::unique_ptr<XdpSession> make_kernel_xdp_session(const XdpSessionOptions& opts);
 // Whether this process may load XDP programs: nullopt when it can, else the reason.
