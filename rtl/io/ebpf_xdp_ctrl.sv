@@ -1,0 +1,452 @@
+/**
+ * XDP packet sequencer, verdict steering and the packet I/O register page
+ *
+ * For each frame that ebpf_axis_rx has placed in the packet buffer it drives ebpf_top over
+ * the CSR bus as a bus master: writes DATA_META = DATA = headroom, DATA_END = headroom +
+ * length, IFINDEX = port + 1, RX_QUEUE = 0, CONFIG.HAS_CTX = 1, r1 = ctx, then START; waits
+ * for done_o; reads STATUS, R0, the final DATA/DATA_END and the redirect state; and steers:
+ *
+ *   ABORTED, DROP -> discarded          PASS -> HostPort         TX -> the ingress port
+ *   REDIRECT      -> port ifindex - 1 when REDIR_STATUS.VALID and 1 <= ifindex <= NumPorts,
+ *                    else discarded and counted (IO_CNT_REDIR_BAD)
+ *
+ * A sent frame is [DATA, DATA_END) of the buffer, handed to ebpf_axis_tx. The action is the
+ * contract's (contracts.md 3): r0 when it is 0..4 and nothing faulted, else ABORTED; r0 > 4
+ * counts as fault code invalid_action.
+ *
+ * The master's request is granted (m_gnt_i) in cycles the host does not use the bus; a
+ * request not granted is held and retried. Read data comes back the cycle after the grant.
+ *
+ * The register page (ebpf_io_pkg) is a CSR slave of its own: one request per cycle, reads
+ * answer the next cycle.
+ */
+module ebpf_xdp_ctrl
+  import ebpf_io_pkg::*;
+#(
+  parameter int unsigned NumPorts      = 4,
+  parameter int unsigned PortW         = 2,
+  parameter int unsigned HostPort      = NumPorts - 1,
+  parameter int unsigned MaxFrameBytes = 9018,
+  parameter int unsigned HeadroomBytes = 256,
+  parameter int unsigned LenW          = 16,
+  parameter int unsigned OffW          = 16,
+  parameter int unsigned CntW          = 32     // counter width, 1..32 (counters wrap)
+) (
+  input  logic              clk_i,
+  input  logic              rst_ni,
+
+  // Ingress
+  output logic              rx_en_o,
+  input  logic              rx_in_frame_i,
+  input  logic              rx_sof_i,
+  input  logic              rx_frame_valid_i,
+  input  logic [LenW-1:0]   rx_frame_len_i,
+  input  logic [PortW-1:0]  rx_frame_port_i,
+  output logic              rx_frame_ack_o,
+  input  logic              rx_eof_i,
+  input  logic [PortW-1:0]  rx_eof_port_i,
+  input  logic              rx_drop_oversize_i,
+  input  logic              rx_drop_malformed_i,
+
+  // Egress
+  output logic              tx_start_o,
+  output logic [OffW-1:0]   tx_start_off_o,
+  output logic [OffW-1:0]   tx_end_off_o,
+  output logic [PortW-1:0]  tx_port_o,
+  input  logic              tx_busy_i,
+  input  logic              tx_done_i,
+
+  // CSR master into ebpf_top
+  output logic              m_req_o,
+  output logic              m_we_o,
+  output logic [ebpf_csr_pkg::CsrAw-1:0] m_addr_o,
+  output logic [31:0]       m_wdata_o,
+  input  logic              m_gnt_i,
+  input  logic              m_rvalid_i,
+  input  logic [31:0]       m_rdata_i,
+  input  logic              core_busy_i,       // ebpf_top busy_o
+  input  logic              core_done_i,       // ebpf_top done_o
+
+  // Register page (host)
+  input  logic              s_req_i,
+  input  logic              s_we_i,
+  input  logic [11:0]       s_addr_i,
+  input  logic [31:0]       s_wdata_i,
+  output logic              s_rvalid_o,
+  output logic [31:0]       s_rdata_o,
+  input  logic              host_drop_i,       // pulse: the arbiter refused a host access
+
+  output logic              enabled_o,
+  output logic              busy_o             // a frame is in flight (rx, run or tx)
+);
+
+  import ebpf_csr_pkg::*;
+
+  if (NumPorts < 1 || NumPorts > IoMaxPorts || HostPort >= NumPorts) begin : gen_port_check
+    $error("ebpf_xdp_ctrl: NumPorts (%0d) / HostPort (%0d) out of range (instance %m)",
+           NumPorts, HostPort);
+  end
+  if (CntW < 1 || CntW > 32) begin : gen_cnt_check
+    $error("ebpf_xdp_ctrl: CntW (%0d) must be in [1, 32] (instance %m)", CntW);
+  end
+
+  localparam int unsigned NumWr = 9;   // configuration writes, START last
+  localparam int unsigned NumRd = 7;   // verdict reads
+
+  typedef enum logic [2:0] {
+    SQ_IDLE  = 3'd0,
+    SQ_WR    = 3'd1,   // configuration writes and START
+    SQ_WAIT  = 3'd2,   // program running
+    SQ_RD    = 3'd3,   // verdict reads
+    SQ_STEER = 3'd4,
+    SQ_TX    = 3'd5
+  } sq_state_e;
+
+  sq_state_e         state_q;
+  logic [3:0]        step_q;          // write or read index being issued
+  logic [3:0]        resp_q;          // reads answered
+  logic              rd_pend_q;       // a read was granted last cycle
+  logic [3:0]        rd_idx_q;        // its index
+  logic [LenW-1:0]   len_q;
+  logic [PortW-1:0]  in_port_q;
+  logic              enable_q;
+
+  // Verdict registers.
+  logic [7:0]        fault_q;
+  logic [31:0]       r0_lo_q, r0_hi_q, data_q, data_end_q, redir_st_q, redir_if_q;
+
+  ///////////////////////
+  // CSR master steps //
+  ///////////////////////
+
+  logic [CsrAw-1:0] wr_addr, rd_addr;
+  logic [31:0]      wr_data;
+
+  always_comb begin
+    wr_addr = CSR_CTRL;
+    wr_data = 32'd0;
+    unique case (step_q)
+      4'd0: begin wr_addr = CSR_DATA_META; wr_data = 32'(HeadroomBytes); end
+      4'd1: begin wr_addr = CSR_DATA;      wr_data = 32'(HeadroomBytes); end
+      4'd2: begin wr_addr = CSR_DATA_END;  wr_data = 32'(HeadroomBytes) + 32'(len_q); end
+      4'd3: begin wr_addr = CSR_IFINDEX;   wr_data = 32'(in_port_q) + 32'd1; end
+      4'd4: begin wr_addr = CSR_RX_QUEUE;  wr_data = 32'd0; end
+      4'd5: begin wr_addr = CSR_CONFIG;    wr_data = 32'd1 << ConfigHasCtx; end
+      4'd6: begin wr_addr = CSR_REGS + CsrAw'(8);  wr_data = 32'd0; end   // r1 = ctx
+      4'd7: begin wr_addr = CSR_REGS + CsrAw'(12); wr_data = 32'd2; end
+      default: begin wr_addr = CSR_CTRL;   wr_data = 32'd1 << CtrlStart; end
+    endcase
+  end
+
+  always_comb begin
+    unique case (step_q)
+      4'd0:    rd_addr = CSR_STATUS;
+      4'd1:    rd_addr = CSR_R0_LO;
+      4'd2:    rd_addr = CSR_R0_HI;
+      4'd3:    rd_addr = CSR_DATA;
+      4'd4:    rd_addr = CSR_DATA_END;
+      4'd5:    rd_addr = CSR_REDIR_STATUS;
+      4'd6:    rd_addr = CSR_REDIR_IFINDEX;
+      default: rd_addr = CSR_STATUS;
+    endcase
+  end
+
+  logic rd_issue;
+  assign rd_issue  = state_q == SQ_RD && 32'(step_q) < NumRd;
+  assign m_req_o   = state_q == SQ_WR || rd_issue;
+  assign m_we_o    = state_q == SQ_WR;
+  assign m_addr_o  = state_q == SQ_WR ? wr_addr : rd_addr;
+  assign m_wdata_o = wr_data;
+
+  //////////////
+  // Verdict //
+  //////////////
+
+  logic [63:0]      r0;
+  logic             has_fault, bad_action, empty, redir_ok;
+  logic [2:0]       action;
+  logic [31:0]      redir_port;
+  logic [PortW-1:0] out_port;
+  logic             send;
+
+  assign r0         = {r0_hi_q, r0_lo_q};
+  assign has_fault  = fault_q != 8'd0;
+  assign bad_action = !has_fault && r0 > 64'd4;
+  assign action     = (has_fault || bad_action) ? 3'd0 : r0[2:0];
+  assign empty      = data_end_q <= data_q;
+  assign redir_port = redir_if_q - 32'd1;
+  assign redir_ok   = redir_st_q[RedirValid] && redir_if_q != 32'd0 &&
+                      redir_port < NumPorts;
+
+  always_comb begin
+    send     = 1'b0;
+    out_port = in_port_q;
+    unique case (action)
+      3'd2: begin send = 1'b1; out_port = PortW'(HostPort); end     // PASS
+      3'd3: begin send = 1'b1; out_port = in_port_q; end            // TX
+      3'd4: begin send = redir_ok; out_port = PortW'(redir_port); end  // REDIRECT
+      default: ;                                                     // ABORTED, DROP
+    endcase
+    if (empty) begin
+      send = 1'b0;
+    end
+  end
+
+  assign tx_start_o     = state_q == SQ_STEER && send;
+  assign tx_start_off_o = OffW'(data_q);
+  assign tx_end_off_o   = OffW'(data_end_q);
+  assign tx_port_o      = out_port;
+
+  ////////////////////
+  // State machine //
+  ////////////////////
+
+  logic [31:0] lat_q;          // cycles since the current frame's first beat
+  logic [31:0] last_verdict_q, last_out_q, last_info_q, last_len_q;
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      state_q    <= SQ_IDLE;
+      step_q     <= '0;
+      resp_q     <= '0;
+      rd_pend_q  <= 1'b0;
+      rd_idx_q   <= '0;
+      len_q      <= '0;
+      in_port_q  <= '0;
+      fault_q    <= '0;
+      r0_lo_q    <= '0;
+      r0_hi_q    <= '0;
+      data_q     <= '0;
+      data_end_q <= '0;
+      redir_st_q <= '0;
+      redir_if_q <= '0;
+      lat_q      <= '0;
+      last_verdict_q <= '0;
+      last_out_q     <= '0;
+      last_info_q    <= '0;
+      last_len_q     <= '0;
+    end else begin
+      lat_q     <= rx_sof_i ? 32'd1 : (lat_q == '1 ? lat_q : lat_q + 32'd1);
+      rd_pend_q <= rd_issue && m_gnt_i;
+      rd_idx_q  <= step_q;
+      if (rd_pend_q && m_rvalid_i) begin
+        resp_q <= resp_q + 4'd1;
+        unique case (rd_idx_q)
+          4'd0:    fault_q    <= m_rdata_i[StatusFaultLsb +: 8];
+          4'd1:    r0_lo_q    <= m_rdata_i;
+          4'd2:    r0_hi_q    <= m_rdata_i;
+          4'd3:    data_q     <= m_rdata_i;
+          4'd4:    data_end_q <= m_rdata_i;
+          4'd5:    redir_st_q <= m_rdata_i;
+          4'd6:    redir_if_q <= m_rdata_i;
+          default: ;
+        endcase
+      end
+      unique case (state_q)
+        SQ_IDLE: begin
+          if (rx_frame_valid_i) begin
+            state_q   <= SQ_WR;
+            step_q    <= '0;
+            len_q     <= rx_frame_len_i;
+            in_port_q <= rx_frame_port_i;
+          end
+        end
+        SQ_WR: begin
+          if (m_gnt_i) begin
+            step_q <= step_q + 4'd1;
+            if (32'(step_q) == NumWr - 1) begin
+              state_q <= SQ_WAIT;
+            end
+          end
+        end
+        SQ_WAIT: begin
+          if (core_done_i && !core_busy_i) begin
+            state_q <= SQ_RD;
+            step_q  <= '0;
+            resp_q  <= '0;
+          end
+        end
+        SQ_RD: begin
+          if (rd_issue && m_gnt_i) begin
+            step_q <= step_q + 4'd1;
+          end
+          if (32'(resp_q) == NumRd - 1 && rd_pend_q && m_rvalid_i) begin
+            state_q <= SQ_STEER;
+          end
+        end
+        SQ_STEER: begin
+          last_verdict_q <= lat_q;
+          last_len_q     <= {OffW'(empty ? 32'd0 : data_end_q - data_q), 16'(len_q)};
+          last_info_q    <= 32'(action) | (32'(send) << IoInfoSent) |
+                            (32'(fault_q) << IoInfoFaultLsb) |
+                            (32'(in_port_q) << IoInfoInPortLsb) |
+                            (32'(out_port) << IoInfoOutPortLsb);
+          if (send) begin
+            state_q <= SQ_TX;
+          end else begin
+            last_out_q <= lat_q;
+            state_q    <= SQ_IDLE;
+          end
+        end
+        SQ_TX: begin
+          if (tx_done_i) begin
+            last_out_q <= lat_q;
+            state_q    <= SQ_IDLE;
+          end
+        end
+        default: state_q <= SQ_IDLE;
+      endcase
+    end
+  end
+
+  assign rx_frame_ack_o = state_q == SQ_IDLE && rx_frame_valid_i;
+  // A new frame starts only while nothing is in flight and the core is not running a
+  // program the host started.
+  assign rx_en_o   = enable_q && state_q == SQ_IDLE && !rx_frame_valid_i && !core_busy_i;
+  assign busy_o    = state_q != SQ_IDLE || rx_in_frame_i || rx_frame_valid_i || tx_busy_i;
+  assign enabled_o = enable_q;
+
+  /////////////////
+  // Counters //
+  /////////////////
+
+  logic clear;
+  assign clear = s_req_i && s_we_i && s_addr_i == IO_CTRL && s_wdata_i[IoCtrlClear];
+
+  logic steer;
+  assign steer = state_q == SQ_STEER;
+
+  logic [4:0][CntW-1:0]           cnt_action_q;
+  logic [IoNumFaults-1:0][CntW-1:0] cnt_fault_q;
+  logic [CntW-1:0]                cnt_over_q, cnt_bad_q, cnt_redir_q, cnt_empty_q, cnt_host_q;
+  logic [NumPorts-1:0][CntW-1:0]  cnt_rx_q, cnt_tx_q;
+
+  logic [7:0] fault_idx;
+  assign fault_idx = bad_action ? 8'(ebpf_pkg::FAULT_INVALID_ACTION) : fault_q;
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      enable_q     <= 1'b0;
+      cnt_action_q <= '0;
+      cnt_fault_q  <= '0;
+      cnt_over_q   <= '0;
+      cnt_bad_q    <= '0;
+      cnt_redir_q  <= '0;
+      cnt_empty_q  <= '0;
+      cnt_host_q   <= '0;
+      cnt_rx_q     <= '0;
+      cnt_tx_q     <= '0;
+    end else begin
+      if (s_req_i && s_we_i && s_addr_i == IO_CTRL) begin
+        enable_q <= s_wdata_i[IoCtrlEnable];
+      end
+      if (clear) begin
+        cnt_action_q <= '0;
+        cnt_fault_q  <= '0;
+        cnt_over_q   <= '0;
+        cnt_bad_q    <= '0;
+        cnt_redir_q  <= '0;
+        cnt_empty_q  <= '0;
+        cnt_host_q   <= '0;
+        cnt_rx_q     <= '0;
+        cnt_tx_q     <= '0;
+      end else begin
+        if (steer) begin
+          cnt_action_q[action] <= cnt_action_q[action] + CntW'(1);
+          if (fault_idx != 8'd0 && 32'(fault_idx) < IoNumFaults) begin
+            cnt_fault_q[fault_idx[3:0]] <= cnt_fault_q[fault_idx[3:0]] + CntW'(1);
+          end
+          if (action == 3'd4 && !redir_ok) begin
+            cnt_redir_q <= cnt_redir_q + CntW'(1);
+          end
+          if (empty && (action == 3'd2 || action == 3'd3 || (action == 3'd4 && redir_ok))) begin
+            cnt_empty_q <= cnt_empty_q + CntW'(1);
+          end
+        end
+        if (rx_drop_oversize_i) cnt_over_q <= cnt_over_q + CntW'(1);
+        if (rx_drop_malformed_i) cnt_bad_q <= cnt_bad_q + CntW'(1);
+        if (host_drop_i) cnt_host_q <= cnt_host_q + CntW'(1);
+        for (int unsigned p = 0; p < NumPorts; p++) begin
+          if (rx_eof_i && 32'(rx_eof_port_i) == p) begin
+            cnt_rx_q[p] <= cnt_rx_q[p] + CntW'(1);
+          end
+          if (tx_done_i && state_q == SQ_TX && 32'(out_port) == p) begin
+            cnt_tx_q[p] <= cnt_tx_q[p] + CntW'(1);
+          end
+        end
+      end
+    end
+  end
+
+  ///////////////////
+  // Register read //
+  ///////////////////
+
+  logic [31:0] rdata_d, rdata_q;
+  logic        rvalid_q;
+  logic [5:0]  widx;
+  assign widx = s_addr_i[7:2];
+
+  always_comb begin
+    rdata_d = 32'd0;
+    unique case (s_addr_i[11:8])
+      4'h0: begin
+        unique case (s_addr_i)
+          IO_ID:           rdata_d = IoId;
+          IO_CTRL:         rdata_d = 32'(enable_q) << IoCtrlEnable;
+          IO_STATUS:       rdata_d = (32'(busy_o) << IoStatusBusy) |
+                                     (32'(rx_in_frame_i) << IoStatusRxFrame) |
+                                     (32'(tx_busy_i) << IoStatusTxBusy) |
+                                     (32'(enable_q) << IoStatusEnabled) |
+                                     (32'(state_q) << IoStatusStateLsb);
+          IO_PARAMS:       rdata_d = 32'(NumPorts) | (32'(HostPort) << 8) |
+                                     (32'(MaxFrameBytes) << 16);
+          IO_LAST_VERDICT: rdata_d = last_verdict_q;
+          IO_LAST_OUT:     rdata_d = last_out_q;
+          IO_LAST_INFO:    rdata_d = last_info_q;
+          IO_LAST_LEN:     rdata_d = last_len_q;
+          default:         rdata_d = 32'd0;
+        endcase
+      end
+      4'h1: begin
+        if (widx < 6'd5) begin
+          rdata_d = 32'(cnt_action_q[widx[2:0]]);
+        end else if (widx >= 6'h10 && widx < 6'h20) begin
+          rdata_d = 32'(cnt_fault_q[widx[3:0]]);
+        end else begin
+          unique case (s_addr_i)
+            IO_CNT_OVERSIZE:  rdata_d = 32'(cnt_over_q);
+            IO_CNT_MALFORMED: rdata_d = 32'(cnt_bad_q);
+            IO_CNT_REDIR_BAD: rdata_d = 32'(cnt_redir_q);
+            IO_CNT_EMPTY:     rdata_d = 32'(cnt_empty_q);
+            IO_CNT_HOST_DROP: rdata_d = 32'(cnt_host_q);
+            default:          rdata_d = 32'd0;
+          endcase
+        end
+      end
+      4'h2: if (32'(widx) < NumPorts) rdata_d = 32'(cnt_rx_q[widx]);
+      4'h3: if (32'(widx) < NumPorts) rdata_d = 32'(cnt_tx_q[widx]);
+      default: rdata_d = 32'd0;
+    endcase
+  end
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      rvalid_q <= 1'b0;
+      rdata_q  <= '0;
+    end else begin
+      rvalid_q <= s_req_i && !s_we_i;
+      if (s_req_i && !s_we_i) begin
+        rdata_q <= rdata_d;
+      end
+    end
+  end
+
+  assign s_rvalid_o = rvalid_q;
+  assign s_rdata_o  = rdata_q;
+
+  logic unused_ctrl;
+  assign unused_ctrl = ^{r0_lo_q[31:3], redir_st_q[31:1], s_wdata_i[31:2], fault_idx[7:4],
+                         redir_port[31:PortW]};
+
+endmodule
