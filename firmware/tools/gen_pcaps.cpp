@@ -20,6 +20,7 @@
 #include <array>
 #include <cstdint>
 #include <cstdio>
+#include <exception>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -862,13 +863,39 @@ Corpus sampler() {
 
 // ---- output --------------------------------------------------------------------------------
 
+// A text file that is written completely or reported: a failed open or write throws, naming
+// the file.
+class OutFile {
+ public:
+  explicit OutFile(std::string path) : path_(std::move(path)), out_(path_) {
+    if (!out_) throw std::runtime_error(path_ + ": cannot open for writing");
+  }
+  ~OutFile() noexcept(false) {
+    out_.flush();
+    if (!out_ && std::uncaught_exceptions() == 0) {
+      throw std::runtime_error(path_ + ": write failed");
+    }
+  }
+  OutFile(const OutFile&) = delete;
+  OutFile& operator=(const OutFile&) = delete;
+  template <typename T>
+  OutFile& operator<<(const T& v) {
+    out_ << v;
+    return *this;
+  }
+
+ private:
+  std::string path_;
+  std::ofstream out_;
+};
+
 void write_corpus(const std::filesystem::path& dir, const Corpus& c) {
   const std::string base = (dir / c.program).string();
   pcap_t* dead = pcap_open_dead(DLT_EN10MB, 65535);
   if (!dead) throw std::runtime_error("pcap_open_dead failed");
   pcap_dumper_t* out = pcap_dump_open(dead, (base + ".pcap").c_str());
   if (!out) throw std::runtime_error(base + ".pcap: " + pcap_geterr(dead));
-  std::ofstream expect(base + ".expect.tsv");
+  OutFile expect(base + ".expect.tsv");
   expect << "# index\taction\tframe\n";
   for (size_t i = 0; i < c.packets.size(); ++i) {
     const Packet& p = c.packets[i];
@@ -884,14 +911,14 @@ void write_corpus(const std::filesystem::path& dir, const Corpus& c) {
   bool any_out = false;
   for (const Packet& p : c.packets) any_out = any_out || p.out.has_value();
   if (any_out) {
-    std::ofstream expect_out(base + ".expect-out.tsv");
+    OutFile expect_out(base + ".expect-out.tsv");
     expect_out << "# index\tframe after the program (hex)\n";
     for (size_t i = 0; i < c.packets.size(); ++i) {
       if (c.packets[i].out) expect_out << i << '\t' << hex(*c.packets[i].out) << '\n';
     }
   }
   if (!c.events.empty()) {
-    std::ofstream events(base + ".expect-events.tsv");
+    OutFile events(base + ".expect-events.tsv");
     events << "# index\thelper\tmap\tring\tflags\tbytes\n";
     for (const Event& e : c.events) {
       char flags[24];
@@ -901,7 +928,7 @@ void write_corpus(const std::filesystem::path& dir, const Corpus& c) {
     }
   }
   if (!c.maps.empty()) {
-    std::ofstream json(base + ".map-init.json");
+    OutFile json(base + ".map-init.json");
     json << "{";
     bool first_map = true;
     for (const auto& [name, entries] : c.maps) {
@@ -941,13 +968,10 @@ int main(int argc, char** argv) {
         katran_lb(),
         sampler(),
     };
-    std::ofstream manifest(dir / "manifest.tsv");
+    OutFile manifest((dir / "manifest.tsv").string());
     for (const Corpus& c : corpora) {
       write_corpus(dir, c);
       manifest << c.program << '\t' << (c.entry.empty() ? c.program : c.entry) << '\n';
-    }
-    if (!manifest.flush()) {
-      throw std::runtime_error((dir / "manifest.tsv").string() + ": write failed");
     }
   } catch (const std::exception& e) {
     std::cerr << "ebpf-fpga-gen-pcaps: " << e.what() << "\n";

@@ -10,10 +10,11 @@
  * frame back out (XDP_TX); any other ifindex goes to bpf_redirect.
  *
  * A misconfigured table whose tunnels point at each other nests until the 216 bytes of
- * headroom run out: bpf_xdp_adjust_head then fails with -EINVAL, and the frame is dropped and
- * counted in encap_errors (so is a chain longer than MAX_NEST). IPv4 frames to other
- * destinations and non-IPv4 frames pass. Runts, truncated VLAN tags, malformed IPv4 headers
- * (IHL < 5, header or total length beyond the frame) are dropped. Counters live in .bss.
+ * headroom run out (10 levels): bpf_xdp_adjust_head then fails with -EINVAL, and the frame is
+ * dropped and counted in encap_errors. MAX_NEST (16) only bounds the loop for the verifier;
+ * the headroom runs out first. IPv4 frames to other destinations and non-IPv4 frames pass.
+ * Runts, truncated VLAN tags, malformed IPv4 headers (IHL < 5, header or total length beyond
+ * the frame) are dropped. Counters live in .bss.
  */
 #include "fw_parse.h"
 
