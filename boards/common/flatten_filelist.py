@@ -16,15 +16,37 @@ import subprocess
 import sys
 
 
+HEAD_RTL = False   # --rtl-from-head: rtl/ file lists and sources as committed
+
+
+def under_rtl(root, path):
+    return os.path.relpath(path, root).startswith("rtl" + os.sep)
+
+
+def git_show(root, path):
+    rel = os.path.relpath(path, root)
+    try:
+        return subprocess.run(["git", "-C", root, "show", f"HEAD:{rel}"], check=True,
+                              capture_output=True).stdout
+    except subprocess.CalledProcessError:
+        return None
+
+
 def walk(path, root, seen_lists, out):
     real = os.path.realpath(path)
     if real in seen_lists:
         sys.exit(f"flatten_filelist: {path}: included twice (loop?)")
     seen_lists.add(real)
-    try:
-        lines = open(path).read().splitlines()
-    except OSError as e:
-        sys.exit(f"flatten_filelist: cannot read {path}: {e.strerror}")
+    if HEAD_RTL and under_rtl(root, path):
+        text = git_show(root, path)
+        if text is None:
+            sys.exit(f"flatten_filelist: {os.path.relpath(path, root)} is not in the last commit")
+        lines = text.decode().splitlines()
+    else:
+        try:
+            lines = open(path).read().splitlines()
+        except OSError as e:
+            sys.exit(f"flatten_filelist: cannot read {path}: {e.strerror}")
     for n, raw in enumerate(lines, 1):
         line = raw.split("//", 1)[0].strip()
         if not line:
@@ -36,6 +58,9 @@ def walk(path, root, seen_lists, out):
         if line.startswith("+") or line.startswith("-"):
             sys.exit(f"flatten_filelist: {path}:{n}: option '{line}' not supported here")
         src = line if os.path.isabs(line) else os.path.join(root, line)
+        if HEAD_RTL and under_rtl(root, src):
+            out.append(src)               # checked (and exported) by from_head()
+            continue
         if not os.path.isfile(src):
             sys.exit(f"flatten_filelist: {path}:{n}: no such file: {line}")
         out.append(src)
@@ -43,12 +68,10 @@ def walk(path, root, seen_lists, out):
 
 def from_head(root, src, snap):
     rel = os.path.relpath(src, root)
-    if not rel.startswith("rtl" + os.sep):
+    if not under_rtl(root, src):
         return src
-    try:
-        text = subprocess.run(["git", "-C", root, "show", f"HEAD:{rel}"], check=True,
-                              capture_output=True).stdout
-    except subprocess.CalledProcessError:
+    text = git_show(root, src)
+    if text is None:
         sys.exit(f"flatten_filelist: {rel} is not in the last commit (HEAD)")
     dst = os.path.join(snap, rel)
     os.makedirs(os.path.dirname(dst), exist_ok=True)
@@ -60,8 +83,10 @@ def from_head(root, src, snap):
 def main():
     args = sys.argv[1:]
     snap = None
+    global HEAD_RTL
     if len(args) == 4 and args[0] == "--rtl-from-head":
         snap = os.path.abspath(args[1])
+        HEAD_RTL = True
         args = args[2:]
     if len(args) != 2:
         sys.exit("usage: flatten_filelist.py [--rtl-from-head DIR] ROOT FILELIST")
