@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <optional>
 
 #include "ebpf_fpga/error.h"
 
@@ -65,6 +66,18 @@ std::string diagnose_record(const std::string& path, uint64_t offset) {
   return {};
 }
 
+// The link type field of a classic pcap header (libpcap maps it to a DLT value, which can
+// differ: LINKTYPE_RAW 101 is DLT_RAW 12).
+std::optional<uint32_t> raw_linktype(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  uint8_t header[kFileHeaderBytes];
+  if (!in.read(reinterpret_cast<char*>(header), sizeof header)) return std::nullopt;
+  const uint32_t magic = read_u32(header, false);
+  if (magic == 0xa1b2c3d4 || magic == 0xa1b23c4d) return read_u32(header + 20, false);
+  if (magic == 0xd4c3b2a1 || magic == 0x4d3cb2a1) return read_u32(header + 20, true);
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::vector<PcapRecord> read_pcap_file(const std::string& path) {
@@ -79,7 +92,8 @@ std::vector<PcapRecord> read_pcap_file(const std::string& path) {
   const int linktype = pcap_datalink(p.get());
   if (linktype != DLT_EN10MB) {
     const char* name = pcap_datalink_val_to_name(linktype);
-    throw Error(path + ": linktype " + std::to_string(linktype) + " (" +
+    const uint32_t shown = raw_linktype(path).value_or(static_cast<uint32_t>(linktype)) & 0xffff;
+    throw Error(path + ": linktype " + std::to_string(shown) + " (" +
                 (name ? name : "unknown") + ") is not Ethernet (1)");
   }
   std::vector<PcapRecord> records;

@@ -1,0 +1,224 @@
+// The XDP session library: sessions against the interpreter run directly, compare on an
+// injected difference and on identical runs, PERCPU sums, map-init and pcap round trips.
+#include <gtest/gtest.h>
+
+#include "ebpf_fpga/error.h"
+#include "ebpf_fpga/map_init.h"
+#include "ebpf_fpga/pcap_io.h"
+#include "ebpf_fpga/xdp_compare.h"
+#include "ebpf_fpga/xdp_report.h"
+#include "ebpf_fpga/xdp_session.h"
+#include "xdp_test_util.h"
+
+namespace {
+
+using namespace xdptest;
+
+std::vector<ebpf::XdpPacketIn> packets_of(const std::string& pcap) {
+  std::vector<ebpf::XdpPacketIn> out;
+  for (auto& r : ebpf::read_pcap_file(pcap)) out.push_back({std::move(r.bytes), 1, 0});
+  return out;
+}
+
+class DnsFilterSessions : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    path_ = firmware_object("dns_filter");
+    pcap_ = corpus("dns_filter", ".pcap");
+    init_path_ = corpus("dns_filter", ".map-init.json");
+    if (path_.empty() || pcap_.empty() || init_path_.empty()) {
+      GTEST_SKIP() << "firmware dns_filter not built";
+    }
+    obj_.emplace(ebpf::Object::open_file(path_));
+    packets_ = packets_of(pcap_);
+  }
+  ebpf::XdpRunReport run(const std::string& engine, const ebpf::MapInit& init) {
+    auto s = ebpf::make_xdp_session(engine);
+    const auto& entry = obj_->select_program("dns_filter", std::nullopt);
+    s->load(*obj_, entry);
+    ebpf::apply_map_init(s->maps(), init, "test");
+    return ebpf::run_xdp_packets(*s, *obj_, entry, packets_);
+  }
+  std::string path_, pcap_, init_path_;
+  std::optional<ebpf::Object> obj_;
+  std::vector<ebpf::XdpPacketIn> packets_;
+};
+
+TEST_F(DnsFilterSessions, SessionMatchesTheInterpreterRunDirectly) {
+  const auto rep = run("interp", ebpf::read_map_init_file(init_path_));
+  std::vector<Bytes> frames;
+  for (const auto& p : packets_) frames.push_back(p.bytes);
+  const RefRun ref = reference_run(path_, "dns_filter", frames, init_path_);
+  ASSERT_EQ(rep.packets.size(), ref.packets.size());
+  for (size_t i = 0; i < ref.packets.size(); ++i) {
+    EXPECT_EQ(rep.packets[i].out.action, ebpf::xdp_action(ref.packets[i].result)) << i;
+    EXPECT_EQ(rep.packets[i].out.data, ref.packets[i].data) << i;
+    EXPECT_EQ(rep.packets[i].out.instructions, ref.packets[i].result.instructions) << i;
+  }
+  ASSERT_EQ(rep.maps.size(), ref.maps.size());
+  for (size_t m = 0; m < ref.maps.size(); ++m) EXPECT_EQ(rep.maps[m].entries, ref.maps[m]);
+}
+
+TEST_F(DnsFilterSessions, CompareIsCleanOnIdenticalRuns) {
+  const auto init = ebpf::read_map_init_file(init_path_);
+  const auto a = run("interp", init);
+  const auto b = run("interp", init);
+  EXPECT_TRUE(ebpf::compare_xdp_reports(a, b).empty());
+}
+
+TEST_F(DnsFilterSessions, CompareFindsAnInjectedDifference) {
+  // One session's block list lacks its first name: those queries pass instead of dropping,
+  // and the map contents differ.
+  auto init = ebpf::read_map_init_file(init_path_);
+  const auto a = run("interp", init);
+  ASSERT_FALSE(init.empty());
+  ASSERT_GE(init[0].entries.size(), 2u);
+  const Bytes removed = init[0].entries[0].key;
+  init[0].entries.erase(init[0].entries.begin());
+  const auto b = run("interp", init);
+  const auto diffs = ebpf::compare_xdp_reports(a, b);
+  ASSERT_FALSE(diffs.empty());
+  size_t actions = 0, map_diffs = 0;
+  for (const auto& d : diffs) {
+    EXPECT_TRUE(d.counted);
+    actions += d.what.starts_with("action: interp XDP_DROP, interp XDP_PASS");
+    if (d.where == "map 'blocked_names'") {
+      ++map_diffs;
+      EXPECT_NE(d.what.find(ebpf::to_hex(removed)), std::string::npos) << d.what;
+    }
+  }
+  EXPECT_GE(actions, 1u);
+  EXPECT_EQ(map_diffs, 1u);
+}
+
+TEST(XdpCompare, PercpuMapsAreSummedWhenTheCoreCountsDiffer) {
+  ebpf::XdpRunReport a, b;
+  a.engine = "interp";
+  b.engine = "kernel";
+  a.cores = 1;
+  b.cores = 2;
+  auto u64s = [](std::vector<uint64_t> v) {
+    Bytes out(v.size() * 8);
+    for (size_t i = 0; i < v.size(); ++i) {
+      for (int k = 0; k < 8; ++k) out[i * 8 + k] = static_cast<uint8_t>(v[i] >> (8 * k));
+    }
+    return out;
+  };
+  const Bytes key = {0, 0, 0, 0};
+  a.maps.push_back({"stats", ebpf::MapType::kPercpuArray, 16, {{key, u64s({5, 7})}}});
+  b.maps.push_back({"stats", ebpf::MapType::kPercpuArray, 16, {{key, u64s({2, 3, 3, 4})}}});
+  EXPECT_TRUE(ebpf::compare_xdp_reports(a, b).empty());
+  b.maps[0].entries[0].second = u64s({2, 3, 3, 5});
+  const auto diffs = ebpf::compare_xdp_reports(a, b);
+  ASSERT_EQ(diffs.size(), 1u);
+  EXPECT_EQ(diffs[0].where, "map 'stats'");
+  EXPECT_NE(diffs[0].what.find("summed over cores"), std::string::npos) << diffs[0].what;
+}
+
+TEST(XdpCompare, PacketFieldsAndFirstDifferingByte) {
+  ebpf::XdpRunReport a, b;
+  a.engine = "interp";
+  b.engine = "rtl";
+  ebpf::XdpPacketReport p;
+  p.out.action = ebpf::kXdpTx;
+  p.out.data = {1, 2, 3, 4};
+  a.packets = {p, p};
+  b.packets = {p, p};
+  b.packets[1].out.data[2] = 9;
+  b.packets[1].out.fault = ebpf::FaultCode::kHelperFault;
+  b.packets[1].out.fault_pc = 12;
+  const auto diffs = ebpf::compare_xdp_reports(a, b);
+  ASSERT_EQ(diffs.size(), 2u);
+  EXPECT_EQ(diffs[0].where, "packet 1");
+  EXPECT_EQ(diffs[0].what, "output bytes: first difference at byte 2 (interp 0x03, rtl 0x09)");
+  EXPECT_EQ(diffs[1].what, "fault: interp none, rtl helper_fault at pc 12 in #0");
+}
+
+TEST(XdpCompare, KernelRuntsAreReportedNotCounted) {
+  ebpf::XdpRunReport a, b;
+  a.engine = "interp";
+  b.engine = "kernel";
+  ebpf::XdpPacketReport p;
+  p.out.action = ebpf::kXdpDrop;
+  a.packets = {p};
+  b.packets = {p};
+  b.packets[0].error = "packet of 10 bytes";
+  const auto diffs = ebpf::compare_xdp_reports(a, b);
+  ASSERT_EQ(diffs.size(), 1u);
+  EXPECT_FALSE(diffs[0].counted);
+}
+
+TEST(MapInit, ParseErrorsSayWhere) {
+  EXPECT_THROW(ebpf::parse_map_init("[1]", "f.json"), ebpf::Error);
+  try {
+    ebpf::parse_map_init(R"({"m": [{"key": "00", "value": "0"}]})", "f.json");
+    FAIL();
+  } catch (const ebpf::Error& e) {
+    EXPECT_STREQ(e.what(), "f.json: map 'm' entry 0: value: odd number of hex digits");
+  }
+  try {
+    ebpf::parse_map_init(R"({"m": [{"key": "00", "value": "00", "x": 1}]})", "f.json");
+    FAIL();
+  } catch (const ebpf::Error& e) {
+    EXPECT_STREQ(e.what(), "f.json: map 'm' entry 0: unknown field 'x'");
+  }
+  const auto ok = ebpf::parse_map_init(R"({"m": [{"key": "0a 0B", "value": ""}]})", "f.json");
+  ASSERT_EQ(ok.size(), 1u);
+  EXPECT_EQ(ok[0].entries[0].key, (Bytes{0x0a, 0x0b}));
+}
+
+TEST(MapInit, PercpuValueForEveryCoreOrOneForAll) {
+  ebpf::MapSpec spec;
+  spec.name = "pc";
+  spec.type = ebpf::MapType::kPercpuArray;
+  spec.key_size = 4;
+  spec.value_size = 4;
+  spec.max_entries = 2;
+  ebpf::MapStore store;
+  store.configure(std::vector<ebpf::MapSpec>{spec}, {.cores = 2});
+  ebpf::MapInit init = {{"pc", {{{0, 0, 0, 0}, {1, 2, 3, 4}},
+                                {{1, 0, 0, 0}, {1, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0}}}}};
+  ebpf::apply_map_init(store, init, "t");
+  Bytes v(16);
+  ASSERT_EQ(store.lookup(0, Bytes{0, 0, 0, 0}, v), 0);
+  EXPECT_EQ(v, (Bytes{1, 2, 3, 4, 0, 0, 0, 0, 1, 2, 3, 4, 0, 0, 0, 0}));
+  ASSERT_EQ(store.lookup(0, Bytes{1, 0, 0, 0}, v), 0);
+  EXPECT_EQ(v, (Bytes{1, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0}));
+  init = {{"pc", {{{0, 0, 0, 0}, {1, 2, 3, 4, 5, 6}}}}};
+  try {
+    ebpf::apply_map_init(store, init, "t");
+    FAIL();
+  } catch (const ebpf::Error& e) {
+    EXPECT_STREQ(e.what(), "t: map 'pc' entry 0: value has 6 bytes, expected 4 (one value for "
+                           "every core) or 16 (round_up(value_size, 8) x 2 cores)");
+  }
+}
+
+TEST(Pcap, WriteThenReadRoundTrip) {
+  const std::string dir = temp_dir();
+  const std::vector<Bytes> frames = {frame(0x0800, 60), frame(0x86dd, 1514), frame(0x0806, 42)};
+  {
+    ebpf::PcapWriter w(dir + "/rt.pcap");
+    for (size_t i = 0; i < frames.size(); ++i) w.write(frames[i], 100 + static_cast<int64_t>(i), 7);
+    w.close();
+  }
+  const auto recs = ebpf::read_pcap_file(dir + "/rt.pcap");
+  ASSERT_EQ(recs.size(), frames.size());
+  for (size_t i = 0; i < frames.size(); ++i) {
+    EXPECT_EQ(recs[i].bytes, frames[i]);
+    EXPECT_EQ(recs[i].orig_len, frames[i].size());
+    EXPECT_EQ(recs[i].ts_sec, 100 + static_cast<int64_t>(i));
+    EXPECT_EQ(recs[i].ts_usec, 7);
+  }
+  EXPECT_THROW(ebpf::PcapWriter(dir + "/no/such/dir/x.pcap"), ebpf::Error);
+}
+
+TEST(Session, UnknownEngineAndRunBeforeLoad) {
+  EXPECT_THROW(ebpf::make_xdp_session("gpu"), ebpf::Error);
+  auto s = ebpf::make_xdp_session("interp");
+  EXPECT_THROW(s->run({}), ebpf::Error);
+  EXPECT_TRUE(ebpf::xdp_engine_unavailable_reason("gpu").has_value());
+  EXPECT_FALSE(ebpf::xdp_engine_unavailable_reason("interp").has_value());
+}
+
+}  // namespace
