@@ -3,9 +3,9 @@
  *
  * ebpf_fpga_core (network stack + soft-CPU, Ports = 1) at its GMII pins, with one clock for
  * the core and both Ethernet clocks (the CDC FIFOs work for any ratio, equal included) and
- * one reset for all three domains. The data plane is drained (frames that are not control
- * traffic are counted by the stack and dropped) until the XDP datapath is wired in
- * ebpf_fpga_core. DpBytes = 4 at one clock keeps line rate (4 bytes per cycle >= 1).
+ * one reset for all three domains. Data-plane frames go through the XDP datapath
+ * (ebpf_fpga_core, Ports = 1): XDP_TX frames come back out of the GMII TX pins, XDP_PASS
+ * frames are drained here.
  */
 module sim_board_top #(
   parameter int unsigned ImemSlots  = 4096,
@@ -26,7 +26,7 @@ module sim_board_top #(
   output logic       done_o
 );
 
-  localparam int unsigned DpBytes = 4;
+  localparam int unsigned DpBytes = 8;
 
   logic [8*DpBytes-1:0] unused_rx_tdata;
   logic [DpBytes-1:0]   unused_rx_tkeep;

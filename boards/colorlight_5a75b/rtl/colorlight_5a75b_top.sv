@@ -12,8 +12,9 @@
  * plus each PHY's RXC (125 MHz) for its receive MAC.
  *
  * Data plane: 8 bytes per core cycle (200 MB/s at 25 MHz, above the 125 MB/s of one
- * Gigabit port). Etherbone/UDP control (ARP, udp://) on port 0. What the datapath does with
- * frames is ebpf_fpga_core's business (Ports = 2): today it forwards port 0 <-> port 1.
+ * Gigabit port). Etherbone/UDP control (ARP, udp://) on port 0. Every other frame goes
+ * through the XDP program (ebpf_fpga_core, Ports = 2): XDP_PASS out of the other port,
+ * XDP_TX back out of the same port, XDP_REDIRECT by ifindex (1 = port 0, 2 = port 1).
  *
  * The PHYs are never reset by the FPGA (eth_rst_no held high): PHY U13 generates the 25 MHz
  * clock the FPGA runs on. MDIO is not driven (PHY strap defaults: autonegotiation).

@@ -10,10 +10,10 @@
  *   clk125_90 125 MHz +90  RGMII TXC
  *   clk_core  41.67 MHz    soft-CPU and data plane (the core's measured Fmax on this part
  *                          is about 49 MHz; docs/boards.md)
- * Data plane 4 bytes per core cycle (167 MB/s >= 125 MB/s). With one port the data plane
- * is drained here (frames are counted by the network stack and dropped) until the XDP
- * datapath (ebpf_xdp_top) is wired into ebpf_fpga_core: then XDP_TX returns frames on it.
- * Etherbone/UDP control on the port. The PHY is held in reset for about 10 ms after the PLL
+ * Data plane 8 bytes per core cycle (333 MB/s >= 125 MB/s) through the XDP datapath of
+ * ebpf_fpga_core (Ports = 1): XDP_TX returns a frame on the port; XDP_PASS frames (to the
+ * host port) are drained here, as there is no local host. Etherbone/UDP control on the
+ * port. The PHY is held in reset for about 10 ms after the PLL
  * locks, then released.
  */
 module ecpix5_top #(
@@ -39,7 +39,7 @@ module ecpix5_top #(
 );
 
   localparam int unsigned CoreNs  = 24;   // clk_core period (41.67 MHz)
-  localparam int unsigned DpBytes = 4;
+  localparam int unsigned DpBytes = 8;
 
   logic clk125, clk125_90, clk_core, pll_locked;
 
@@ -142,7 +142,7 @@ module ecpix5_top #(
     .m_axis_rx_tdata_o  (rx_tdata),
     .m_axis_rx_tkeep_o  (rx_tkeep),
     .m_axis_rx_tvalid_o (rx_tvalid),
-    .m_axis_rx_tready_i (1'b1),          // drained (see above)
+    .m_axis_rx_tready_i (1'b1),          // XDP_PASS frames: drained (see above)
     .m_axis_rx_tlast_o  (rx_tlast),
     .m_axis_rx_tuser_o  (rx_tuser),
     .s_axis_tx_tdata_i  ('0),
@@ -155,7 +155,7 @@ module ecpix5_top #(
     .done_o             (done)
   );
 
-  // LEDs: green heartbeat, blue while the soft-CPU runs, red flashes per data-plane frame.
+  // LEDs: green heartbeat, blue while the soft-CPU runs, red flashes per XDP_PASS frame.
   logic [25:0] beat_q;
   logic [21:0] frame_q;
   always_ff @(posedge clk_core or negedge rst_core_n) begin
