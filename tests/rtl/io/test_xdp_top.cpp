@@ -43,17 +43,22 @@ constexpr const char* kDrop = "mov %r0, 1\nexit\n";
 
 // The verdict comes from the frame: byte 0 is returned as r0 (0-4 the actions, 5 and up
 // invalid), except 8: a load past data_end (fault), 9: bpf_redirect(byte 1, 0),
-// 10: bpf_redirect(byte 1, 1) (bad flags: XDP_ABORTED). Frames under 2 bytes pass. Byte 2
-// is rewritten to 0xa5 so that the output shows the program's writes.
+// 10: bpf_redirect(byte 1, 1) (bad flags: XDP_ABORTED). Frames under 5 bytes pass. Byte 2
+// is rewritten to 0xa5, bytes 3 and 4 to ingress_ifindex and rx_queue_index, so that the
+// output shows the program's writes and the context it saw.
 constexpr const char* kVerdictFromFrame = R"(
   ldxw %r2, [%r1+0]
   ldxw %r3, [%r1+4]
+  ldxw %r6, [%r1+12]
+  ldxw %r7, [%r1+16]
   mov %r4, %r2
-  add %r4, 3
+  add %r4, 5
   jgt %r4, %r3, short
   ldxb %r0, [%r2+0]
   ldxb %r5, [%r2+1]
   stb [%r2+2], 0xa5
+  stxb [%r2+3], %r6
+  stxb [%r2+4], %r7
   jeq %r0, 8, fault
   jeq %r0, 9, redir
   jeq %r0, 10, redir_flags
@@ -247,7 +252,7 @@ TEST_F(XdpTopTest, EveryActionFaultAndRedirect) {
     }
   }
   frames.push_back(random_frame(1));  // runts pass
-  frames.push_back(random_frame(2));
+  frames.push_back(random_frame(4));
   const Counters c = run_and_compare(kVerdictFromFrame, frames);
   for (uint32_t a = 0; a < 5; ++a) EXPECT_GT(c.action[a], 0u) << "action " << a;
   EXPECT_GT(c.fault[static_cast<unsigned>(ebpf::FaultCode::kInvalidAction)], 0u);
