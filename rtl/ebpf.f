@@ -9,6 +9,7 @@ rtl/core/ebpf_core_id_stage.sv
 rtl/core/ebpf_core_alu.sv
 rtl/core/ebpf_core_branch.sv
 rtl/core/ebpf_core_muldiv.sv
+rtl/core/ebpf_core_region.sv
 rtl/core/ebpf_core_lsu.sv
 rtl/core/ebpf_core_ex_block.sv
 rtl/core/ebpf_core_wb_stage.sv
@@ -16,6 +17,9 @@ rtl/core/ebpf_core_regfile_ff.sv
 rtl/core/ebpf_core_call_stack.sv
 rtl/core/ebpf_core_controller.sv
 rtl/core/ebpf_core.sv
+rtl/helpers/ebpf_helper_copy.sv
+rtl/helpers/ebpf_helper_csum.sv
+rtl/helpers/ebpf_helper_events.sv
 rtl/helpers/ebpf_helper_unit.sv
 rtl/top/ebpf_top.sv
 // synth-top: ebpf_top   (scripts/synth/synth.sh and the synth_core target read this line)

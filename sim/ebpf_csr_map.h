@@ -43,6 +43,9 @@ inline constexpr uint32_t kProg = 0x0'0078;
 inline constexpr uint32_t kTailCalls = 0x0'007c;
 inline constexpr uint32_t kSeedLo = 0x0'00b0;
 inline constexpr uint32_t kSeedHi = 0x0'00b4;
+inline constexpr uint32_t kEvtBytes = 0x0'00b8;
+inline constexpr uint32_t kEvtCount = 0x0'00bc;
+inline constexpr uint32_t kMapSlots = 0x0'00c0;
 inline constexpr uint32_t kCyclesLo = 0x0'0080;
 inline constexpr uint32_t kCyclesHi = 0x0'0084;
 inline constexpr uint32_t kInstretLo = 0x0'0088;
@@ -59,9 +62,12 @@ inline constexpr uint32_t kRegs = 0x0'0100;  // r(k): kRegs + 8k (low half), + 4
 inline constexpr uint32_t kRegsEnd = 0x0'0158;
 inline constexpr uint32_t kProgs = 0x0'0200;  // program k: first slot at + 8k, length at + 4
 inline constexpr uint32_t kProgsEnd = 0x0'0280;
+inline constexpr uint32_t kMinfo = 0x0'0800;  // map i: + 16i: type/valid, key, value, max
 
 inline constexpr uint32_t kWinStack = 0x1'0000;
 inline constexpr uint32_t kWinPacket = 0x2'0000;
+inline constexpr uint32_t kWinEvents = 0x4'0000;
+inline constexpr uint32_t kWinMapval = 0x6'0000;
 inline constexpr uint32_t kWinImem = 0x8'0000;
 
 inline constexpr uint32_t kCtrlStart = 1u << 0;
@@ -72,6 +78,7 @@ inline constexpr uint32_t kStatusFault = 1u << 2;
 inline constexpr unsigned kStatusFaultLsb = 8;
 inline constexpr uint32_t kRedirValid = 1u << 0;
 inline constexpr uint32_t kRedirHasMap = 1u << 1;
+inline constexpr uint32_t kMinfoValid = 1u << 31;
 
 constexpr uint32_t prog_first(unsigned k) { return kProgs + 8 * k; }
 constexpr uint32_t prog_len(unsigned k) { return kProgs + 8 * k + 4; }

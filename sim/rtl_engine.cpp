@@ -13,6 +13,7 @@
 #include "ebpf_csr_map.h"
 #include "ebpf_fpga/checker.h"
 #include "ebpf_fpga/error.h"
+#include "ebpf_fpga/helpers.h"
 #include "ebpf_fpga/rtl_engine.h"
 #include "ebpf_sim_harness.h"
 
@@ -120,6 +121,12 @@ class RtlEngine final : public Engine {
       }
     }
 
+    read_events(res);
+    // The adjust helpers move the packet offsets.
+    mem.data_meta = harness_.csr_read(csr::kDataMeta);
+    mem.data = harness_.csr_read(csr::kData);
+    mem.data_end = harness_.csr_read(csr::kDataEnd);
+
     sync_out(stack_, mem.stack.data(), addr::kStackSize, csr::kWinStack, csr::kStackWlo,
              csr::kStackWhi);
     sync_out(packet_, mem.packet.data(), addr::kPacketBufferSize, csr::kWinPacket,
@@ -128,6 +135,34 @@ class RtlEngine final : public Engine {
   }
 
  private:
+  // The event FIFO (docs/registers.md "Event FIFO"): 16-byte headers, bytes padded to 8.
+  void read_events(RunResult& res) {
+    const uint32_t bytes = harness_.csr_read(csr::kEvtBytes);
+    std::vector<uint8_t> fifo(bytes);
+    for (uint32_t off = 0; off + 4 <= bytes; off += 4) {
+      const uint32_t v = harness_.csr_read(csr::kWinEvents + off);
+      std::memcpy(fifo.data() + off, &v, 4);
+    }
+    for (uint32_t off = 0; off + 16 <= bytes;) {
+      uint64_t h0, h1;
+      std::memcpy(&h0, fifo.data() + off, 8);
+      std::memcpy(&h1, fifo.data() + off + 8, 8);
+      const auto len = static_cast<uint32_t>(h0 >> 32);
+      if (off + 16 + len > bytes) throw Error("rtl: event FIFO record at byte " +
+                                              std::to_string(off) + " runs past its end");
+      Event ev{.kind = static_cast<EventKind>(h0 & 0xff),
+               .map = static_cast<uint32_t>((h0 >> 16) & 0xffff)};
+      if (ev.kind == EventKind::kPerfEventOutput) {
+        const uint64_t index = h1 & helper_limits::kBpfFIndexMask;
+        ev.index = index == helper_limits::kBpfFCurrentCpu ? 0u : static_cast<uint32_t>(index);
+      }
+      ev.flags = h1;
+      ev.bytes.assign(fifo.begin() + off + 16, fifo.begin() + off + 16 + len);
+      res.events.push_back(std::move(ev));
+      off += 16 + ((len + 7) & ~7u);
+    }
+  }
+
   // Programs back to back in the instruction memory, one program-table entry each
   // (docs/registers.md "Program table"); `entry` starts every run.
   void load_all(std::span<const std::span<const Insn>> progs, size_t entry,

@@ -14,7 +14,8 @@ module ebpf_core
   import ebpf_pkg::*;
 #(
   parameter int unsigned ImemAw = 12,   // instruction memory address width (slots)
-  parameter int unsigned DmemAw = 11    // data memory address width (64-bit words)
+  parameter int unsigned DmemAw = 11,   // data memory address width (64-bit words)
+  parameter int unsigned MapSlots = 32  // map descriptors (value regions 0x1000 + i)
 ) (
   input  logic               clk_i,
   input  logic               rst_ni,
@@ -53,6 +54,13 @@ module ebpf_core
   input  logic [31:0]        pkt_data_end_i,
   input  logic [31:0]        ifindex_i,
   input  logic [31:0]        rx_queue_i,
+
+  // Map value regions (from the map unit)
+  input  logic [MapSlots-1:0]       map_valid_i,
+  input  logic [MapSlots-1:0][31:0] map_base_i,
+  input  logic [MapSlots-1:0][31:0] map_limit_i,
+  input  logic [MapSlots-1:0]       map_ro_i,
+  output logic [31:0]        stack_limit_o,      // stack bytes the current frame may reach
 
   // Instruction memory (word pairs, read a cycle after the request)
   output logic               imem_req_o,
@@ -221,8 +229,9 @@ module ebpf_core
   ////////
 
   ebpf_core_ex_block #(
-    .DepthW (DepthW),
-    .DmemAw (DmemAw)
+    .DepthW   (DepthW),
+    .DmemAw   (DmemAw),
+    .MapSlots (MapSlots)
   ) u_ex_block (
     .clk_i               (clk_i),
     .rst_ni              (rst_ni),
@@ -269,6 +278,10 @@ module ebpf_core
     .pkt_data_end_i      (pkt_data_end_i),
     .ifindex_i           (ifindex_i),
     .rx_queue_i          (rx_queue_i),
+    .map_valid_i         (map_valid_i),
+    .map_base_i          (map_base_i),
+    .map_limit_i         (map_limit_i),
+    .map_ro_i            (map_ro_i),
     .dmem_req_o          (dmem_req_o),
     .dmem_sel_o          (dmem_sel_o),
     .dmem_we_o           (dmem_we_o),
@@ -367,6 +380,7 @@ module ebpf_core
   assign imem_addr_o = if_addr + ImemAw'(prog_first_i[prog_d]);
   assign cur_len     = prog_len_i[prog_q];
   assign prog_o      = prog_q;
+  assign stack_limit_o = 32'(StackFrameSize) * (32'(depth) + 32'd1);
 
   // Only the low ImemAw bits of a first slot address the memory (the top bounds the rest).
   logic unused_first;

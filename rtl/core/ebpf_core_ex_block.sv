@@ -18,7 +18,8 @@ module ebpf_core_ex_block
   import ebpf_pkg::*;
 #(
   parameter int unsigned DepthW = 3,
-  parameter int unsigned DmemAw = 11
+  parameter int unsigned DmemAw = 11,
+  parameter int unsigned MapSlots = 32
 ) (
   input  logic                     clk_i,
   input  logic                     rst_ni,
@@ -79,6 +80,10 @@ module ebpf_core_ex_block
   input  logic [31:0]              pkt_data_end_i,
   input  logic [31:0]              ifindex_i,
   input  logic [31:0]              rx_queue_i,
+  input  logic [MapSlots-1:0]       map_valid_i,
+  input  logic [MapSlots-1:0][31:0] map_base_i,
+  input  logic [MapSlots-1:0][31:0] map_limit_i,
+  input  logic [MapSlots-1:0]       map_ro_i,
 
   // Data memory
   output logic                     dmem_req_o,
@@ -176,8 +181,9 @@ module ebpf_core_ex_block
                     ctrl_i.unit == EX_ATOMIC);
 
   ebpf_core_lsu #(
-    .DepthW (DepthW),
-    .DmemAw (DmemAw)
+    .DepthW   (DepthW),
+    .DmemAw   (DmemAw),
+    .MapSlots (MapSlots)
   ) u_lsu (
     .clk_i           (clk_i),
     .req_i           (lsu_req),
@@ -198,6 +204,10 @@ module ebpf_core_ex_block
     .pkt_data_end_i  (pkt_data_end_i),
     .ifindex_i       (ifindex_i),
     .rx_queue_i      (rx_queue_i),
+    .map_valid_i     (map_valid_i),
+    .map_base_i      (map_base_i),
+    .map_limit_i     (map_limit_i),
+    .map_ro_i        (map_ro_i),
     .fault_o         (lsu_fault),
     .fault_code_o    (lsu_fault_code),
     .ctx_load_o      (ctx_load),

@@ -5,6 +5,9 @@
  * against its region, exactly as the reference interpreter does (docs/architecture.md):
  *   stack  (tag 1): [0, StackFrameSize * (depth + 1)) of the stack memory
  *   packet (tag 3): [data_meta, data_end) of the packet buffer (data_end <= its size)
+ *   map values (tag 0x1000 + i): [0, limit) of configured map i, at its base in the value
+ *                   memory; stores and atomics to a read-only map FAULT_READ_ONLY_WRITE
+ * (the region rules are ebpf_core_region, shared with the helper unit), and
  *   ctx    (tag 2): 4-byte unsigned loads at offsets 0/4/8 (64-bit data, data_end and
  *                   data_meta pointers) and 12/16 (ifindex, rx queue) in XDP runs only,
  *                   else FAULT_INVALID_CTX_ACCESS; stores and atomics FAULT_READ_ONLY_WRITE
@@ -22,7 +25,8 @@ module ebpf_core_lsu
   import ebpf_pkg::*;
 #(
   parameter int unsigned DepthW  = 3,
-  parameter int unsigned DmemAw  = 11   // data memory word-address width (64-bit words)
+  parameter int unsigned DmemAw  = 11,  // data memory word-address width (64-bit words)
+  parameter int unsigned MapSlots = 32   // map descriptors
 ) (
   input  logic               clk_i,
 
@@ -47,6 +51,12 @@ module ebpf_core_lsu
   input  logic [31:0]        pkt_data_end_i,
   input  logic [31:0]        ifindex_i,
   input  logic [31:0]        rx_queue_i,
+
+  // Map value regions <- from the map unit
+  input  logic [MapSlots-1:0]       map_valid_i,
+  input  logic [MapSlots-1:0][31:0] map_base_i,
+  input  logic [MapSlots-1:0][31:0] map_limit_i,
+  input  logic [MapSlots-1:0]       map_ro_i,
 
   // -> to EX
   output logic               fault_o,
@@ -73,35 +83,46 @@ module ebpf_core_lsu
   /////////////
 
   logic [63:0] addr;
-  logic [31:0] region, offset;
-  logic [32:0] acc_end;
+  logic [31:0] offset, mem_off;
   logic [2:0]  lane;
 
   assign addr    = base_i + {{48{off_i[15]}}, off_i};
-  assign region  = addr[63:32];
   assign offset  = addr[31:0];
-  assign acc_end = {1'b0, offset} + 33'(bytes_i);
   assign lane    = offset[2:0];
 
   ////////////
   // Checks //
   ////////////
 
-  logic [32:0] stack_limit;
-  logic        in_stack, in_packet, is_ctx, in_mem, aligned;
+  logic        in_mem, is_ctx, ro_write, aligned;
   logic        is_load, is_store, is_atomic;
+  dmem_sel_e   mem_sel;
 
   assign is_load     = unit_i == EX_LOAD;
   assign is_store    = unit_i == EX_STORE;
   assign is_atomic   = unit_i == EX_ATOMIC;
 
-  assign stack_limit = 33'(StackFrameSize) * (33'(depth_i) + 33'd1);
-  assign in_stack    = region == RegionStack && acc_end <= stack_limit;
-  // data_end never exceeds the packet buffer (the CSR block clamps it).
-  assign in_packet   = region == RegionPacket && offset >= pkt_data_meta_i &&
-                       acc_end <= {1'b0, pkt_data_end_i};
-  assign is_ctx      = region == RegionCtx;
-  assign in_mem      = in_stack || in_packet;
+  ebpf_core_region #(
+    .SizeW    (4),
+    .MapSlots (MapSlots)
+  ) u_region (
+    .addr_i        (addr),
+    .size_i        (bytes_i),
+    .write_i       (!is_load),
+    .stack_limit_i (32'(StackFrameSize) * (32'(depth_i) + 32'd1)),
+    .pkt_lo_i      (pkt_data_meta_i),
+    .pkt_hi_i      (pkt_data_end_i),
+    .map_valid_i   (map_valid_i),
+    .map_base_i    (map_base_i),
+    .map_limit_i   (map_limit_i),
+    .map_ro_i      (map_ro_i),
+    .ok_o          (in_mem),
+    .sel_o         (mem_sel),
+    .mem_off_o     (mem_off),
+    .is_ctx_o      (is_ctx),
+    .ro_write_o    (ro_write)
+  );
+
   assign aligned     = is64_i ? (lane == 3'd0) : (lane[1:0] == 2'd0);
 
   // ctx fields: only 4-byte unsigned loads of defined offsets, and only in XDP runs.
@@ -151,7 +172,7 @@ module ebpf_core_lsu
     end else if (is_store || is_atomic) begin
       if (!in_mem) begin
         fault_o      = 1'b1;
-        fault_code_o = is_ctx ? FAULT_READ_ONLY_WRITE : FAULT_STORE_OUT_OF_BOUNDS;
+        fault_code_o = ro_write ? FAULT_READ_ONLY_WRITE : FAULT_STORE_OUT_OF_BOUNDS;
       end else if (is_atomic && !aligned) begin
         fault_o      = 1'b1;
         fault_code_o = FAULT_MISALIGNED_ATOMIC;
@@ -216,8 +237,9 @@ module ebpf_core_lsu
     end
   end
 
-  assign dmem_sel_o   = in_packet ? DMEM_PACKET : DMEM_STACK;
-  assign dmem_addr_o  = offset[DmemAw+2:3];
+  // Map bases are multiples of 8, so the lane of the memory byte is the lane of the offset.
+  assign dmem_sel_o   = mem_sel;
+  assign dmem_addr_o  = mem_off[DmemAw+2:3];
   // Rotated by the lane, the value's bytes sit where both words of the pair need them;
   // the byte enables pick which.
   logic [127:0] store_dbl;
@@ -256,14 +278,13 @@ module ebpf_core_lsu
   end
 
   logic unused_lsu;
-  assign unused_lsu = ^{offset[31:DmemAw+3], store_dbl[63:0]};
+  assign unused_lsu = ^{offset[31:3], mem_off[31:DmemAw+3], mem_off[2:0], store_dbl[63:0]};
 
 `ifndef SYNTHESIS
   // No write ever leaves the region the checks above allowed.
   always_ff @(posedge clk_i) begin
     if (dmem_req_o && dmem_we_o) begin
-      assert (in_stack || in_packet) else $error("%m: write outside every region");
-      assert (!in_stack || acc_end <= stack_limit) else $error("%m: stack write above r10");
+      assert (in_mem) else $error("%m: write outside every region");
     end
   end
 `endif

@@ -52,6 +52,10 @@ package ebpf_csr_pkg;
   // get_prandom_u32 state: W seed (takes effect on _HI), R current state.
   localparam logic [CsrAw-1:0] CSR_SEED_LO        = 20'h0_00b0;
   localparam logic [CsrAw-1:0] CSR_SEED_HI        = 20'h0_00b4;
+  // Event FIFO of the last run (RO): memory bytes holding records, and records.
+  localparam logic [CsrAw-1:0] CSR_EVT_BYTES      = 20'h0_00b8;
+  localparam logic [CsrAw-1:0] CSR_EVT_COUNT      = 20'h0_00bc;
+  localparam logic [CsrAw-1:0] CSR_MAP_SLOTS      = 20'h0_00c0;   // RO  map descriptors
   // Performance counters of the last run (RO, 64-bit _LO/_HI pairs).
   localparam logic [CsrAw-1:0] CSR_CYCLES_LO      = 20'h0_0080;
   localparam logic [CsrAw-1:0] CSR_CYCLES_HI      = 20'h0_0084;
@@ -73,10 +77,15 @@ package ebpf_csr_pkg;
   // CSR_PROG_LEN is program 0's length.
   localparam logic [CsrAw-1:0] CSR_PROGS          = 20'h0_0200;
   localparam logic [CsrAw-1:0] CSR_PROGS_END      = 20'h0_0280;
+  // Map table of the helper unit: map i at CSR_MINFO + 16i: +0 [31] valid, [7:0] type;
+  // +4 key_size; +8 value_size; +12 max_entries (RW).
+  localparam logic [CsrAw-1:0] CSR_MINFO          = 20'h0_0800;
 
   // Memory windows (byte addresses; 32-bit accesses, little-endian).
   localparam logic [CsrAw-1:0] WIN_STACK          = 20'h1_0000;   // 64 KiB window
   localparam logic [CsrAw-1:0] WIN_PACKET         = 20'h2_0000;   // 128 KiB window
+  localparam logic [CsrAw-1:0] WIN_EVENTS         = 20'h4_0000;   // 128 KiB, read-only
+  localparam logic [CsrAw-1:0] WIN_MAPVAL         = 20'h6_0000;   // 128 KiB window
   localparam logic [CsrAw-1:0] WIN_IMEM           = 20'h8_0000;   // 512 KiB window
 
   // CSR_CTRL bits.
@@ -91,6 +100,8 @@ package ebpf_csr_pkg;
   // CSR_REDIR_STATUS bits.
   localparam int unsigned RedirValid      = 0;    // the run ended in XDP_REDIRECT to a target
   localparam int unsigned RedirHasMap     = 1;    // the target came from redirect_map
+  // CSR_MINFO word 0 bits.
+  localparam int unsigned MinfoValid      = 31;
 
   /* verilator lint_on UNUSEDPARAM */
 

@@ -990,6 +990,25 @@ package ebpf_pkg;
   // Tail calls per run (Linux MAX_TAIL_CALL_CNT, helper_limits::kMaxTailCalls).
   localparam int unsigned MaxTailCalls = 33;
 
+  // Map types (Linux enum bpf_map_type) the helper unit checks, and the map unit's command
+  // codes (docs/xdp_datapath.md "Map unit command port"; ebpf_map_pkg::map_op_e).
+  localparam logic [7:0] MapTypeHash       = 8'd1;
+  localparam logic [7:0] MapTypeArray      = 8'd2;
+  localparam logic [7:0] MapTypeProgArray  = 8'd3;
+  localparam logic [7:0] MapTypePerfEvent  = 8'd4;
+  localparam logic [7:0] MapTypePercpuHash = 8'd5;
+  localparam logic [7:0] MapTypePercpuArr  = 8'd6;
+  localparam logic [7:0] MapTypeLruHash    = 8'd9;
+  localparam logic [7:0] MapTypeLpmTrie    = 8'd11;
+  localparam logic [7:0] MapTypeDevmap     = 8'd14;
+  localparam logic [7:0] MapTypeDevmapHash = 8'd25;
+  localparam logic [7:0] MapTypeRingbuf    = 8'd27;
+  localparam logic [2:0] MapOpLookup       = 3'd0;
+  localparam logic [2:0] MapOpUpdate       = 3'd1;
+  localparam logic [2:0] MapOpDelete       = 3'd2;
+  localparam logic [2:0] MapOpNextKey      = 3'd3;
+  localparam logic [2:0] MapOpInit         = 3'd4;
+
   // Operations of ebpf_core_muldiv (the multi-cycle ALU operations).
   typedef enum logic [2:0] {
     MD_MUL  = 3'd0,
@@ -1042,9 +1061,10 @@ package ebpf_pkg;
   } amo_fn_e;
 
   // Data memories the LSU can address (the region tag decoded to a port select).
-  typedef enum logic [0:0] {
-    DMEM_STACK  = 1'b0,
-    DMEM_PACKET = 1'b1
+  typedef enum logic [1:0] {
+    DMEM_STACK  = 2'd0,
+    DMEM_PACKET = 2'd1,
+    DMEM_MAPVAL = 2'd2    // map value memory (regions 0x1000 + i)
   } dmem_sel_e;
 
   // Run state of the core controller.

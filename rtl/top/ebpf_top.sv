@@ -15,8 +15,11 @@ module ebpf_top
   import ebpf_pkg::*;
   import ebpf_csr_pkg::*;
 #(
-  parameter int unsigned ImemSlots  = 4096,   // instruction memory capacity in slots (2^n)
-  parameter int unsigned NsPerCycle = 10      // clock period in ns, for ktime_get_ns
+  parameter int unsigned ImemSlots     = 4096,    // instruction memory slots (2^n)
+  parameter int unsigned NsPerCycle    = 10,      // clock period in ns, for ktime_get_ns
+  parameter int unsigned MapSlots      = 32,      // map descriptors (map unit MaxMaps)
+  parameter int unsigned MapValueBytes = 131072,  // map value memory (2^n, <= 128 KiB)
+  parameter int unsigned EventFifoBytes = 65536   // helper_limits::kEventFifoBytes
 ) (
   input  logic              clk_i,
   input  logic              rst_ni,
@@ -49,7 +52,13 @@ module ebpf_top
   localparam int unsigned PktWords   = (PacketBufferSize + 7) / 8;
   localparam int unsigned StackAw    = $clog2(StackWords);
   localparam int unsigned PktAw      = $clog2(PktWords);
-  localparam int unsigned DmemAw     = (PktAw > StackAw) ? PktAw : StackAw;
+  localparam int unsigned MvWords    = MapValueBytes / 8;
+  localparam int unsigned MvAw       = $clog2(MvWords);
+  localparam int unsigned DmemAw0    = (PktAw > StackAw) ? PktAw : StackAw;
+  localparam int unsigned DmemAw     = (MvAw > DmemAw0) ? MvAw : DmemAw0;
+  localparam int unsigned EvAw       = $clog2(2 * EventFifoBytes / 8);
+  localparam int unsigned KbAw       = 6;    // map unit key buffer: 512 bytes
+  localparam int unsigned VbAw       = 7;    // map unit value buffer: 1,024 bytes
 
   if ((ImemSlots & (ImemSlots - 1)) != 0) begin : gen_imem_check
     $error("ebpf_top: ImemSlots (%0d) must be a power of two (instance %m)", ImemSlots);
@@ -112,6 +121,41 @@ module ebpf_top
     end
   end
 
+  // Map table for the helper unit (type checks, key and value sizes, max_entries), written by
+  // the host with the map unit's descriptors.
+  logic [MapSlots-1:0]       minfo_valid_q;
+  logic [MapSlots-1:0][7:0]  minfo_type_q;
+  logic [MapSlots-1:0][31:0] minfo_ksize_q, minfo_vsize_q, minfo_max_q;
+  logic                      win_minfo;
+  logic [$clog2(MapSlots)-1:0] minfo_idx;
+
+  assign win_minfo = csr_addr_i >= CSR_MINFO && csr_addr_i < CSR_MINFO + CsrAw'(16 * MapSlots);
+  assign minfo_idx = $clog2(MapSlots)'((csr_addr_i - CSR_MINFO) >> 4);
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      minfo_valid_q <= '0;
+      minfo_type_q  <= '0;
+      minfo_ksize_q <= '0;
+      minfo_vsize_q <= '0;
+      minfo_max_q   <= '0;
+    end else if (csr_wr && !busy_o && win_minfo) begin
+      unique case (csr_addr_i[3:2])
+        2'd0: begin
+          minfo_valid_q[minfo_idx] <= csr_wdata_i[MinfoValid];
+          minfo_type_q[minfo_idx]  <= csr_wdata_i[7:0];
+        end
+        2'd1:    minfo_ksize_q[minfo_idx] <= csr_wdata_i;
+        2'd2:    minfo_vsize_q[minfo_idx] <= csr_wdata_i;
+        default: minfo_max_q[minfo_idx]   <= csr_wdata_i;
+      endcase
+    end
+  end
+
+  // Packet offsets: the host sets them before a run; the adjust helpers move them.
+  logic        hu_pkt_we;
+  logic [31:0] hu_meta, hu_data, hu_end;
+
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       has_ctx_q   <= 1'b0;
@@ -122,6 +166,10 @@ module ebpf_top
       ifindex_q   <= '0;
       rx_queue_q  <= '0;
       seed_lo_q   <= '0;
+    end else if (hu_pkt_we) begin
+      data_meta_q <= hu_meta;
+      data_q      <= hu_data;
+      data_end_q  <= hu_end;
     end else if (csr_wr && !busy_o) begin
       unique case (csr_addr_i)
         CSR_CONFIG:    has_ctx_q         <= csr_wdata_i[ConfigHasCtx];
@@ -148,13 +196,15 @@ module ebpf_top
   // written before waits here.
   logic [31:0] reg_lo_q;
 
-  logic win_regs, win_stack, win_pkt, win_imem;
+  logic win_regs, win_stack, win_pkt, win_imem, win_ev, win_mv;
   logic [3:0] reg_idx;
 
   assign win_regs  = csr_addr_i >= CSR_REGS && csr_addr_i < CSR_REGS_END;
   assign win_stack = csr_addr_i[CsrAw-1:16] == WIN_STACK[CsrAw-1:16];
   assign win_pkt   = csr_addr_i[CsrAw-1:17] == WIN_PACKET[CsrAw-1:17];
   assign win_imem  = csr_addr_i[CsrAw-1] == WIN_IMEM[CsrAw-1];
+  assign win_ev    = csr_addr_i[CsrAw-1:17] == WIN_EVENTS[CsrAw-1:17];
+  assign win_mv    = csr_addr_i[CsrAw-1:17] == WIN_MAPVAL[CsrAw-1:17];
   assign reg_idx   = win_regs ? 4'((csr_addr_i - CSR_REGS) >> 3) : 4'd0;
 
   // Word (64-bit) index and half of a memory-window access.
@@ -166,12 +216,14 @@ module ebpf_top
     end
   end
 
-  logic [15:0] imem_word, stack_word, pkt_word, win_word;
+  logic [15:0] imem_word, stack_word, pkt_word, ev_word, mv_word, win_word;
   logic        win_half, win_in_range;
 
   assign imem_word  = csr_addr_i[18:3];
   assign stack_word = {3'd0, csr_addr_i[15:3]};
   assign pkt_word   = {2'd0, csr_addr_i[16:3]};
+  assign ev_word    = {2'd0, csr_addr_i[16:3]};
+  assign mv_word    = {2'd0, csr_addr_i[16:3]};
   assign win_half   = csr_addr_i[2];
 
   always_comb begin
@@ -186,6 +238,12 @@ module ebpf_top
     end else if (win_pkt) begin
       win_word     = pkt_word;
       win_in_range = 32'(pkt_word) < PktWords;
+    end else if (win_ev) begin
+      win_word     = ev_word;
+      win_in_range = 32'(ev_word) < 2 * EventFifoBytes / 8;
+    end else if (win_mv) begin
+      win_word     = mv_word;
+      win_in_range = 32'(mv_word) < MvWords;
     end
   end
 
@@ -218,9 +276,15 @@ module ebpf_top
   logic [31:0]        fault_pc;
   logic [63:0]        cycles, instret, st_lu, st_br, st_mc, st_hlp, host_reg_rdata;
 
+  // Map value regions exported by the map unit.
+  logic [MapSlots-1:0]       map_valid, map_ro;
+  logic [MapSlots-1:0][31:0] map_base, map_limit;
+  logic [31:0]               stack_limit;
+
   ebpf_core #(
-    .ImemAw (ImemAw),
-    .DmemAw (DmemAw)
+    .ImemAw   (ImemAw),
+    .DmemAw   (DmemAw),
+    .MapSlots (MapSlots)
   ) u_core (
     .clk_i               (clk_i),
     .rst_ni              (rst_ni),
@@ -251,6 +315,11 @@ module ebpf_top
     .pkt_data_end_i      (data_end_q),
     .ifindex_i           (ifindex_q),
     .rx_queue_i          (rx_queue_q),
+    .map_valid_i         (map_valid),
+    .map_base_i          (map_base),
+    .map_limit_i         (map_limit),
+    .map_ro_i            (map_ro),
+    .stack_limit_o       (stack_limit),
     .imem_req_o          (imem_req_c),
     .imem_addr_o         (imem_addr_c),
     .imem_rdata_i        (imem_rdata),
@@ -280,36 +349,132 @@ module ebpf_top
 
   assign seed_we = csr_wr && !busy_o && csr_addr_i == CSR_SEED_HI;
 
+  // Helper unit: data-memory master, map unit command port, event FIFO.
+  logic              hm_req, hm_we;
+  dmem_sel_e         hm_sel;
+  logic [DmemAw-1:0] hm_addr;
+  logic [63:0]       hm_wdata, hm_rdata;
+  logic [7:0]        hm_wmask;
+  logic              mcmd_valid, mcmd_done;
+  logic [2:0]        mcmd_op;
+  logic [31:0]       mcmd_map, mcmd_status, mcmd_offset;
+  logic [63:0]       mcmd_flags, mcmd_word;
+  logic              hkb_we, hvb_we;
+  logic [KbAw-1:0]   hkb_addr;
+  logic [VbAw-1:0]   hvb_addr;
+  logic [63:0]       hkb_wdata, hvb_wdata, ev_rdata;
+  logic [7:0]        hkb_wmask, hvb_wmask;
+  logic [31:0]       ev_bytes, ev_count;
+  logic              ev_req;
+
   ebpf_helper_unit #(
-    .NsPerCycle (NsPerCycle)
+    .NsPerCycle     (NsPerCycle),
+    .DmemAw         (DmemAw),
+    .MapSlots       (MapSlots),
+    .EventFifoBytes (EventFifoBytes),
+    .KbAw           (KbAw),
+    .VbAw           (VbAw)
   ) u_helper_unit (
-    .clk_i           (clk_i),
-    .rst_ni          (rst_ni),
-    .start_i         (start && !busy_o),
-    .cycles_i        (cycles),
-    .has_ctx_i       (has_ctx_q),
-    .data_i          (data_q),
-    .data_end_i      (data_end_q),
-    .seed_we_i       (seed_we),
-    .seed_i          ({csr_wdata_i, seed_lo_q}),
-    .prandom_state_o (prandom_state),
-    .req_i           (helper_req),
-    .id_i            (helper_id),
-    .args_i          (helper_args),
-    .done_o          (helper_done),
-    .fault_o         (helper_fault),
-    .fault_code_o    (helper_fault_code),
-    .r0_o            (helper_r0),
-    .keep_r0_o       (helper_keep_r0),
-    .tail_o          (helper_tail),
-    .tail_prog_o     (helper_tail_prog),
-    .tail_calls_o    (tail_calls),
-    .redir_tgt_o     (redir_tgt),
-    .redir_has_map_o (redir_has_map),
-    .redir_map_o     (redir_map),
-    .redir_ifindex_o (redir_ifindex),
-    .redir_flags_o   (redir_flags)
+    .clk_i               (clk_i),
+    .rst_ni              (rst_ni),
+    .start_i             (start && !busy_o),
+    .cycles_i            (cycles),
+    .has_ctx_i           (has_ctx_q),
+    .stack_limit_i       (stack_limit),
+    .data_meta_i         (data_meta_q),
+    .data_i              (data_q),
+    .data_end_i          (data_end_q),
+    .pkt_we_o            (hu_pkt_we),
+    .pkt_data_meta_o     (hu_meta),
+    .pkt_data_o          (hu_data),
+    .pkt_data_end_o      (hu_end),
+    .seed_we_i           (seed_we),
+    .seed_i              ({csr_wdata_i, seed_lo_q}),
+    .prandom_state_o     (prandom_state),
+    .prog_len_i          (prog_len_eff),
+    .minfo_valid_i       (minfo_valid_q),
+    .minfo_type_i        (minfo_type_q),
+    .minfo_key_size_i    (minfo_ksize_q),
+    .minfo_value_size_i  (minfo_vsize_q),
+    .minfo_max_entries_i (minfo_max_q),
+    .map_valid_i         (map_valid),
+    .map_base_i          (map_base),
+    .map_limit_i         (map_limit),
+    .map_ro_i            (map_ro),
+    .req_i               (helper_req),
+    .id_i                (helper_id),
+    .args_i              (helper_args),
+    .done_o              (helper_done),
+    .fault_o             (helper_fault),
+    .fault_code_o        (helper_fault_code),
+    .r0_o                (helper_r0),
+    .keep_r0_o           (helper_keep_r0),
+    .tail_o              (helper_tail),
+    .tail_prog_o         (helper_tail_prog),
+    .tail_calls_o        (tail_calls),
+    .dm_req_o            (hm_req),
+    .dm_we_o             (hm_we),
+    .dm_sel_o            (hm_sel),
+    .dm_addr_o           (hm_addr),
+    .dm_wdata_o          (hm_wdata),
+    .dm_wmask_o          (hm_wmask),
+    .dm_rdata_i          (hm_rdata),
+    .mcmd_valid_o        (mcmd_valid),
+    .mcmd_op_o           (mcmd_op),
+    .mcmd_map_o          (mcmd_map),
+    .mcmd_flags_o        (mcmd_flags),
+    .mcmd_done_i         (mcmd_done),
+    .mcmd_status_i       (mcmd_status),
+    .mcmd_offset_i       (mcmd_offset),
+    .mcmd_word_i         (mcmd_word),
+    .kbuf_we_o           (hkb_we),
+    .kbuf_addr_o         (hkb_addr),
+    .kbuf_wdata_o        (hkb_wdata),
+    .kbuf_wmask_o        (hkb_wmask),
+    .vbuf_we_o           (hvb_we),
+    .vbuf_addr_o         (hvb_addr),
+    .vbuf_wdata_o        (hvb_wdata),
+    .vbuf_wmask_o        (hvb_wmask),
+    .ev_req_i            (ev_req),
+    .ev_addr_i           (EvAw'(win_word)),
+    .ev_rdata_o          (ev_rdata),
+    .ev_bytes_o          (ev_bytes),
+    .ev_count_o          (ev_count),
+    .redir_tgt_o         (redir_tgt),
+    .redir_has_map_o     (redir_has_map),
+    .redir_map_o         (redir_map),
+    .redir_ifindex_o     (redir_ifindex),
+    .redir_flags_o       (redir_flags)
   );
+
+  assign ev_req = csr_rd && win_ev && host_mem;
+
+  //////////////
+  // Map unit //
+  //////////////
+
+  // Not instantiated yet: no map is configured (helpers fault on map handles, as the
+  // interpreter does without maps), and a command would answer -ENOENT.
+  assign map_valid   = '0;
+  assign map_ro      = '0;
+  assign map_base    = '0;
+  assign map_limit   = '0;
+  logic mcmd_done_q;
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      mcmd_done_q <= 1'b0;
+    end else begin
+      mcmd_done_q <= mcmd_valid && !mcmd_done_q;
+    end
+  end
+  assign mcmd_done   = mcmd_done_q;
+  assign mcmd_status = -32'sd2;
+  assign mcmd_offset = '0;
+  assign mcmd_word   = '0;
+
+  logic unused_mu;
+  assign unused_mu = ^{mcmd_op, mcmd_map, mcmd_flags, hkb_we, hkb_addr, hkb_wdata, hkb_wmask,
+                       hvb_we, hvb_addr, hvb_wdata, hvb_wmask};
 
   // The run's XDP action, as the host reports it: ABORTED after a fault or for r0 > 4.
   logic [2:0] action;
@@ -347,12 +512,27 @@ module ebpf_top
     .rdata_o (imem_rdata)
   );
 
-  logic               stack_req, pkt_req, dmem_we;
-  logic [127:0]       dmem_wdata, stack_rdata, pkt_rdata;
+  // While the core runs, the helper unit's master (the core waits in EX meanwhile) or the
+  // LSU; between runs the CSR bus.
+  logic               rs_req, rs_we;
+  dmem_sel_e          rs_sel;
+  logic [DmemAw-1:0]  rs_addr;
+  logic [127:0]       rs_wdata;
+  logic [15:0]        rs_wmask;
+
+  assign rs_req   = hm_req || dmem_req_c;
+  assign rs_sel   = hm_req ? hm_sel : dmem_sel_c;
+  assign rs_we    = hm_req ? hm_we : dmem_we_c;
+  assign rs_addr  = hm_req ? hm_addr : dmem_addr_c;
+  assign rs_wdata = hm_req ? {64'd0, hm_wdata} : dmem_wdata_c;
+  assign rs_wmask = hm_req ? {8'd0, hm_wmask} : dmem_wmask_c;
+
+  logic               stack_req, pkt_req, mv_req, dmem_we;
+  logic [127:0]       dmem_wdata, stack_rdata, pkt_rdata, mv_rdata;
   logic [15:0]        dmem_wmask;
   logic [DmemAw-1:0]  dmem_addr;
 
-  assign stack_req  = core_active ? (dmem_req_c && dmem_sel_c == DMEM_STACK)
+  assign stack_req  = core_active ? (rs_req && rs_sel == DMEM_STACK)
                                   : (csr_req_i && win_stack && host_mem);
   logic               port_sel;
   logic               pkt_we;
@@ -361,17 +541,19 @@ module ebpf_top
   logic [15:0]        pkt_wmask;
 
   assign port_sel   = !core_active && pkt_port_req_i;
-  assign pkt_req    = core_active ? (dmem_req_c && dmem_sel_c == DMEM_PACKET)
+  assign pkt_req    = core_active ? (rs_req && rs_sel == DMEM_PACKET)
                                   : (pkt_port_req_i || (csr_req_i && win_pkt && host_mem));
   assign pkt_we     = port_sel ? pkt_port_we_i : dmem_we;
   assign pkt_addr   = port_sel ? PktAw'(pkt_port_addr_i) : PktAw'(dmem_addr);
   assign pkt_wdata  = port_sel ? {64'd0, pkt_port_wdata_i} : dmem_wdata;
   assign pkt_wmask  = port_sel ? {8'd0, pkt_port_wmask_i} : dmem_wmask;
   assign pkt_port_rdata_o = pkt_rdata[63:0];
-  assign dmem_we    = core_active ? dmem_we_c : csr_we_i;
-  assign dmem_addr  = core_active ? dmem_addr_c : DmemAw'(win_word);
-  assign dmem_wdata = core_active ? dmem_wdata_c : half_wdata;
-  assign dmem_wmask = core_active ? dmem_wmask_c : half_wmask;
+  assign mv_req     = core_active ? (rs_req && rs_sel == DMEM_MAPVAL)
+                                  : (csr_req_i && win_mv && host_mem);
+  assign dmem_we    = core_active ? rs_we : csr_we_i;
+  assign dmem_addr  = core_active ? rs_addr : DmemAw'(win_word);
+  assign dmem_wdata = core_active ? rs_wdata : half_wdata;
+  assign dmem_wmask = core_active ? rs_wmask : half_wmask;
 
   ebpf_prim_ram_pair #(
     .Width (64),
@@ -399,20 +581,40 @@ module ebpf_top
     .rdata_o (pkt_rdata)
   );
 
+  ebpf_prim_ram_pair #(
+    .Width (64),
+    .Words (MvWords)
+  ) u_mapval_mem (
+    .clk_i   (clk_i),
+    .req_i   (mv_req),
+    .we_i    (dmem_we),
+    .addr_i  (MvAw'(dmem_addr)),
+    .wdata_i (dmem_wdata),
+    .wmask_i (dmem_wmask),
+    .rdata_o (mv_rdata)
+  );
+
   dmem_sel_e dmem_sel_q;
   always_ff @(posedge clk_i) begin
-    if (dmem_req_c) begin
-      dmem_sel_q <= dmem_sel_c;
+    if (rs_req) begin
+      dmem_sel_q <= rs_sel;
     end
   end
-  assign dmem_rdata_c = (dmem_sel_q == DMEM_PACKET) ? pkt_rdata : stack_rdata;
+  always_comb begin
+    unique case (dmem_sel_q)
+      DMEM_PACKET: dmem_rdata_c = pkt_rdata;
+      DMEM_MAPVAL: dmem_rdata_c = mv_rdata;
+      default:     dmem_rdata_c = stack_rdata;
+    endcase
+  end
+  assign hm_rdata = dmem_rdata_c[63:0];
 
   // Words the last run wrote, so the host reads back only those: [lo, hi).
   logic [15:0] stack_wlo_q, stack_whi_q, pkt_wlo_q, pkt_whi_q;
   logic [15:0] wr_lo, wr_hi;
 
-  assign wr_lo = 16'(dmem_addr_c) + ((dmem_wmask_c[7:0] != 8'd0) ? 16'd0 : 16'd1);
-  assign wr_hi = 16'(dmem_addr_c) + ((dmem_wmask_c[15:8] != 8'd0) ? 16'd2 : 16'd1);
+  assign wr_lo = 16'(rs_addr) + ((rs_wmask[7:0] != 8'd0) ? 16'd0 : 16'd1);
+  assign wr_hi = 16'(rs_addr) + ((rs_wmask[15:8] != 8'd0) ? 16'd2 : 16'd1);
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
@@ -425,11 +627,11 @@ module ebpf_top
       stack_whi_q <= '0;
       pkt_wlo_q   <= '1;
       pkt_whi_q   <= '0;
-    end else if (core_active && dmem_req_c && dmem_we_c) begin
-      if (dmem_sel_c == DMEM_STACK) begin
+    end else if (core_active && rs_req && rs_we) begin
+      if (rs_sel == DMEM_STACK) begin
         if (wr_lo < stack_wlo_q) stack_wlo_q <= wr_lo;
         if (wr_hi > stack_whi_q) stack_whi_q <= wr_hi;
-      end else begin
+      end else if (rs_sel == DMEM_PACKET) begin
         if (wr_lo < pkt_wlo_q) pkt_wlo_q <= wr_lo;
         if (wr_hi > pkt_whi_q) pkt_whi_q <= wr_hi;
       end
@@ -443,11 +645,13 @@ module ebpf_top
   // CSR read //
   //////////////
 
-  typedef enum logic [1:0] {
-    RD_REG   = 2'd0,
-    RD_IMEM  = 2'd1,
-    RD_STACK = 2'd2,
-    RD_PKT   = 2'd3
+  typedef enum logic [2:0] {
+    RD_REG   = 3'd0,
+    RD_IMEM  = 3'd1,
+    RD_STACK = 3'd2,
+    RD_PKT   = 3'd3,
+    RD_EV    = 3'd4,
+    RD_MV    = 3'd5
   } rd_src_e;
 
   logic [31:0] reg_rdata_d, reg_rdata_q;
@@ -466,10 +670,21 @@ module ebpf_top
       rd_src_d = RD_STACK;
     end else if (win_pkt) begin
       rd_src_d = RD_PKT;
+    end else if (win_ev) begin
+      rd_src_d = RD_EV;
+    end else if (win_mv) begin
+      rd_src_d = RD_MV;
     end else if (win_regs) begin
       reg_rdata_d = csr_addr_i[2] ? host_reg_rdata[63:32] : host_reg_rdata[31:0];
     end else if (win_progs) begin
       reg_rdata_d = csr_addr_i[2] ? prog_len_q[progs_idx] : prog_first_q[progs_idx];
+    end else if (win_minfo) begin
+      unique case (csr_addr_i[3:2])
+        2'd0:    reg_rdata_d = {minfo_valid_q[minfo_idx], 23'd0, minfo_type_q[minfo_idx]};
+        2'd1:    reg_rdata_d = minfo_ksize_q[minfo_idx];
+        2'd2:    reg_rdata_d = minfo_vsize_q[minfo_idx];
+        default: reg_rdata_d = minfo_max_q[minfo_idx];
+      endcase
     end else begin
       unique case (csr_addr_i)
         CSR_ID:           reg_rdata_d = CoreId;
@@ -513,6 +728,9 @@ module ebpf_top
         CSR_ACTION:       reg_rdata_d = {29'd0, action};
         CSR_SEED_LO:      reg_rdata_d = prandom_state[31:0];
         CSR_SEED_HI:      reg_rdata_d = prandom_state[63:32];
+        CSR_EVT_BYTES:    reg_rdata_d = ev_bytes;
+        CSR_EVT_COUNT:    reg_rdata_d = ev_count;
+        CSR_MAP_SLOTS:    reg_rdata_d = MapSlots;
         CSR_CYCLES_LO:    reg_rdata_d = cycles[31:0];
         CSR_CYCLES_HI:    reg_rdata_d = cycles[63:32];
         CSR_INSTRET_LO:   reg_rdata_d = instret[31:0];
@@ -554,6 +772,8 @@ module ebpf_top
       RD_IMEM:  mem_word = imem_rdata[63:0];
       RD_STACK: mem_word = stack_rdata[63:0];
       RD_PKT:   mem_word = pkt_rdata[63:0];
+      RD_EV:    mem_word = ev_rdata;
+      RD_MV:    mem_word = mv_rdata[63:0];
       default:  mem_word = '0;
     endcase
   end

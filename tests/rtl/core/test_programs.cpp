@@ -5,6 +5,7 @@
 // xdp_get_buff_len.
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <string>
 #include <vector>
 
@@ -53,6 +54,7 @@ class RtlPrograms : public ::testing::Test {
     EXPECT_EQ(b.rtl.program, b.interp.program);
     EXPECT_EQ(b.rtl.tail_calls, b.interp.tail_calls);
     EXPECT_EQ(b.rtl.redirect, b.interp.redirect);
+    EXPECT_EQ(b.rtl.events, b.interp.events);
     EXPECT_EQ(mr.packet, mi.packet);
     EXPECT_EQ(mr.data_meta, mi.data_meta);
     EXPECT_EQ(mr.data, mi.data);
@@ -160,6 +162,128 @@ TEST_F(RtlPrograms, BuffLenAndProcessorId) {
   EXPECT_EQ(run().rtl.fault, FaultCode::kHelperFault);
   load({"mov %r0, 5\ncall 8\nexit"}, 0);
   EXPECT_EQ(run().rtl.r0, 0u);
+}
+
+// ---------------------------------------------------------------- helpers without maps
+
+// Fills the 64 stack bytes below r10 with a pattern and leaves r6 = r10 - 64.
+const std::string kStackPattern =
+    "lddw %r1, 0x0807060504030201\nstxdw [%r10-64], %r1\n"
+    "lddw %r1, 0x100f0e0d0c0b0a09\nstxdw [%r10-56], %r1\n"
+    "lddw %r1, 0xf1e2d3c4b5a69788\nstxdw [%r10-48], %r1\n"
+    "lddw %r1, 0x00ff00ff7f80fe01\nstxdw [%r10-40], %r1\n"
+    "lddw %r1, 0x6c6c6568ffffffff\nstxdw [%r10-32], %r1\n"
+    "lddw %r1, 0x0000000a21646c6f\nstxdw [%r10-24], %r1\n"
+    "lddw %r1, 0x1111111111111111\nstxdw [%r10-16], %r1\n"
+    "lddw %r1, 0x2222222222222222\nstxdw [%r10-8], %r1\n"
+    "mov %r6, %r10\nadd %r6, -64\n";
+
+std::string hex(uint32_t v) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "0x%x", v);
+  return buf;
+}
+
+TEST_F(RtlPrograms, CsumDiffMatchesTheInterpreter) {
+  // from and to on the stack at any alignment and size (4-byte multiples as Linux wants,
+  // and others), with seeds.
+  for (int from = 0; from <= 12; from += 3) {
+    for (int to = 0; to <= 13; to += 4) {
+      for (uint32_t seed : {0u, 0xffffu, 0xdeadbeefu}) {
+        load({kStackPattern + "mov %r1, %r6\nadd %r1, " + std::to_string(from % 5) +
+              "\nmov %r2, " + std::to_string(from) + "\nmov %r3, %r6\nadd %r3, 20\nmov %r4, " +
+              std::to_string(to) + "\nmov32 %r5, " + hex(seed) + "\ncall 28\nexit"},
+             0);
+        run();
+      }
+    }
+  }
+  // The packet as the source.
+  load({"ldxw %r1, [%r1+0]\nmov %r2, 20\nmov %r3, 0\nmov %r4, 0\nmov %r5, 0\ncall 28\nexit"},
+       0);
+  run();
+  // A bad pointer faults.
+  load({"mov %r1, 0\nmov %r2, 4\nmov %r3, 0\nmov %r4, 0\nmov %r5, 0\ncall 28\nexit"}, 0);
+  EXPECT_EQ(run().rtl.fault, FaultCode::kHelperFault);
+}
+
+TEST_F(RtlPrograms, AdjustHeadMetaTailAndTheirLimits) {
+  for (int off : {-300, -216, -217, -200, -1, 0, 1, 13, 46, 47, 100}) {
+    load({"mov %r2, " + std::to_string(off) + "\ncall 44\nexit"}, 0);
+    run();
+  }
+  // With metadata: adjust_meta first, write it, then move the head.
+  for (int off : {-64, -8, 0, 8, 30}) {
+    load({"mov %r6, %r1\nmov %r2, -8\ncall 54\nldxw %r2, [%r6+8]\nldxw %r3, [%r6+0]\n"
+          "jgt %r2, %r3, +3\nstdw [%r2+0], 0x5a5a\nstw [%r2+4], 0x77\n"
+          "mov %r1, %r6\nmov %r2, " + std::to_string(off) + "\ncall 44\nexit"},
+         0);
+    run();
+  }
+  for (int off : {-220, -216, -4, -3, 0, 4, 8, 12, 300}) {
+    load({"mov %r2, " + std::to_string(off) + "\ncall 54\nexit"}, 0);
+    run();
+  }
+  for (int off : {-50, -46, -47, -1, 0, 1, 7, 100, 9000, 9470, 9471}) {
+    load({"mov %r2, " + std::to_string(off) + "\ncall 65\nexit"}, 0);
+    run();
+  }
+  // Loads after the move see the new bounds.
+  load({"mov %r6, %r1\nmov %r2, 16\ncall 65\nldxw %r2, [%r6+4]\nldxb %r0, [%r2-1]\nexit"}, 0);
+  run();
+  load({"mov %r6, %r1\nmov %r2, -20\ncall 65\nldxw %r2, [%r6+4]\nldxb %r0, [%r2+0]\nexit"},
+       0);
+  EXPECT_EQ(run().rtl.fault, FaultCode::kLoadOutOfBounds);
+  load({"mov %r1, 0\nmov %r2, 4\ncall 65\nexit"}, 0);
+  EXPECT_EQ(run().rtl.fault, FaultCode::kHelperFault);
+}
+
+TEST_F(RtlPrograms, XdpLoadAndStoreBytes) {
+  for (const char* len : {"1", "7", "8", "13", "40", "0"}) {
+    for (const char* off : {"0", "3", "20", "59", "65535", "65536"}) {
+      load({kStackPattern + "mov %r2, " + std::string(off) + "\nmov %r3, %r6\nmov %r4, " + len +
+            "\ncall 189\nexit"},
+           0);
+      run();
+      load({kStackPattern + "mov %r2, " + std::string(off) + "\nmov %r3, %r6\nmov %r4, " + len +
+            "\ncall 190\nexit"},
+           0);
+      run();
+    }
+  }
+  // Overlapping packet to packet (memmove both ways).
+  for (int src : {2, 10}) {
+    load({"mov %r6, %r1\nldxw %r3, [%r6+0]\nadd %r3, " + std::to_string(src) +
+          "\nmov %r2, 6\nmov %r4, 20\ncall 190\nexit"},
+         0);
+    run();
+  }
+  // Into the ctx: read-only.
+  load({"mov %r6, %r1\nmov %r2, 0\nmov %r3, %r6\nmov %r4, 4\ncall 189\nexit"}, 0);
+  EXPECT_EQ(run().rtl.fault, FaultCode::kReadOnlyWrite);
+}
+
+TEST_F(RtlPrograms, TracePrintkEvents) {
+  // "hello!\n" from the stack pattern (bytes 36..), three arguments.
+  const std::string call = "mov %r3, 7\nmov %r4, -1\nlddw %r5, 0x123456789\ncall 6\n";
+  load({kStackPattern + "mov %r1, %r6\nadd %r1, 36\nmov %r2, 12\n" + call + "exit"}, 0);
+  EXPECT_EQ(run().rtl.events.size(), 1u);
+  // No NUL within size: -EINVAL, no event.
+  load({kStackPattern + "mov %r1, %r6\nadd %r1, 36\nmov %r2, 6\n" + call + "exit"}, 0);
+  EXPECT_TRUE(run().rtl.events.empty());
+  // An empty format.
+  load({kStackPattern + "mov %r1, %r6\nadd %r1, 43\nmov %r2, 1\n" + call + "exit"}, 0);
+  run();
+  // Until the FIFO is full: -ENOSPC from then on.
+  load({kStackPattern + "mov %r7, 0\nmov %r8, 0\n"
+        "loop:\nmov %r1, %r6\nadd %r1, 36\nmov %r2, 12\n" + call +
+        "add %r8, %r0\nadd %r7, 1\njlt %r7, 2100, loop\nmov %r0, %r8\nexit"},
+       0);
+  const Both b = run();
+  EXPECT_EQ(b.rtl.events.size(), 65536u / 48u);
+  // size 0 faults.
+  load({kStackPattern + "mov %r1, %r6\nmov %r2, 0\n" + call + "exit"}, 0);
+  EXPECT_EQ(run().rtl.fault, FaultCode::kHelperFault);
 }
 
 TEST(RtlPacketPort, ReadsAndWritesThePacketBuffer) {
