@@ -158,6 +158,27 @@ TEST_F(TestObject, CustomSectionProgramRunsOnTheInterpreter) {
   EXPECT_EQ(engine->run(mem).r0, 2u);
 }
 
+// libbpf sizes a perf event array without max_entries to the CPU count; the loader keeps 0
+// and the map unit gives it one ring per core (docs/maps.md). The event reaches ring 0.
+TEST_F(TestObject, PerfEventArrayWithoutMaxEntriesGetsOneRingPerCore) {
+  const Object obj = open("perf_default_entries");
+  ASSERT_EQ(obj.maps().size(), 1u);
+  EXPECT_EQ(obj.maps()[0].type, MapType::kPerfEventArray);
+  EXPECT_EQ(obj.maps()[0].max_entries, 0u);
+  auto engine = ebpf::make_engine("interp");
+  engine->configure_maps(obj.maps(), ebpf::MapOptions{.cores = 2});
+  engine->load(obj.programs().at(0).insns);
+  ebpf::MemoryImage mem;
+  mem.has_ctx = true;
+  mem.set_packet(std::vector<uint8_t>(60, 0));
+  const ebpf::RunResult r = engine->run(mem);
+  EXPECT_EQ(r.r0, 2u);
+  ASSERT_EQ(r.events.size(), 1u);
+  EXPECT_EQ(r.events[0].kind, ebpf::EventKind::kPerfEventOutput);
+  EXPECT_EQ(r.events[0].index, 0u);
+  EXPECT_EQ(r.events[0].bytes, (std::vector<uint8_t>{0x44, 0x33, 0x22, 0x11}));
+}
+
 TEST_F(TestObject, SelectProgram) {
   const Object obj = open("multi_prog");
   EXPECT_EQ(obj.select_program("second_prog", std::nullopt).name, "second_prog");

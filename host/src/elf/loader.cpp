@@ -254,7 +254,11 @@ class ElfLoader {
     if (!value) fail("no value size (add __type(value, T) or __uint(value_size, N))");
     spec.key_size = *key;
     spec.value_size = *value;
-    if (spec.max_entries == 0) fail("max_entries is missing or 0");
+    // libbpf sizes a perf event array without max_entries to the number of CPUs; the map
+    // unit does the same with its core count (docs/maps.md).
+    if (spec.max_entries == 0 && t != MapType::kPerfEventArray) {
+      fail("max_entries is missing or 0");
+    }
     switch (t) {
       case MapType::kArray:
       case MapType::kPercpuArray:
