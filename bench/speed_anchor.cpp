@@ -5,7 +5,7 @@
 //    does not restore the packet between repeats), and with repeat=1 (a fresh copy of the
 //    packet every run; median of M calls), averaged over the packets;
 //  - our reference interpreter: ns per packet, timed over the same packets (run() and copying
-//    the frame back into the packet buffer; best of 25 blocks);
+//    the frame back into the packet buffer; best of 500 blocks);
 //  - our RTL (the Verilator model): cycles per packet (RunResult::cycles), converted to
 //    packets per second at 100 MHz and at the place-and-route Fmax read from docs/perf.md.
 // The process runs on CPU 0 (the kernel session pins its test runs there too). Frames shorter
@@ -38,7 +38,7 @@ namespace fs = std::filesystem;
 using ebpf::kernel::Bytes;
 
 constexpr int kTrials = 5;          // kernel repeat=N timings keep the best of this many
-constexpr int kInterpBlocks = 25;   // interpreter timings keep the best of this many blocks
+constexpr int kInterpBlocks = 500;  // interpreter timings keep the best of this many blocks
 
 struct Options {
   uint32_t repeat = 10000;      // kernel: BPF_PROG_TEST_RUN repeat per packet
@@ -283,7 +283,7 @@ int main(int argc, char** argv) {
     std::printf("Fmax: not found in docs/perf.md (give --fmax-mhz)\n");
   }
   std::printf("kernel: repeat=%u per packet (best of 5), and repeat=1 x %u calls (median); "
-              "interpreter: %u passes (best of 25 blocks)\n\n",
+              "interpreter: %u passes (best of 500 blocks)\n\n",
               opt.repeat, opt.calls, opt.interp_rounds);
 
   std::vector<fs::path> objects;
