@@ -136,9 +136,14 @@ class TbMapPort final : public MapUnitPort {
       }
       if (n > kTimeout) {
         m_->cmd_valid_i = 0;
-        throw Error("map unit: command " + std::to_string(static_cast<int>(op)) + " on map " +
-                    std::to_string(map) + " did not finish in " + std::to_string(kTimeout) +
-                    " cycles");
+        std::string msg = "map unit: command ";
+        msg += std::to_string(static_cast<int>(op));
+        msg += " on map ";
+        msg += std::to_string(map);
+        msg += " did not finish in ";
+        msg += std::to_string(kTimeout);
+        msg += " cycles";
+        throw Error(msg);
       }
     }
     m_->cmd_valid_i = 0;
