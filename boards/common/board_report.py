@@ -55,7 +55,7 @@ def main():
              + (f" {a.device} {a.package}" if a.device else "")
              + (f" speed {a.speed}" if a.speed else "")
              + (f", parameters {a.params}" if a.params else ""),
-             f"RTL: rtl/ of commit {a.rtl_rev} (HEAD {a.head}); boards/ from the working tree"]
+             f"RTL: rtl/ as of commit {a.rtl_rev} (HEAD {a.head}); boards/ from the working tree"]
     try:
         stat = json.load(open(os.path.join(a.out, "synth", "stat.json")))
         s = summary(cells_of(stat, a.top), a.family)

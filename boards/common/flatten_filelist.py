@@ -9,7 +9,8 @@ Prints one absolute path per line; exits 1 naming the file list and line of a mi
 
 With --rtl-from-head DIR, the sources under rtl/ are taken from the last commit (git HEAD)
 and written under DIR (their paths printed instead): in a checkout shared with engineers who
-are editing rtl/, a board build or lint never sees a half-edited file.
+are editing rtl/, a board build or lint never sees a half-edited file. The environment
+variable EBPF_BOARD_RTL_REV names another commit to take them from.
 """
 import os
 import subprocess
@@ -17,6 +18,7 @@ import sys
 
 
 HEAD_RTL = False   # --rtl-from-head: rtl/ file lists and sources as committed
+RTL_REV = os.environ.get("EBPF_BOARD_RTL_REV", "HEAD")   # the commit they are taken from
 
 
 def under_rtl(root, path):
@@ -26,7 +28,7 @@ def under_rtl(root, path):
 def git_show(root, path):
     rel = os.path.relpath(path, root)
     try:
-        return subprocess.run(["git", "-C", root, "show", f"HEAD:{rel}"], check=True,
+        return subprocess.run(["git", "-C", root, "show", f"{RTL_REV}:{rel}"], check=True,
                               capture_output=True).stdout
     except subprocess.CalledProcessError:
         return None
@@ -40,7 +42,7 @@ def walk(path, root, seen_lists, out):
     if HEAD_RTL and under_rtl(root, path):
         text = git_show(root, path)
         if text is None:
-            sys.exit(f"flatten_filelist: {os.path.relpath(path, root)} is not in the last commit")
+            sys.exit(f"flatten_filelist: {os.path.relpath(path, root)} is not in commit {RTL_REV}")
         lines = text.decode().splitlines()
     else:
         try:
@@ -72,7 +74,7 @@ def from_head(root, src, snap):
         return src
     text = git_show(root, src)
     if text is None:
-        sys.exit(f"flatten_filelist: {rel} is not in the last commit (HEAD)")
+        sys.exit(f"flatten_filelist: {rel} is not in commit {RTL_REV}")
     dst = os.path.join(snap, rel)
     os.makedirs(os.path.dirname(dst), exist_ok=True)
     with open(dst, "wb") as f:
