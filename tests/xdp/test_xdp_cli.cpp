@@ -407,3 +407,48 @@ TEST(Compare, KernelAgainstInterpOnTheFirewall) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(KernelCli, VerifierRejectionIsReportedWithTheLog) {
+  const std::string obj = test_object("faulty");
+  if (obj.empty()) GTEST_SKIP() << "test object faulty.o not built";
+  if (auto why = ebpf::xdp_engine_unavailable_reason("kernel")) GTEST_SKIP() << *why;
+  const std::string dir = temp_dir();
+  write_bytes(dir + "/f.pcap", pcap_bytes({frame(0x0800, 60)}));
+  const CliResult r =
+      run_cli({"compare", obj, "--pcap", dir + "/f.pcap", "--engines", "interp,kernel"});
+  EXPECT_NE(r.out.find("kernel: skipped: cannot load the object"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("invalid bpf_context access"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("interp: 1 packets"), std::string::npos) << r.out;
+  EXPECT_EQ(r.status, 2) << r.out;  // one engine left: nothing to compare
+}
+
+TEST(KernelCli, RunOnTheKernelMatchesTheInterpreter) {
+  const std::string obj = firmware_object("mac_swap"), pcap = corpus("mac_swap", ".pcap");
+  if (obj.empty() || pcap.empty()) GTEST_SKIP() << "firmware mac_swap not built";
+  if (auto why = ebpf::xdp_engine_unavailable_reason("kernel")) GTEST_SKIP() << *why;
+  const std::string dir = temp_dir();
+  const CliResult r = run_cli({"run", obj, "--engine", "kernel", "--pcap", pcap, "--json",
+                               dir + "/k.json", "--out", dir + "/k.pcap"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  const auto frames = frames_of(pcap);
+  const RefRun ref = reference_run(obj, "mac_swap", frames, "");
+  const json j = json::parse(read_text(dir + "/k.json"));
+  ASSERT_EQ(j.at("packets").size(), frames.size());
+  std::vector<Bytes> left;
+  for (size_t i = 0; i < frames.size(); ++i) {
+    const json& p = j["packets"][i];
+    EXPECT_TRUE(p.at("instructions").is_null());
+    if (frames[i].size() < 14) {  // BPF_PROG_TEST_RUN refuses runts: reported, not run
+      EXPECT_TRUE(p.contains("error")) << i;
+      continue;
+    }
+    EXPECT_EQ(p.at("action"), ebpf::xdp_action(ref.packets[i].result)) << i;
+    EXPECT_EQ(p.at("data"), hex(ref.packets[i].data)) << i;
+    if (p.at("action") == ebpf::kXdpTx) left.push_back(ref.packets[i].data);
+  }
+  EXPECT_EQ(frames_of(dir + "/k.pcap"), left);
+}
+
+}  // namespace
