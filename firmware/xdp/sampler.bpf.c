@@ -20,7 +20,6 @@
 
 #define PERF_SNAP 64
 #define RB_SNAP 32
-#define MAX_CPUS 64
 
 struct sampler_state {
   __u64 frames;
@@ -52,7 +51,7 @@ struct {
   __uint(type, BPF_MAP_TYPE_PERF_EVENT_ARRAY);
   __uint(key_size, sizeof(__u32));
   __uint(value_size, sizeof(__u32));
-  __uint(max_entries, MAX_CPUS); /* libbpf would size a 0 to the CPU count; our loader wants it */
+  /* no max_entries: one ring per CPU (libbpf) or per core (the map unit) */
 } samples SEC(".maps");
 
 struct {

@@ -81,6 +81,23 @@ const std::vector<FirmwareExpect>& firmware() {
        {{"tail_icmp", {}, {}}, {"tail_ipv4", {12}, {}}, {"tail_entry", {12}, {}}},
        {btf("jmp_table", MapType::kProgArray, 4, 4, 4), data(".rodata", MapOrigin::kRodata, 1),
         data(".bss", MapOrigin::kBss, 16)}},
+      {"ipip_encap",
+       {{"ipip_encap", {1, 23, 28, 44}, {}}},
+       {btf("tunnels", MapType::kHash, 4, 24, 1024), data(".rodata", MapOrigin::kRodata, 1),
+        data(".bss", MapOrigin::kBss, 24)}},
+      {"icmp_frag_needed",
+       {{"icmp_frag_needed", {1, 28, 65, 189, 190}, {}}},
+       {btf("config", MapType::kArray, 4, 4, 1), data(".bss", MapOrigin::kBss, 24)}},
+      {"katran_lb",
+       {{"katran_lb", {1, 2, 44}, {}}},
+       {btf("vips", MapType::kHash, 8, 8, 16), btf("ring", MapType::kArray, 4, 4, 16 * 61),
+        btf("reals", MapType::kArray, 4, 4, 64), btf("conn_table", MapType::kLruHash, 16, 4, 4096),
+        btf("lb_config", MapType::kArray, 4, 12, 1),
+        btf("stats", MapType::kPercpuArray, 4, 16, 16 + 2)}},
+      {"sampler",
+       {{"sampler", {1, 25, 130, 189}, {}}},
+       {btf("state", MapType::kArray, 4, 24, 1), btf("samples", MapType::kPerfEventArray, 4, 4, 0),
+        btf("events", MapType::kRingbuf, 0, 0, 16384), data(".rodata", MapOrigin::kRodata, 8)}},
   };
   return all;
 }
