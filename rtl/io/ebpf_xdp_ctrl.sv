@@ -1,9 +1,10 @@
 /**
  * XDP packet sequencer, verdict steering and the packet I/O register page
  *
- * For each frame that ebpf_axis_rx has placed in the packet buffer it drives ebpf_top over
- * the CSR bus as a bus master: writes DATA_META = DATA = headroom, DATA_END = headroom +
- * length, IFINDEX = port + 1, RX_QUEUE = 0, CONFIG.HAS_CTX = 1, r1 = ctx, then START; waits
+ * For each frame ebpf_axis_rx receives it drives ebpf_top over the CSR bus as a bus master:
+ * from the frame's first beat on it writes DATA_META = DATA = headroom, IFINDEX = port + 1,
+ * RX_QUEUE = 0, CONFIG.HAS_CTX = 1 and r1 = ctx; once the whole frame is in the buffer,
+ * DATA_END = headroom + length, then START; waits
  * for done_o; reads STATUS, R0, the final DATA/DATA_END and the redirect state; and steers:
  *
  *   ABORTED, DROP -> discarded          PASS -> HostPort         TX -> the ingress port
@@ -125,15 +126,17 @@ module ebpf_xdp_ctrl
   always_comb begin
     wr_addr = CSR_CTRL;
     wr_data = 32'd0;
+    // Steps 0-6 need only the port (known from the first beat) and run while the frame is
+    // still coming in; DATA_END and START wait for the whole frame.
     unique case (step_q)
       4'd0: begin wr_addr = CSR_DATA_META; wr_data = 32'(HeadroomBytes); end
       4'd1: begin wr_addr = CSR_DATA;      wr_data = 32'(HeadroomBytes); end
-      4'd2: begin wr_addr = CSR_DATA_END;  wr_data = 32'(HeadroomBytes) + 32'(len_q); end
-      4'd3: begin wr_addr = CSR_IFINDEX;   wr_data = 32'(in_port_q) + 32'd1; end
-      4'd4: begin wr_addr = CSR_RX_QUEUE;  wr_data = 32'd0; end
-      4'd5: begin wr_addr = CSR_CONFIG;    wr_data = 32'd1 << ConfigHasCtx; end
-      4'd6: begin wr_addr = CSR_REGS + CsrAw'(8);  wr_data = 32'd0; end   // r1 = ctx
-      4'd7: begin wr_addr = CSR_REGS + CsrAw'(12); wr_data = 32'd2; end
+      4'd2: begin wr_addr = CSR_IFINDEX;   wr_data = 32'(rx_frame_port_i) + 32'd1; end
+      4'd3: begin wr_addr = CSR_RX_QUEUE;  wr_data = 32'd0; end
+      4'd4: begin wr_addr = CSR_CONFIG;    wr_data = 32'd1 << ConfigHasCtx; end
+      4'd5: begin wr_addr = CSR_REGS + CsrAw'(8);  wr_data = 32'd0; end   // r1 = ctx
+      4'd6: begin wr_addr = CSR_REGS + CsrAw'(12); wr_data = 32'd2; end
+      4'd7: begin wr_addr = CSR_DATA_END;  wr_data = 32'(HeadroomBytes) + 32'(rx_frame_len_i); end
       default: begin wr_addr = CSR_CTRL;   wr_data = 32'd1 << CtrlStart; end
     endcase
   end
@@ -151,9 +154,10 @@ module ebpf_xdp_ctrl
     endcase
   end
 
-  logic rd_issue;
+  logic rd_issue, wr_issue;
   assign rd_issue  = state_q == SQ_RD && 32'(step_q) < NumRd;
-  assign m_req_o   = state_q == SQ_WR || rd_issue;
+  assign wr_issue  = state_q == SQ_WR && (step_q < 4'd7 || rx_frame_valid_i);
+  assign m_req_o   = wr_issue || rd_issue;
   assign m_we_o    = state_q == SQ_WR;
   assign m_addr_o  = state_q == SQ_WR ? wr_addr : rd_addr;
   assign m_wdata_o = wr_data;
@@ -244,19 +248,25 @@ module ebpf_xdp_ctrl
       end
       unique case (state_q)
         SQ_IDLE: begin
-          if (rx_frame_valid_i) begin
-            state_q   <= SQ_WR;
-            step_q    <= '0;
-            len_q     <= rx_frame_len_i;
-            in_port_q <= rx_frame_port_i;
+          // A frame starts (rx_en_o keeps frames out while the core runs for the host; the
+          // check here keeps a frame from ever being sequenced into a run it did not start).
+          if ((rx_sof_i || rx_frame_valid_i) && !core_busy_i) begin
+            state_q <= SQ_WR;
+            step_q  <= '0;
           end
         end
         SQ_WR: begin
-          if (m_gnt_i) begin
+          if (wr_issue && m_gnt_i) begin
             step_q <= step_q + 4'd1;
             if (32'(step_q) == NumWr - 1) begin
-              state_q <= SQ_WAIT;
+              state_q   <= SQ_WAIT;
+              len_q     <= rx_frame_len_i;
+              in_port_q <= rx_frame_port_i;
             end
+          end
+          // The frame was dropped by ingress (oversize, malformed): nothing to run.
+          if (!rx_frame_valid_i && rx_eof_i && (rx_drop_oversize_i || rx_drop_malformed_i)) begin
+            state_q <= SQ_IDLE;
           end
         end
         SQ_WAIT: begin
@@ -270,13 +280,17 @@ module ebpf_xdp_ctrl
           if (rd_issue && m_gnt_i) begin
             step_q <= step_q + 4'd1;
           end
-          if (32'(resp_q) == NumRd - 1 && rd_pend_q && m_rvalid_i) begin
+          // Read only what the verdict needs: STATUS and R0 decide the action; a discarded
+          // frame needs nothing more, a sent one DATA and DATA_END, a redirect also REDIR_*.
+          // (A read still in flight then lands in a register the verdict does not use.)
+          if ((resp_q == 4'd3 && action < 3'd2) || (resp_q == 4'd5 && action != 3'd4) ||
+              (32'(resp_q) == NumRd - 1 && rd_pend_q && m_rvalid_i)) begin
             state_q <= SQ_STEER;
           end
         end
         SQ_STEER: begin
           last_verdict_q <= lat_q;
-          last_len_q     <= {OffW'(empty ? 32'd0 : data_end_q - data_q), 16'(len_q)};
+          last_len_q     <= {OffW'(send ? data_end_q - data_q : 32'd0), 16'(len_q)};
           last_info_q    <= 32'(action) | (32'(send) << IoInfoSent) |
                             (32'(fault_q) << IoInfoFaultLsb) |
                             (32'(in_port_q) << IoInfoInPortLsb) |
@@ -299,7 +313,7 @@ module ebpf_xdp_ctrl
     end
   end
 
-  assign rx_frame_ack_o = state_q == SQ_IDLE && rx_frame_valid_i;
+  assign rx_frame_ack_o = wr_issue && m_gnt_i && 32'(step_q) == NumWr - 1;   // START
   // A new frame starts only while nothing is in flight and the core is not running a
   // program the host started.
   assign rx_en_o   = enable_q && state_q == SQ_IDLE && !rx_frame_valid_i && !core_busy_i;
