@@ -82,7 +82,9 @@ short:
 )";
 
 // bpf_xdp_adjust_head(ctx, byte 0 - 20), then XDP_TX: the frame leaves from an unaligned
-// start. A refused adjustment passes the frame unchanged.
+// start. A grown head is filled with 0x5a (headroom bytes are undefined until written, in
+// Linux as here: the buffer is not cleared between frames). A refused adjustment passes the
+// frame unchanged.
 constexpr const char* kAdjustHead = R"(
   mov %r6, %r1
   ldxw %r2, [%r1+0]
@@ -90,11 +92,20 @@ constexpr const char* kAdjustHead = R"(
   mov %r4, %r2
   add %r4, 1
   jgt %r4, %r3, pass
-  ldxb %r2, [%r2+0]
-  sub %r2, 20
+  ldxb %r7, [%r2+0]
+  sub %r7, 20
+  mov %r2, %r7
   mov %r1, %r6
   call 44
   jne %r0, 0, pass
+  ldxw %r2, [%r6+0]
+fill:
+  jsge %r7, 0, tx
+  stb [%r2+0], 0x5a
+  add %r2, 1
+  add %r7, 1
+  ja fill
+tx:
   mov %r0, 3
   exit
 pass:
