@@ -8,6 +8,8 @@
 // Skips, saying why, where bpf() is not permitted. Each test prints how many comparisons with
 // the kernel it ran ("[ kernel ] ...").
 #include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstring>
@@ -355,6 +357,46 @@ TEST_F(KernelSession, ShortPacketIsAClearError) {
     EXPECT_NE(std::string(e.what()).find("13 bytes"), std::string::npos) << e.what();
     EXPECT_NE(std::string(e.what()).find("at least 14"), std::string::npos) << e.what();
   }
+}
+
+// Without privileges the probe says why, and the factory refuses with that reason. Checked in
+// a child process that drops root (setuid to nobody drops every capability).
+TEST(KernelSessionProbe, UnprivilegedProcessGetsAClearReason) {
+  if (geteuid() != 0) {
+    const auto why = ebpf::kernel::probe_unavailable_reason();
+    if (why) {
+      EXPECT_NE(why->find("not permitted"), std::string::npos) << *why;
+      EXPECT_THROW(ebpf::make_kernel_xdp_session({}), ebpf::Error);
+      return;
+    }
+    GTEST_SKIP() << "not root, and bpf() works: nothing to drop";
+  }
+  int fds[2];
+  ASSERT_EQ(pipe(fds), 0);
+  const pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    close(fds[0]);
+    std::string msg;
+    if (setgid(65534) != 0 || setuid(65534) != 0) {
+      msg = "setuid failed";
+    } else {
+      msg = ebpf::kernel::probe_unavailable_reason().value_or("(available)");
+    }
+    const ssize_t n = write(fds[1], msg.data(), msg.size());
+    _exit(n == static_cast<ssize_t>(msg.size()) ? 0 : 1);
+  }
+  close(fds[1]);
+  std::string got;
+  char buf[256];
+  for (ssize_t n; (n = read(fds[0], buf, sizeof buf)) > 0;) got.append(buf, static_cast<size_t>(n));
+  close(fds[0]);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << got;
+  std::cout << "[ kernel ] as uid 65534: " << got << "\n";
+  EXPECT_NE(got.find("bpf() not permitted: EPERM"), std::string::npos) << got;
+  EXPECT_NE(got.find("CAP_BPF"), std::string::npos) << got;
 }
 
 TEST(KernelSessionLoad, VerifierRefusalQuotesTheLog) {

@@ -505,7 +505,12 @@ std::unique_ptr<XdpSession> make_kernel_xdp_session(const XdpSessionOptions& opt
 }
 
 std::optional<std::string> kernel_unavailable_reason() {
-  static const std::optional<std::string> reason = []() -> std::optional<std::string> {
+  static const std::optional<std::string> reason = kernel::probe_unavailable_reason();
+  return reason;
+}
+
+std::optional<std::string> kernel::probe_unavailable_reason() {
+  {
     // mov r0, XDP_PASS; exit
     const bpf_insn prog[] = {
         {BPF_ALU64 | BPF_MOV | BPF_K, 0, 0, 0, XDP_PASS},
@@ -544,8 +549,7 @@ std::optional<std::string> kernel_unavailable_reason() {
              " for a program returning XDP_PASS";
     }
     return std::nullopt;
-  }();
-  return reason;
+  }
 }
 
 }  // namespace ebpf

@@ -26,6 +26,10 @@ struct KernelCtx {
 };
 KernelCtx map_ctx(uint32_t ingress_ifindex, uint32_t rx_queue_index);
 
+// The probe behind kernel_unavailable_reason(), uncached: loads and test-runs a two-instruction
+// XDP program. nullopt when that works, else why not.
+std::optional<std::string> probe_unavailable_reason();
+
 // The number of CPUs the kernel keeps PERCPU values for (its possible CPUs).
 uint32_t possible_cpus();
 
