@@ -52,8 +52,9 @@ std::string errno_text(int e) { return errno_name(e) + " (" + std::strerror(e) +
 std::mutex g_print_mutex;
 std::string* g_capture = nullptr;
 
-int capture_print(enum libbpf_print_level /*level*/, const char* fmt, va_list args) {
-  if (g_capture == nullptr) return 0;
+int capture_print(enum libbpf_print_level level, const char* fmt, va_list args) {
+  // Warnings carry the verifier log and every failure; debug messages are progress notes.
+  if (g_capture == nullptr || level == LIBBPF_DEBUG) return 0;
   va_list copy;
   va_copy(copy, args);
   const int n = std::vsnprintf(nullptr, 0, fmt, copy);
@@ -371,8 +372,10 @@ void KernelXdpSession::Impl::load(const Object& obj, const ProgramSpec& entry) {
         prog = " program '" + log.substr(open + 6, close - open - 6) + "'";
       }
     }
+    const bool verifier = log.find(kLogBegin) != std::string::npos;
     throw Error(obj.name() + ": the kernel refused" + (prog.empty() ? " the object" : prog) +
-                " (" + errno_text(e) + "); verifier log, last lines:" + refusal_excerpt(log));
+                " (" + errno_text(e) + "); " +
+                (verifier ? "verifier log, last lines:" : "libbpf says:") + refusal_excerpt(log));
   }
 
   // Maps in Object::maps() order. Global data maps are libbpf's internal maps, named
