@@ -41,8 +41,8 @@ constexpr int kTrials = 5;          // kernel repeat=N timings keep the best of 
 constexpr int kInterpBlocks = 500;  // interpreter timings keep the best of this many blocks
 
 struct Options {
-  uint32_t repeat = 10000;      // kernel: BPF_PROG_TEST_RUN repeat per packet
-  uint32_t calls = 200;         // kernel: repeat=1 calls per packet
+  uint32_t repeat = 10000;        // kernel: BPF_PROG_TEST_RUN repeat per packet
+  uint32_t calls = 200;           // kernel: repeat=1 calls per packet
   uint32_t interp_rounds = 2000;  // interpreter: passes over the corpus
   fs::path firmware = fs::path(EBPF_FPGA_BINARY_DIR) / "firmware";
   std::optional<double> fmax_mhz;
@@ -97,9 +97,9 @@ std::unique_ptr<ebpf::Engine> make_xdp_engine(const std::string& name, const ebp
 struct Row {
   std::string program;
   size_t frames = 0;
-  double insns = 0;             // interpreter: instructions per packet
-  double kernel_ns = 0;         // repeat = N
-  double kernel_ns_fresh = 0;   // repeat = 1
+  double insns = 0;            // interpreter: instructions per packet
+  double kernel_ns = 0;        // repeat = N
+  double kernel_ns_fresh = 0;  // repeat = 1
   double interp_ns = 0;
   std::optional<double> rtl_cycles;
   std::string rtl_error;
@@ -186,9 +186,9 @@ Row measure(const fs::path& object, const Options& opt) {
         }
       }
       const auto t1 = std::chrono::steady_clock::now();
-      const double ns =
-          static_cast<double>(std::chrono::duration_cast<std::chrono::nanoseconds>(t1 - t0).count()) /
-          (static_cast<double>(rounds) * static_cast<double>(frames.size()));
+      const double ns = static_cast<double>(
+                            std::chrono::duration_cast<std::chrono::nanoseconds>(t1 - t0).count()) /
+                        (static_cast<double>(rounds) * static_cast<double>(frames.size()));
       if (t == 0 || ns < best) best = ns;
     }
     row.interp_ns = best;
@@ -249,11 +249,16 @@ int main(int argc, char** argv) {
       return 2;
     }
     const char* v = argv[++i];
-    if (a == "--repeat") opt.repeat = parse_u32("--repeat", v);
-    else if (a == "--calls") opt.calls = parse_u32("--calls", v);
-    else if (a == "--interp-rounds") opt.interp_rounds = parse_u32("--interp-rounds", v);
-    else if (a == "--firmware") opt.firmware = v;
-    else if (a == "--fmax-mhz") opt.fmax_mhz = std::strtod(v, nullptr);
+    if (a == "--repeat")
+      opt.repeat = parse_u32("--repeat", v);
+    else if (a == "--calls")
+      opt.calls = parse_u32("--calls", v);
+    else if (a == "--interp-rounds")
+      opt.interp_rounds = parse_u32("--interp-rounds", v);
+    else if (a == "--firmware")
+      opt.firmware = v;
+    else if (a == "--fmax-mhz")
+      opt.fmax_mhz = std::strtod(v, nullptr);
     else {
       std::fprintf(stderr, "speed_anchor: unknown option %s\n", a.c_str());
       return 2;
@@ -271,8 +276,8 @@ int main(int argc, char** argv) {
   uname(&u);
   const auto jit = ebpf::kernel::KernelXdpSession::jit_enabled();
   std::printf("machine: %s, %ld online CPUs; kernel %s %s %s; bpf_jit_enable=%s; %s\n",
-              cpu_model().c_str(), sysconf(_SC_NPROCESSORS_ONLN), u.sysname, u.release,
-              u.machine, jit ? std::to_string(*jit).c_str() : "unknown",
+              cpu_model().c_str(), sysconf(_SC_NPROCESSORS_ONLN), u.sysname, u.release, u.machine,
+              jit ? std::to_string(*jit).c_str() : "unknown",
               pinned ? "pinned to CPU 0" : "NOT pinned");
   if (const auto why = ebpf::kernel_unavailable_reason()) {
     std::printf("kernel engine unavailable: %s\n", why->c_str());
@@ -282,30 +287,36 @@ int main(int argc, char** argv) {
   } else {
     std::printf("Fmax: not found in docs/perf.md (give --fmax-mhz)\n");
   }
-  std::printf("kernel: repeat=%u per packet (best of 5), and repeat=1 x %u calls (median); "
-              "interpreter: %u passes (best of 500 blocks)\n\n",
-              opt.repeat, opt.calls, opt.interp_rounds);
+  std::printf(
+      "kernel: repeat=%u per packet (best of 5), and repeat=1 x %u calls (median); "
+      "interpreter: %u passes (best of 500 blocks)\n\n",
+      opt.repeat, opt.calls, opt.interp_rounds);
 
   std::vector<fs::path> objects;
   std::error_code ec;
   for (const auto& e : fs::directory_iterator(opt.firmware, ec)) {
-    if (e.path().extension() == ".o" && fs::exists(e.path().parent_path() / "pcap" /
-                                                   (e.path().stem().string() + ".pcap"))) {
+    if (e.path().extension() == ".o" &&
+        fs::exists(e.path().parent_path() / "pcap" / (e.path().stem().string() + ".pcap"))) {
       objects.push_back(e.path());
     }
   }
   if (objects.empty()) {
-    std::fprintf(stderr, "speed_anchor: no firmware objects with corpora in %s (build the "
-                 "`firmware` and `firmware_pcaps` targets)\n", opt.firmware.c_str());
+    std::fprintf(stderr,
+                 "speed_anchor: no firmware objects with corpora in %s (build the "
+                 "`firmware` and `firmware_pcaps` targets)\n",
+                 opt.firmware.c_str());
     return 1;
   }
   std::sort(objects.begin(), objects.end());
 
-  const std::string fmax_col = opt.fmax_mhz ? " Mpps @ " + std::to_string(*opt.fmax_mhz).substr(0, 5) + " MHz |" : "";
-  std::printf("| program | frames | insns/pkt | kernel ns/pkt (repeat %u) | kernel ns/pkt (repeat 1) "
-              "| kernel Mpps | interp ns/pkt | interp Mpps | RTL cycles/pkt | RTL Mpps @ 100 MHz |%s\n",
-              opt.repeat, fmax_col.c_str());
-  std::printf("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|%s\n", opt.fmax_mhz ? "---:|" : "");
+  const std::string fmax_col =
+      opt.fmax_mhz ? " Mpps @ " + std::to_string(*opt.fmax_mhz).substr(0, 5) + " MHz |" : "";
+  std::printf(
+      "| program | frames | insns/pkt | kernel ns/pkt (repeat %u) | kernel ns/pkt (repeat 1) "
+      "| kernel Mpps | interp ns/pkt | interp Mpps | RTL cycles/pkt | RTL Mpps @ 100 MHz |%s\n",
+      opt.repeat, fmax_col.c_str());
+  std::printf("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|%s\n",
+              opt.fmax_mhz ? "---:|" : "");
   std::vector<std::string> notes;
   for (const fs::path& object : objects) {
     Row r;

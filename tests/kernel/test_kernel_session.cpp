@@ -33,11 +33,11 @@ using ebpf::kernel::Bytes;
 const fs::path kFirmware = fs::path(EBPF_FPGA_BINARY_DIR) / "firmware";
 const fs::path kObjects = fs::path(EBPF_FPGA_KERNEL_TEST_OBJECTS);
 
-#define SKIP_WITHOUT_KERNEL()                                                    \
-  do {                                                                           \
-    if (const auto why = ebpf::kernel_unavailable_reason()) {                    \
-      GTEST_SKIP() << "kernel engine unavailable: " << *why;                     \
-    }                                                                            \
+#define SKIP_WITHOUT_KERNEL()                                 \
+  do {                                                        \
+    if (const auto why = ebpf::kernel_unavailable_reason()) { \
+      GTEST_SKIP() << "kernel engine unavailable: " << *why;  \
+    }                                                         \
   } while (0)
 
 // The entry program of a firmware object: the one named as the file, else "<x>_entry".
@@ -202,19 +202,18 @@ class KernelSession : public ::testing::Test {
   }
   uint32_t read_u32(const std::string& name, uint32_t key) {
     uint32_t v = 0;
-    EXPECT_EQ(session_->maps().lookup(map(name),
-                                      std::span(reinterpret_cast<const uint8_t*>(&key), 4),
-                                      std::span(reinterpret_cast<uint8_t*>(&v), 4)),
-              0);
+    EXPECT_EQ(
+        session_->maps().lookup(map(name), std::span(reinterpret_cast<const uint8_t*>(&key), 4),
+                                std::span(reinterpret_cast<uint8_t*>(&v), 4)),
+        0);
     return v;
   }
   void set_verdict(uint32_t v) {
     const uint32_t k = 0;
-    ASSERT_EQ(session_->maps().update(map("verdict"),
-                                      std::span(reinterpret_cast<const uint8_t*>(&k), 4),
-                                      std::span(reinterpret_cast<const uint8_t*>(&v), 4),
-                                      ebpf::kBpfAny),
-              0);
+    ASSERT_EQ(
+        session_->maps().update(map("verdict"), std::span(reinterpret_cast<const uint8_t*>(&k), 4),
+                                std::span(reinterpret_cast<const uint8_t*>(&v), 4), ebpf::kBpfAny),
+        0);
   }
   static Bytes frame(size_t n = 64) {
     Bytes b(n);
@@ -285,8 +284,8 @@ TEST_F(KernelSession, PercpuValuesForEveryPossibleCpuAndRunsOnCpu0) {
     std::getline(ranges, r, ',');
     const auto dash = r.find('-');
     const uint32_t lo = static_cast<uint32_t>(std::stoul(r.substr(0, dash)));
-    const uint32_t hi = dash == std::string::npos ? lo
-                                                  : static_cast<uint32_t>(std::stoul(r.substr(dash + 1)));
+    const uint32_t hi =
+        dash == std::string::npos ? lo : static_cast<uint32_t>(std::stoul(r.substr(dash + 1)));
     cpus += hi - lo + 1;
   }
   EXPECT_EQ(maps.cores(), cpus);
@@ -314,9 +313,8 @@ TEST_F(KernelSession, GlobalDataMapsFollowObjectOrder) {
   session_->run({.bytes = frame()});
   Bytes value(session_->maps().spec(bss).value_size);
   const uint32_t key = 0;
-  ASSERT_EQ(session_->maps().lookup(bss, std::span(reinterpret_cast<const uint8_t*>(&key), 4),
-                                    value),
-            0);
+  ASSERT_EQ(
+      session_->maps().lookup(bss, std::span(reinterpret_cast<const uint8_t*>(&key), 4), value), 0);
   uint64_t packets = 0;
   std::memcpy(&packets, value.data(), 8);
   EXPECT_EQ(packets, 2u);

@@ -1,11 +1,10 @@
 // Firmware corpus files: see corpus.h.
 #include "corpus.h"
 
-#include <nlohmann/json.hpp>
-
 #include <cstring>
 #include <fstream>
 #include <iterator>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "ebpf_fpga/error.h"
@@ -51,14 +50,18 @@ std::vector<Bytes> read_pcap(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw Error(path + ": cannot open");
   const Bytes file((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (file.size() < 24) throw Error(path + ": " + std::to_string(file.size()) +
-                                    " bytes, shorter than a pcap file header (24)");
+  if (file.size() < 24)
+    throw Error(path + ": " + std::to_string(file.size()) +
+                " bytes, shorter than a pcap file header (24)");
   const uint32_t magic = le32(file, 0);
   const bool swap = magic == 0xd4c3b2a1u || magic == 0x4d3cb2a1u;
   if (!swap && magic != 0xa1b2c3d4u && magic != 0xa1b23c4du) {
-    throw Error(path + ": not a pcap file (magic 0x" + to_hex(Bytes(file.begin(), file.begin() + 4)) + ")");
+    throw Error(path + ": not a pcap file (magic 0x" +
+                to_hex(Bytes(file.begin(), file.begin() + 4)) + ")");
   }
-  auto word = [&](size_t off) { return swap ? __builtin_bswap32(le32(file, off)) : le32(file, off); };
+  auto word = [&](size_t off) {
+    return swap ? __builtin_bswap32(le32(file, off)) : le32(file, off);
+  };
   std::vector<Bytes> frames;
   for (size_t off = 24; off < file.size();) {
     if (off + 16 > file.size()) {
@@ -66,8 +69,8 @@ std::vector<Bytes> read_pcap(const std::string& path) {
     }
     const uint32_t caplen = word(off + 8);
     if (caplen > file.size() - off - 16) {
-      throw Error(path + ": byte " + std::to_string(off) + ": record of " +
-                  std::to_string(caplen) + " bytes runs past the end of the file");
+      throw Error(path + ": byte " + std::to_string(off) + ": record of " + std::to_string(caplen) +
+                  " bytes runs past the end of the file");
     }
     const auto first = file.begin() + static_cast<std::ptrdiff_t>(off + 16);
     frames.emplace_back(first, first + caplen);
@@ -116,8 +119,8 @@ std::vector<MapInit> read_map_init(const std::string& path) {
     for (size_t i = 0; i < entries.size(); ++i) {
       const auto& e = entries[i];
       const std::string where = path + ": map '" + name + "' entry " + std::to_string(i);
-      if (!e.is_object() || !e.contains("key") || !e.contains("value") ||
-          !e["key"].is_string() || !e["value"].is_string()) {
+      if (!e.is_object() || !e.contains("key") || !e.contains("value") || !e["key"].is_string() ||
+          !e["value"].is_string()) {
         throw Error(where + ": expected {\"key\": \"hex\", \"value\": \"hex\"}");
       }
       out.push_back({name, unhex(where + " key", e["key"].get<std::string>()),

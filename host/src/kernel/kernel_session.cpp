@@ -101,8 +101,8 @@ std::string refusal_excerpt(const std::string& libbpf_log) {
   if (begin != std::string::npos) {
     const size_t start = begin + std::strlen(kLogBegin);
     const size_t end = libbpf_log.find(kLogEnd, start);
-    lines = nonempty_lines(libbpf_log.substr(start, end == std::string::npos ? std::string::npos
-                                                                               : end - start));
+    lines = nonempty_lines(
+        libbpf_log.substr(start, end == std::string::npos ? std::string::npos : end - start));
     const auto stats = std::find_if(lines.begin(), lines.end(), [](const std::string& l) {
       return l.rfind("processed ", 0) == 0;
     });
@@ -183,8 +183,8 @@ struct KernelXdpSession::Impl final : MapAccess {
   std::string object_name;
   std::vector<MapSpec> specs;
   std::vector<int> map_fds;
-  std::vector<int> prog_fds;        // per Object::programs() index
-  std::vector<uint32_t> prog_ids;   // kernel program ids, same order
+  std::vector<int> prog_fds;       // per Object::programs() index
+  std::vector<uint32_t> prog_ids;  // kernel program ids, same order
   int entry_fd = -1;
   uint32_t cpus = possible_cpus();
 
@@ -309,11 +309,10 @@ struct KernelXdpSession::Impl final : MapAccess {
       const int e = -err;
       std::string why;
       if (e == EINVAL) why = ": the kernel refused the packet or its ctx (size or rx queue)";
-      if (e == ENODEV) why = ": no device with ingress_ifindex " +
-                             std::to_string(kctx.ingress_ifindex);
-      throw Error(object_name + ": BPF_PROG_TEST_RUN of a " +
-                  std::to_string(packet.bytes.size()) + "-byte packet failed: " +
-                  errno_text(e) + why);
+      if (e == ENODEV)
+        why = ": no device with ingress_ifindex " + std::to_string(kctx.ingress_ifindex);
+      throw Error(object_name + ": BPF_PROG_TEST_RUN of a " + std::to_string(packet.bytes.size()) +
+                  "-byte packet failed: " + errno_text(e) + why);
     }
     r.retval = ro.retval;
     r.duration = ro.duration;
@@ -339,12 +338,14 @@ void KernelXdpSession::Impl::load(const Object& obj, const ProgramSpec& entry) {
   }
   std::error_code ec;
   if (!std::filesystem::is_regular_file(obj.name(), ec)) {
-    throw Error(obj.name() + ": the kernel engine loads the object file itself with libbpf, "
-                             "and there is no such file");
+    throw Error(obj.name() +
+                ": the kernel engine loads the object file itself with libbpf, "
+                "and there is no such file");
   }
 
   std::string log;
-  bpf_object* raw = with_libbpf_log(log, [&] { return bpf_object__open_file(obj.name().c_str(), nullptr); });
+  bpf_object* raw =
+      with_libbpf_log(log, [&] { return bpf_object__open_file(obj.name().c_str(), nullptr); });
   if (raw == nullptr) {
     const int e = errno;
     throw Error(obj.name() + ": libbpf cannot open the object: " + errno_text(e) +
@@ -373,9 +374,9 @@ void KernelXdpSession::Impl::load(const Object& obj, const ProgramSpec& entry) {
       }
     }
     const bool verifier = log.find(kLogBegin) != std::string::npos;
-    throw Error(obj.name() + ": the kernel refused" + (prog.empty() ? " the object" : prog) +
-                " (" + errno_text(e) + "); " +
-                (verifier ? "verifier log, last lines:" : "libbpf says:") + refusal_excerpt(log));
+    throw Error(obj.name() + ": the kernel refused" + (prog.empty() ? " the object" : prog) + " (" +
+                errno_text(e) + "); " + (verifier ? "verifier log, last lines:" : "libbpf says:") +
+                refusal_excerpt(log));
   }
 
   // Maps in Object::maps() order. Global data maps are libbpf's internal maps, named
@@ -410,8 +411,7 @@ void KernelXdpSession::Impl::load(const Object& obj, const ProgramSpec& entry) {
                   map_type_name(type) + " key " + std::to_string(bpf_map__key_size(found)) +
                   " value " + std::to_string(bpf_map__value_size(found)) +
                   ", our loader read type " + map_type_name(static_cast<uint32_t>(s.type)) +
-                  " key " + std::to_string(s.key_size) + " value " +
-                  std::to_string(s.value_size));
+                  " key " + std::to_string(s.key_size) + " value " + std::to_string(s.value_size));
     }
     specs.push_back(s);
     map_fds.push_back(bpf_map__fd(found));
@@ -523,9 +523,8 @@ std::optional<std::string> kernel::probe_unavailable_reason() {
     std::memset(&lo, 0, sizeof lo);
     lo.sz = sizeof lo;
     std::string log;
-    const int fd = kernel::with_libbpf_log(log, [&] {
-      return bpf_prog_load(BPF_PROG_TYPE_XDP, "probe", "GPL", prog, 2, &lo);
-    });
+    const int fd = kernel::with_libbpf_log(
+        log, [&] { return bpf_prog_load(BPF_PROG_TYPE_XDP, "probe", "GPL", prog, 2, &lo); });
     if (fd < 0) {
       const int e = -fd;
       if (e == ENOSYS) return "the bpf() syscall is not available here: ENOSYS";

@@ -1,6 +1,7 @@
 /* session_probe: what the kernel session hands a program. Records ctx->ingress_ifindex,
- * ctx->rx_queue_index and data_end - data in `seen`, counts packets per CPU in `per_cpu`, and returns the value
- * stored in `verdict` (XDP_PASS while it is 0), so a test can make it return any number. */
+ * ctx->rx_queue_index and data_end - data in `seen`, counts packets per CPU in `per_cpu`,
+ * and returns the value stored in `verdict` (XDP_PASS while it is 0), so a test can make it
+ * return any number. */
 #include <linux/bpf.h>
 
 #include <bpf/bpf_helpers.h>

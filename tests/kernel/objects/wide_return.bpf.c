@@ -1,7 +1,8 @@
 /* wide_return: returns a 64-bit value from the map `ret` as the program's int result. Built
  * with -mcpu=v1 (clang's default cpu, "generic"), clang moves all 64 bits into r0 (an int
- * return only defines the low 32), so r0's upper half is whatever the map holds. Linux takes the XDP action from the low 32 bits of r0
- * (docs/semantics.md, "Differences from the Linux kernel"). */
+ * return only defines the low 32), so r0's upper half is whatever the map holds. Linux takes
+ * the XDP action from the low 32 bits of r0 (docs/semantics.md, "Differences from the Linux
+ * kernel"). */
 #include <linux/bpf.h>
 
 #include <bpf/bpf_helpers.h>
