@@ -397,6 +397,27 @@ TEST(KernelSessionProbe, UnprivilegedProcessGetsAClearReason) {
   EXPECT_NE(got.find("CAP_BPF"), std::string::npos) << got;
 }
 
+// bpf_xdp_adjust_meta's bytes come back in `meta`, the frame in `data`, as on the interpreter.
+TEST(KernelSessionMeta, MetadataComesBackApartFromTheFrame) {
+  SKIP_WITHOUT_KERNEL();
+  const fs::path path = kObjects / "meta_probe.o";
+  if (!fs::exists(path)) GTEST_SKIP() << "test object not built (clang missing?)";
+  const ebpf::Object obj = ebpf::Object::open_file(path.string());
+  auto session = ebpf::make_kernel_xdp_session({});
+  session->load(obj, obj.programs().front());
+  Bytes frame(60);
+  for (size_t i = 0; i < frame.size(); ++i) frame[i] = static_cast<uint8_t>(0xa0 + i);
+  const ebpf::XdpPacketOut out = session->run({.bytes = frame});
+  EXPECT_EQ(out.action, ebpf::kXdpPass);
+  EXPECT_EQ(out.data, frame);
+  EXPECT_EQ(ebpf::kernel::to_hex(out.meta), "0df0edfe3c000000");
+  InterpRef ref(obj, obj.programs().front(), session->maps().cores());
+  const ebpf::XdpPacketOut interp = ref.run({.bytes = frame});
+  EXPECT_EQ(interp.action, out.action);
+  EXPECT_EQ(interp.data, out.data);
+  EXPECT_EQ(interp.meta, out.meta);
+}
+
 TEST(KernelSessionLoad, VerifierRefusalQuotesTheLog) {
   SKIP_WITHOUT_KERNEL();
   const fs::path path = kObjects / "verifier_refused.o";
