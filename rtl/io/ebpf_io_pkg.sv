@@ -9,7 +9,7 @@ package ebpf_io_pkg;
   /* verilator lint_off UNUSEDPARAM */
 
   localparam int unsigned          IoCsrAw       = 20;          // = ebpf_csr_pkg::CsrAw
-  localparam logic [IoCsrAw-1:0]   IoCsrBase     = 20'h7_e000;  // the page
+  localparam logic [IoCsrAw-1:0]   IoCsrBase     = 20'h0_f000;  // the page
   localparam int unsigned          IoCsrPageBits = 12;          // 4 KiB
 
   localparam logic [31:0] IoId = 32'h5844_494f;                 // "XDIO"

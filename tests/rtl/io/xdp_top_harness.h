@@ -28,7 +28,7 @@ using Bytes = std::vector<uint8_t>;
 
 // The packet I/O page (rtl/io/ebpf_io_pkg.sv, docs/packet_io.md).
 namespace io {
-inline constexpr uint32_t kBase = 0x7'e000;
+inline constexpr uint32_t kBase = 0x0'f000;
 inline constexpr uint32_t kId = kBase + 0x000;
 inline constexpr uint32_t kCtrl = kBase + 0x004;
 inline constexpr uint32_t kStatus = kBase + 0x008;
