@@ -131,6 +131,26 @@ TEST_P(FirmwareCorpus, InterpreterMatchesTheExpectations) {
       EXPECT_EQ(ebpf::to_hex(p.out.data), it->second) << GetParam().program << " packet " << i;
     }
   }
+  // <program>.expect-events.tsv: index, helper, map, ring, flags (0x hex), bytes (hex).
+  std::ifstream events(base_ + ".expect-events.tsv");
+  if (!events) return;
+  std::map<size_t, std::vector<std::string>> want, got;
+  std::string line;
+  while (std::getline(events, line)) {
+    if (line.empty() || line[0] == '#') continue;
+    const size_t tab = line.find('\t');
+    want[std::stoul(line.substr(0, tab))].push_back(line.substr(tab + 1));
+  }
+  for (size_t i = 0; i < rep.packets.size(); ++i) {
+    for (const ebpf::Event& e : rep.packets[i].out.events) {
+      std::ostringstream os;
+      os << ebpf::event_kind_name(e.kind) << '\t'
+         << (e.kind == ebpf::EventKind::kTracePrintk ? std::string("-") : rep.map_names.at(e.map))
+         << '\t' << e.index << "\t0x" << std::hex << e.flags << '\t' << ebpf::to_hex(e.bytes);
+      got[i].push_back(os.str());
+    }
+  }
+  EXPECT_EQ(got, want) << GetParam().program << ": events against expect-events.tsv";
 }
 
 TEST_P(FirmwareCorpus, RtlMatchesTheInterpreter) {
