@@ -2,6 +2,8 @@
 // injected difference and on identical runs, PERCPU sums, map-init and pcap round trips.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "ebpf_fpga/error.h"
 #include "ebpf_fpga/map_init.h"
 #include "ebpf_fpga/pcap_io.h"
@@ -219,6 +221,46 @@ TEST(Session, UnknownEngineAndRunBeforeLoad) {
   EXPECT_THROW(s->run({}), ebpf::Error);
   EXPECT_TRUE(ebpf::xdp_engine_unavailable_reason("gpu").has_value());
   EXPECT_FALSE(ebpf::xdp_engine_unavailable_reason("interp").has_value());
+}
+
+}  // namespace
+
+namespace {
+
+TEST(Pcap, EveryTruncationIsAClearErrorOrAShorterFile) {
+  const std::string dir = temp_dir();
+  const Bytes whole = pcap_bytes({frame(0x0800, 60), frame(0x86dd, 90), frame(0x0806, 42)});
+  const size_t ends[] = {24, 24 + 16 + 60, 24 + 16 + 60 + 16 + 90, whole.size()};
+  for (size_t len = 0; len <= whole.size(); ++len) {
+    SCOPED_TRACE("length " + std::to_string(len));
+    const std::string path = dir + "/t.pcap";
+    write_bytes(path, Bytes(whole.begin(), whole.begin() + static_cast<long>(len)));
+    const bool at_boundary = std::find(std::begin(ends), std::end(ends), len) != std::end(ends);
+    try {
+      const auto recs = ebpf::read_pcap_file(path);
+      EXPECT_TRUE(at_boundary);
+    } catch (const ebpf::Error& e) {
+      EXPECT_FALSE(at_boundary) << e.what();
+      const std::string msg = e.what();
+      EXPECT_EQ(msg.rfind(path + ": ", 0), 0u) << msg;
+      if (len > 24) {
+        EXPECT_NE(msg.find("at byte offset"), std::string::npos) << msg;
+      }
+    }
+  }
+}
+
+TEST(MapInit, GarbageIsAClearError) {
+  for (const char* text : {"", "{", "null", "{\"m\": 3}", "{\"m\": [3]}", "{\"m\": [{}]}",
+                           "{\"m\": [{\"key\": 1, \"value\": \"00\"}]}", "\xff\xfe"}) {
+    SCOPED_TRACE(text);
+    try {
+      ebpf::parse_map_init(text, "g.json");
+      ADD_FAILURE() << "accepted";
+    } catch (const ebpf::Error& e) {
+      EXPECT_EQ(std::string(e.what()).rfind("g.json: ", 0), 0u) << e.what();
+    }
+  }
 }
 
 }  // namespace
