@@ -452,3 +452,17 @@ TEST(KernelCli, RunOnTheKernelMatchesTheInterpreter) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(RunRtl, TraceWritesWaveforms) {
+  if (!have_engine("rtl")) GTEST_SKIP() << "engine rtl is not built";
+  const std::string obj = firmware_object("mac_swap"), pcap = corpus("mac_swap", ".pcap");
+  if (obj.empty() || pcap.empty()) GTEST_SKIP() << "firmware mac_swap not built";
+  const std::string dir = temp_dir();
+  const CliResult r = run_cli({"run", obj, "--pcap", pcap, "--trace", dir + "/w.fst", "--quiet"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_GT(read_text(dir + "/w.fst").size(), 1000u);
+}
+
+}  // namespace
