@@ -102,7 +102,8 @@ module ebpf_fpga_core
   logic [31:0] csr_wdata, csr_rdata;
 
   ebpf_net_stack #(
-    .DpBytes (DpBytes)
+    .DpBytes    (DpBytes),
+    .EbWholeMap (1'b1)      // the host reaches the whole CSR map (IO page, maps, events)
   ) u_net (
     .clk_i              (clk_i),
     .rst_ni             (rst_ni),

@@ -26,7 +26,8 @@ module ebpf_net_etherbone
 #(
   parameter int unsigned BufWords   = 512,   // request FIFO, 32-bit words (power of two >= 16)
   parameter int unsigned MetaDepth  = 4,     // validated requests that can wait (power of two)
-  parameter int unsigned BusTimeout = 255    // cycles a read may take, 1..65535
+  parameter int unsigned BusTimeout = 255,   // cycles a read may take, 1..65535
+  parameter bit          WholeMap   = 1'b0   // accept every word of the CSR space (csr_addr_ok)
 ) (
   input  logic        clk_i,
   input  logic        rst_ni,
@@ -182,7 +183,7 @@ module ebpf_net_etherbone
         vstate_d = VWdata;
       end
       VWdata: begin
-        if (!csr_addr_ok(waddr_q)) begin
+        if (!csr_addr_ok(waddr_q, WholeMap)) begin
           err_w = ErrAddr;
         end
         waddr_d = wff_q ? waddr_q : waddr_q + 32'd4;
@@ -193,7 +194,7 @@ module ebpf_net_etherbone
       end
       VRbase: vstate_d = VRaddr;
       VRaddr: begin
-        if (!csr_addr_ok(word)) begin
+        if (!csr_addr_ok(word, WholeMap)) begin
           err_w = ErrAddr;
         end
         rleft_d = rleft_q - 8'd1;

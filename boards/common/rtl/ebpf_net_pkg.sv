@@ -144,9 +144,15 @@ package ebpf_net_pkg;
   /* verilator lint_off UNUSEDSIGNAL */
   // True when a 32-bit Etherbone address may be accessed: word aligned and inside the CSR
   // map of ebpf_top (register page, stack, packet and instruction windows) or the NET page.
-  function automatic logic csr_addr_ok(logic [31:0] addr);
+  // whole_map = 0: the windows of the first CSR map only (registers, stack, packet, NET page,
+  // instructions), as the block tests of tests/rtl/net expect. whole_map = 1: every word of
+  // the 20-bit CSR space, which now holds the packet I/O page (0x0_f000), the map table, the
+  // event window (0x4_0000) and the map value window (0x6_0000-0x7_ffff) too: the boards use
+  // this (ebpf_fpga_core), so that the host reaches all of it over Etherbone.
+  function automatic logic csr_addr_ok(logic [31:0] addr, logic whole_map);
     logic in_map;
     in_map = addr[31:20] == 12'd0 && (
+             whole_map ||
              addr[19:12] == 8'h00 ||                                        // registers
              addr[19:16] == ebpf_csr_pkg::WIN_STACK[19:16] ||               // stack
              addr[19:17] == ebpf_csr_pkg::WIN_PACKET[19:17] ||              // packet

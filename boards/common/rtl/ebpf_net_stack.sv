@@ -30,7 +30,8 @@ module ebpf_net_stack
   parameter int unsigned TxCtrlFifoBytes = 2048,         // power of two
   parameter int unsigned EbBufWords      = 512,          // Etherbone request buffer, words
   parameter int unsigned BusTimeout      = 255,          // CSR read timeout, core cycles
-  parameter int unsigned CntW            = 32            // counter width, bits
+  parameter int unsigned CntW            = 32,           // counter width, bits
+  parameter bit          EbWholeMap      = 1'b0          // Etherbone: whole CSR space (pkg)
 ) (
   // Core clock domain
   input  logic                 clk_i,
@@ -320,7 +321,8 @@ module ebpf_net_stack
 
   ebpf_net_etherbone #(
     .BufWords   (EbBufWords),
-    .BusTimeout (BusTimeout)
+    .BusTimeout (BusTimeout),
+    .WholeMap   (EbWholeMap)
   ) u_etherbone (
     .clk_i              (clk_i),
     .rst_ni             (rst_ni),
