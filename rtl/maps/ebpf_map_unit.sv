@@ -246,6 +246,16 @@ module ebpf_map_unit
   assign val_last_mask = map_last_mask(d_vs[2:0]);
   assign last_idx      = d_kw - 32'd1;
 
+  // A descriptor the unit cannot serve (never produced by layout_maps, but the descriptor
+  // registers are host-writable): every command on the map answers -EINVAL, so that no loop
+  // runs past the unit's memories.
+  logic desc_bad;
+  assign desc_bad = d_probe > 32'd32 || d_kw > 32'(KeyBufBytes / 8) ||
+                    d_slw > 32'(ValueBufBytes / 8) || (d_slw != 0 && d_sw > d_slw) ||
+                    (t_hashany && d_mask >= 32'(Buckets)) ||
+                    (t_slotmem && d_max > 32'(Slots)) ||
+                    ({32'h0, d_max} * {32'h0, d_slw}) > 64'(ValueWords);
+
   // Address arithmetic
   function automatic logic [31:0] slot_words(logic [SlotW-1:0] s, logic [31:0] words);
     return 32'(s) * words;
@@ -403,7 +413,10 @@ module ebpf_map_unit
       end
 
       S_DISPATCH: begin
-        unique case (op_q)
+        if (desc_bad) begin
+          status_d = MAP_EINVAL;
+          state_d = S_WB;
+        end else unique case (op_q)
           MAP_OP_INIT: begin
             i_d = '0;
             state_d = S_IN_LOOP;

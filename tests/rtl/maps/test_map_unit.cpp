@@ -401,6 +401,28 @@ TEST(MapUnit, InitResetsAMap) {
   b.expect_same(0, "reuse after init");
 }
 
+// Descriptor registers are host-writable: one the unit cannot serve answers -EINVAL at once
+// instead of looping over memory it does not have.
+TEST(MapUnit, InconsistentDescriptorIsEinval) {
+  Bench b;
+  b.configure({spec("h", MapType::kHash, 4, 8, 8)});
+  const auto good = b.drv.layout().desc[0];
+  const std::pair<uint32_t, uint32_t> bad[] = {
+      {map_desc::kProbe, 1000}, {map_desc::kBmask, 0xFFFFFFFFu}, {map_desc::kSlotw, 0x10000000u},
+      {map_desc::kMax, 1u << 20}, {map_desc::kKey, 4u | (4096u << 16)}};
+  for (const auto& [word, value] : bad) {
+    b.port.write_desc(word, value);
+    const auto r = b.port.command(MapOp::kInit, 0, 0, false, 0, false);
+    EXPECT_EQ(r.status, -EINVAL) << "word " << word;
+    EXPECT_LT(r.cycles, 100u) << "word " << word;
+    b.port.write_desc(word, good[word]);
+  }
+  const Bytes v(8, 1);
+  EXPECT_EQ(b.drv.init(0), 0);
+  EXPECT_EQ(b.drv.update(0, u32key(3), v, kBpfAny), b.ref.update(0, u32key(3), v, kBpfAny));
+  b.expect_same(0, "after restoring the descriptor");
+}
+
 TEST(MapUnit, UnconfiguredMapIndexIsEinval) {
   Bench b;
   b.configure({spec("a", MapType::kArray, 4, 8, 4)});
