@@ -1,6 +1,7 @@
 // File list of the soft-CPU, packages first (verilator -f / yosys read_slang -f).
 rtl/pkg/ebpf_pkg.sv
 rtl/pkg/ebpf_csr_pkg.sv
+rtl/maps/ebpf_map_pkg.sv
 rtl/prim/ebpf_prim_ram_1p.sv
 rtl/prim/ebpf_prim_ram_pair.sv
 rtl/core/ebpf_core_decoder.sv
@@ -17,6 +18,8 @@ rtl/core/ebpf_core_regfile_ff.sv
 rtl/core/ebpf_core_call_stack.sv
 rtl/core/ebpf_core_controller.sv
 rtl/core/ebpf_core.sv
+rtl/maps/ebpf_map_ram.sv
+rtl/maps/ebpf_map_unit.sv
 rtl/helpers/ebpf_helper_copy.sv
 rtl/helpers/ebpf_helper_csum.sv
 rtl/helpers/ebpf_helper_events.sv

@@ -46,6 +46,16 @@ inline constexpr uint32_t kSeedHi = 0x0'00b4;
 inline constexpr uint32_t kEvtBytes = 0x0'00b8;
 inline constexpr uint32_t kEvtCount = 0x0'00bc;
 inline constexpr uint32_t kMapSlots = 0x0'00c0;
+inline constexpr uint32_t kMcmd = 0x0'00c4;
+inline constexpr uint32_t kMcmdMap = 0x0'00c8;
+inline constexpr uint32_t kMcmdCpu = 0x0'00cc;
+inline constexpr uint32_t kMcmdFlagsLo = 0x0'00d0;
+inline constexpr uint32_t kMcmdFlagsHi = 0x0'00d4;
+inline constexpr uint32_t kMcmdStatus = 0x0'00d8;
+inline constexpr uint32_t kMcmdOffset = 0x0'00dc;
+inline constexpr uint32_t kMcmdWordLo = 0x0'00e0;
+inline constexpr uint32_t kMcmdWordHi = 0x0'00e4;
+inline constexpr uint32_t kRunCpu = 0x0'00e8;
 inline constexpr uint32_t kCyclesLo = 0x0'0080;
 inline constexpr uint32_t kCyclesHi = 0x0'0084;
 inline constexpr uint32_t kInstretLo = 0x0'0088;
@@ -63,6 +73,9 @@ inline constexpr uint32_t kRegsEnd = 0x0'0158;
 inline constexpr uint32_t kProgs = 0x0'0200;  // program k: first slot at + 8k, length at + 4
 inline constexpr uint32_t kProgsEnd = 0x0'0280;
 inline constexpr uint32_t kMinfo = 0x0'0800;  // map i: + 16i: type/valid, key, value, max
+inline constexpr uint32_t kWinKbuf = 0x0'2000;
+inline constexpr uint32_t kWinVbuf = 0x0'2400;
+inline constexpr uint32_t kWinMapDesc = 0x0'4000;
 
 inline constexpr uint32_t kWinStack = 0x1'0000;
 inline constexpr uint32_t kWinPacket = 0x2'0000;
@@ -79,6 +92,8 @@ inline constexpr unsigned kStatusFaultLsb = 8;
 inline constexpr uint32_t kRedirValid = 1u << 0;
 inline constexpr uint32_t kRedirHasMap = 1u << 1;
 inline constexpr uint32_t kMinfoValid = 1u << 31;
+inline constexpr uint32_t kMcmdNullKey = 1u << 8;
+inline constexpr uint32_t kMcmdProg = 1u << 9;
 
 constexpr uint32_t prog_first(unsigned k) { return kProgs + 8 * k; }
 constexpr uint32_t prog_len(unsigned k) { return kProgs + 8 * k + 4; }

@@ -16,6 +16,7 @@
 #include "ebpf_fpga/helpers.h"
 #include "ebpf_fpga/rtl_engine.h"
 #include "ebpf_sim_harness.h"
+#include "map_unit_driver.h"
 
 namespace ebpf {
 namespace {
@@ -25,10 +26,65 @@ namespace {
 constexpr uint64_t kCyclesPerInsnBound = 64;
 constexpr uint64_t kWatchdogSlack = 10'000;
 
+// The map unit's ports as the host command block exposes them over the CSR bus
+// (docs/registers.md "Maps"), for MapUnitDriver.
+class CsrMapPort final : public MapUnitPort {
+ public:
+  explicit CsrMapPort(sim::Harness& h) : h_(h) {}
+
+  void write_desc(uint32_t index, uint32_t value) override {
+    h_.csr_write(csr::kWinMapDesc + 4 * index, value);
+  }
+  void write_kbuf(uint32_t word, uint64_t data, uint8_t mask) override {
+    write_buf(csr::kWinKbuf, word, data, mask);
+  }
+  uint64_t read_kbuf(uint32_t word) override { return h_.csr_read64(csr::kWinKbuf + 8 * word); }
+  void write_vbuf(uint32_t word, uint64_t data, uint8_t mask) override {
+    write_buf(csr::kWinVbuf, word, data, mask);
+  }
+  uint64_t read_vbuf(uint32_t word) override { return h_.csr_read64(csr::kWinVbuf + 8 * word); }
+
+  Result command(MapOp op, uint32_t map, uint64_t flags, bool prog, uint32_t cpu,
+                 bool null_key) override {
+    h_.csr_write(csr::kMcmdMap, map);
+    h_.csr_write64(csr::kMcmdFlagsLo, flags);
+    h_.csr_write(csr::kMcmdCpu, cpu);
+    const uint64_t t0 = h_.cycles();
+    h_.csr_write(csr::kMcmd, static_cast<uint32_t>(op) | (null_key ? csr::kMcmdNullKey : 0) |
+                                 (prog ? csr::kMcmdProg : 0));
+    // The slowest command (an LPM scan, an LRU eviction over the window) is far below this.
+    constexpr uint64_t kCommandCycleLimit = 10'000'000;
+    while (h_.csr_read(csr::kMcmd) & 1) {
+      if (h_.cycles() - t0 > kCommandCycleLimit) {
+        throw Error("rtl: the map unit did not answer a command within " +
+                    std::to_string(kCommandCycleLimit) + " cycles");
+      }
+    }
+    Result r;
+    r.status = static_cast<int32_t>(h_.csr_read(csr::kMcmdStatus));
+    r.offset = h_.csr_read(csr::kMcmdOffset);
+    r.word = h_.csr_read64(csr::kMcmdWordLo);
+    r.cycles = h_.cycles() - t0;
+    return r;
+  }
+
+ private:
+  // The bus writes 32-bit halves: a half with any byte enabled is written whole (bytes past
+  // a key or value are don't-care to the unit).
+  void write_buf(uint32_t window, uint32_t word, uint64_t data, uint8_t mask) {
+    if (mask & 0x0f) h_.csr_write(window + 8 * word, static_cast<uint32_t>(data));
+    if (mask & 0xf0) h_.csr_write(window + 8 * word + 4, static_cast<uint32_t>(data >> 32));
+  }
+
+  sim::Harness& h_;
+};
+
 class RtlEngine final : public Engine {
  public:
   explicit RtlEngine(const RtlEngineOptions& opts)
-      : harness_(sim::HarnessOptions{.trace_path = opts.trace_path}) {
+      : harness_(sim::HarnessOptions{.trace_path = opts.trace_path}),
+        map_port_(harness_),
+        map_driver_(map_port_) {
     if (harness_.csr_read(csr::kId) != csr::kCoreId) {
       throw Error("rtl: the model does not answer with the eBPF core ID");
     }
@@ -49,8 +105,39 @@ class RtlEngine final : public Engine {
     load_all(spans, entry, opts);
   }
 
+  void configure_maps(std::span<const MapSpec> specs, const MapOptions& opts) override {
+    // One core plays any of opts.cores cpus, one run at a time (RunOptions::cpu).
+    if (opts.cores == 0 || opts.cores > 255) {
+      throw Error("rtl: MapOptions::cores is " + std::to_string(opts.cores) +
+                  "; the rtl engine plays 1 to 255 cpus");
+    }
+    cores_ = opts.cores;
+    map_slots_ = harness_.csr_read(csr::kMapSlots);
+    map_driver_.configure(specs, opts);
+    // The helper unit's map table: type, sizes, max_entries (PERF_EVENT_ARRAY 0: cores).
+    for (uint32_t m = 0; m < map_slots_; ++m) {
+      const uint32_t base = csr::kMinfo + 16 * m;
+      if (m >= specs.size()) {
+        harness_.csr_write(base, 0);
+        continue;
+      }
+      const MapSpec& s = map_driver_.spec(m);
+      harness_.csr_write(base + 4, s.key_size);
+      harness_.csr_write(base + 8, s.value_size);
+      harness_.csr_write(base + 12, s.max_entries);
+      harness_.csr_write(base, csr::kMinfoValid | static_cast<uint32_t>(s.type));
+    }
+  }
+
+  MapAccess* maps() override { return &map_driver_; }
+
   RunResult run(MemoryImage& mem, const RunOptions& opts) override {
     if (!loaded_) throw Error("rtl: run() called before load()");
+    if (opts.cpu >= cores_) {
+      throw Error("rtl: RunOptions::cpu is " + std::to_string(opts.cpu) + "; the maps have " +
+                  std::to_string(cores_) + " cpus (MapOptions::cores)");
+    }
+    harness_.csr_write(csr::kRunCpu, opts.cpu);
     if (mem.stack.size() < addr::kStackSize || mem.packet.size() < addr::kPacketBufferSize) {
       throw Error("rtl: memory image has the wrong size");
     }
@@ -121,7 +208,7 @@ class RtlEngine final : public Engine {
       }
     }
 
-    read_events(res);
+    read_events(res, opts.cpu);
     // The adjust helpers move the packet offsets.
     mem.data_meta = harness_.csr_read(csr::kDataMeta);
     mem.data = harness_.csr_read(csr::kData);
@@ -136,7 +223,7 @@ class RtlEngine final : public Engine {
 
  private:
   // The event FIFO (docs/registers.md "Event FIFO"): 16-byte headers, bytes padded to 8.
-  void read_events(RunResult& res) {
+  void read_events(RunResult& res, uint32_t cpu) {
     const uint32_t bytes = harness_.csr_read(csr::kEvtBytes);
     std::vector<uint8_t> fifo(bytes);
     for (uint32_t off = 0; off + 4 <= bytes; off += 4) {
@@ -154,7 +241,7 @@ class RtlEngine final : public Engine {
                .map = static_cast<uint32_t>((h0 >> 16) & 0xffff)};
       if (ev.kind == EventKind::kPerfEventOutput) {
         const uint64_t index = h1 & helper_limits::kBpfFIndexMask;
-        ev.index = index == helper_limits::kBpfFCurrentCpu ? 0u : static_cast<uint32_t>(index);
+        ev.index = index == helper_limits::kBpfFCurrentCpu ? cpu : static_cast<uint32_t>(index);
       }
       ev.flags = h1;
       ev.bytes.assign(fifo.begin() + off + 16, fifo.begin() + off + 16 + len);
@@ -248,6 +335,10 @@ class RtlEngine final : public Engine {
   }
 
   sim::Harness harness_;
+  CsrMapPort map_port_;
+  MapUnitDriver map_driver_;
+  uint32_t map_slots_ = 0;
+  uint32_t cores_ = 1;
   uint32_t imem_slots_ = 0;
   uint32_t max_programs_ = 0;
   bool loaded_ = false;

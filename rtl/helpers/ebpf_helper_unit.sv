@@ -39,6 +39,7 @@ module ebpf_helper_unit
   input  logic             start_i,        // a run starts (clears the per-run state)
   input  logic [63:0]      cycles_i,       // <- core cycle counter
   input  logic             has_ctx_i,      // XDP run: r1 may be the ctx pointer
+  input  logic [7:0]       cpu_i,          // the run's cpu (PERCPU copies, processor id)
   input  logic [31:0]      stack_limit_i,  // stack bytes the calling frame may reach
 
   // Packet offsets: the run's, and their update by the adjust helpers
@@ -440,7 +441,7 @@ module ebpf_helper_unit
   assign newend     = send + off64;
   assign pktlen     = send - sdata;
   assign pkt_bytes  = (r3 & CtxlenMask) >> 32;
-  assign perf_index = ((r3 & IndexMask) == IndexMask) ? 64'd0 : (r3 & IndexMask);
+  assign perf_index = ((r3 & IndexMask) == IndexMask) ? 64'(cpu_i) : (r3 & IndexMask);
   assign rb_record  = round8(r3 + 64'd8);
   assign ev_cost_perf = 64'd8 + round8(r5 + pkt_bytes);
   assign ev_cost_rb   = 64'd8 + round8(r3);
@@ -594,7 +595,7 @@ module ebpf_helper_unit
               resp_r0_d = {32'd0, xs3[63:32]};
               prandom_d = xs3;
             end
-            HelperGetSmpProcessorId: resp_r0_d = '0;
+            HelperGetSmpProcessorId: resp_r0_d = 64'(cpu_i);
             HelperTracePrintk: begin
               if (r2[31:0] == 32'd0 || !pa_ok) begin
                 resp_fault_d = 1'b1;
@@ -917,6 +918,7 @@ module ebpf_helper_unit
                   prog_len_i[ProgW'(mcmd_word_i[31:0])] == 32'd0) begin
                 resp_keep_d = 1'b1;
               end else begin
+                resp_keep_d = 1'b1;   // the target starts with r0 as it is
                 resp_tail_d = 1'b1;
                 tail_prog_d = ProgW'(mcmd_word_i[31:0]);
               end

@@ -56,6 +56,18 @@ package ebpf_csr_pkg;
   localparam logic [CsrAw-1:0] CSR_EVT_BYTES      = 20'h0_00b8;
   localparam logic [CsrAw-1:0] CSR_EVT_COUNT      = 20'h0_00bc;
   localparam logic [CsrAw-1:0] CSR_MAP_SLOTS      = 20'h0_00c0;   // RO  map descriptors
+  // Host map command block (between runs): fields, then CSR_MCMD starts the command.
+  localparam logic [CsrAw-1:0] CSR_MCMD           = 20'h0_00c4;   // W start (op, bits), R busy
+  localparam logic [CsrAw-1:0] CSR_MCMD_MAP       = 20'h0_00c8;   // RW  map index
+  localparam logic [CsrAw-1:0] CSR_MCMD_CPU       = 20'h0_00cc;   // RW  cpu (PERCPU copies)
+  localparam logic [CsrAw-1:0] CSR_MCMD_FLAGS_LO  = 20'h0_00d0;   // RW  update flags
+  localparam logic [CsrAw-1:0] CSR_MCMD_FLAGS_HI  = 20'h0_00d4;
+  localparam logic [CsrAw-1:0] CSR_MCMD_STATUS    = 20'h0_00d8;   // RO  0 or -errno
+  localparam logic [CsrAw-1:0] CSR_MCMD_OFFSET    = 20'h0_00dc;   // RO  value offset in region
+  localparam logic [CsrAw-1:0] CSR_MCMD_WORD_LO   = 20'h0_00e0;   // RO  first value word
+  localparam logic [CsrAw-1:0] CSR_MCMD_WORD_HI   = 20'h0_00e4;
+  // The cpu a run plays (RW): get_smp_processor_id, PERCPU copies, BPF_F_CURRENT_CPU.
+  localparam logic [CsrAw-1:0] CSR_RUN_CPU        = 20'h0_00e8;
   // Performance counters of the last run (RO, 64-bit _LO/_HI pairs).
   localparam logic [CsrAw-1:0] CSR_CYCLES_LO      = 20'h0_0080;
   localparam logic [CsrAw-1:0] CSR_CYCLES_HI      = 20'h0_0084;
@@ -80,6 +92,11 @@ package ebpf_csr_pkg;
   // Map table of the helper unit: map i at CSR_MINFO + 16i: +0 [31] valid, [7:0] type;
   // +4 key_size; +8 value_size; +12 max_entries (RW).
   localparam logic [CsrAw-1:0] CSR_MINFO          = 20'h0_0800;
+  // Map unit windows (between runs): key buffer, value buffer, descriptor registers
+  // (map i word w at WIN_MAPDESC + 4 * (16i + w)).
+  localparam logic [CsrAw-1:0] WIN_KBUF           = 20'h0_2000;
+  localparam logic [CsrAw-1:0] WIN_VBUF           = 20'h0_2400;
+  localparam logic [CsrAw-1:0] WIN_MAPDESC        = 20'h0_4000;
 
   // Memory windows (byte addresses; 32-bit accesses, little-endian).
   localparam logic [CsrAw-1:0] WIN_STACK          = 20'h1_0000;   // 64 KiB window
@@ -102,6 +119,9 @@ package ebpf_csr_pkg;
   localparam int unsigned RedirHasMap     = 1;    // the target came from redirect_map
   // CSR_MINFO word 0 bits.
   localparam int unsigned MinfoValid      = 31;
+  // CSR_MCMD bits: [2:0] op (ebpf_map_pkg::map_op_e).
+  localparam int unsigned McmdNullKey     = 8;    // NEXT_KEY from NULL
+  localparam int unsigned McmdProg        = 9;    // program semantics
 
   /* verilator lint_on UNUSEDPARAM */
 

@@ -71,6 +71,7 @@ module ebpf_top
   logic [31:0] data_meta_q, data_q, data_end_q, ifindex_q, rx_queue_q;
   logic [63:0] budget_q;
   logic [31:0] seed_lo_q;
+  logic [7:0]  run_cpu_q;
   logic        has_ctx_q;
 
   logic        csr_wr, csr_rd, start;
@@ -166,6 +167,7 @@ module ebpf_top
       ifindex_q   <= '0;
       rx_queue_q  <= '0;
       seed_lo_q   <= '0;
+      run_cpu_q   <= '0;
     end else if (hu_pkt_we) begin
       data_meta_q <= hu_meta;
       data_q      <= hu_data;
@@ -183,6 +185,7 @@ module ebpf_top
         CSR_IFINDEX:   ifindex_q         <= csr_wdata_i;
         CSR_RX_QUEUE:  rx_queue_q        <= csr_wdata_i;
         CSR_SEED_LO:   seed_lo_q         <= csr_wdata_i;
+        CSR_RUN_CPU:   run_cpu_q         <= csr_wdata_i[7:0];
         default:       ;
       endcase
     end
@@ -196,7 +199,9 @@ module ebpf_top
   // written before waits here.
   logic [31:0] reg_lo_q;
 
-  logic win_regs, win_stack, win_pkt, win_imem, win_ev, win_mv;
+  logic win_regs, win_stack, win_pkt, win_imem, win_ev, win_mv, win_kbuf, win_vbuf, win_desc;
+  logic host_mem;          // a memory window access the bus may make now (core idle)
+  logic [127:0] mv_rdata;  // map value memory read data
   logic [3:0] reg_idx;
 
   assign win_regs  = csr_addr_i >= CSR_REGS && csr_addr_i < CSR_REGS_END;
@@ -244,6 +249,8 @@ module ebpf_top
     end else if (win_mv) begin
       win_word     = mv_word;
       win_in_range = 32'(mv_word) < MvWords;
+    end else if (win_kbuf || win_vbuf) begin
+      win_in_range = 1'b1;
     end
   end
 
@@ -380,6 +387,7 @@ module ebpf_top
     .start_i             (start && !busy_o),
     .cycles_i            (cycles),
     .has_ctx_i           (has_ctx_q),
+    .cpu_i               (run_cpu_q),
     .stack_limit_i       (stack_limit),
     .data_meta_i         (data_meta_q),
     .data_i              (data_q),
@@ -453,28 +461,151 @@ module ebpf_top
   // Map unit //
   //////////////
 
-  // Not instantiated yet: no map is configured (helpers fault on map handles, as the
-  // interpreter does without maps), and a command would answer -ENOENT.
-  assign map_valid   = '0;
-  assign map_ro      = '0;
-  assign map_base    = '0;
-  assign map_limit   = '0;
-  logic mcmd_done_q;
+  // Commands come from the helper unit while the core runs, else from the host command block
+  // (CSR_MCMD*); the key and value buffers likewise. The unit reaches value memory only while
+  // its requester waits, so its value-memory port has priority there.
+  localparam int unsigned DescAw = $clog2(MapSlots * ebpf_map_pkg::MAP_DESC_WORDS);
+
+  logic        hc_pending_q, hc_null_q, hc_prog_q;
+  logic [2:0]  hc_op_q;
+  logic [31:0] hc_map_q, hc_status_q, hc_offset_q;
+  logic [63:0] hc_flags_q, hc_word_q;
+  logic [7:0]  hc_cpu_q;
+
+  assign win_kbuf = csr_addr_i >= WIN_KBUF && csr_addr_i < WIN_KBUF + CsrAw'(8 << KbAw);
+  assign win_vbuf = csr_addr_i >= WIN_VBUF && csr_addr_i < WIN_VBUF + CsrAw'(8 << VbAw);
+  assign win_desc = csr_addr_i >= WIN_MAPDESC &&
+                    csr_addr_i < WIN_MAPDESC + CsrAw'(4 * MapSlots * ebpf_map_pkg::MAP_DESC_WORDS);
+
+  logic        mu_valid, mu_done, mu_busy, mu_prog, mu_null;
+  ebpf_map_pkg::map_op_e mu_op;
+  logic [31:0] mu_map, mu_status, mu_offset;
+  logic [63:0] mu_flags, mu_word;
+  logic        mu_kb_req, mu_kb_we, mu_vb_req, mu_vb_we;
+  logic [KbAw-1:0] mu_kb_addr;
+  logic [VbAw-1:0] mu_vb_addr;
+  logic [63:0] mu_kb_wdata, mu_vb_wdata, mu_kb_rdata, mu_vb_rdata;
+  logic [7:0]  mu_kb_wmask, mu_vb_wmask;
+  logic        mu_vm_req, mu_vm_we;
+  logic [MvAw-1:0] mu_vm_addr;
+  logic [63:0] mu_vm_wdata;
+  logic [7:0]  mu_vm_wmask;
+  logic        host_side;
+
+  assign host_side = !core_active;
+  assign mu_valid  = host_side ? hc_pending_q : mcmd_valid;
+  assign mu_op     = ebpf_map_pkg::map_op_e'(host_side ? hc_op_q : mcmd_op);
+  assign mu_map    = host_side ? hc_map_q : mcmd_map;
+  assign mu_flags  = host_side ? hc_flags_q : mcmd_flags;
+  assign mu_prog   = host_side ? hc_prog_q : 1'b1;
+  assign mu_null   = host_side && hc_null_q;
+
+  logic [63:0] half64;
+  logic [7:0]  half_mask8;
+  assign half64     = {csr_wdata_i, csr_wdata_i};
+  assign half_mask8 = win_half ? 8'hf0 : 8'h0f;
+
+  assign mu_kb_req   = host_side ? (csr_req_i && win_kbuf) : hkb_we;
+  assign mu_kb_we    = host_side ? csr_we_i : 1'b1;
+  assign mu_kb_addr  = host_side ? KbAw'(csr_addr_i[KbAw+2:3]) : hkb_addr;
+  assign mu_kb_wdata = host_side ? half64 : hkb_wdata;
+  assign mu_kb_wmask = host_side ? half_mask8 : hkb_wmask;
+  assign mu_vb_req   = host_side ? (csr_req_i && win_vbuf) : hvb_we;
+  assign mu_vb_we    = host_side ? csr_we_i : 1'b1;
+  assign mu_vb_addr  = host_side ? VbAw'(csr_addr_i[VbAw+2:3]) : hvb_addr;
+  assign mu_vb_wdata = host_side ? half64 : hvb_wdata;
+  assign mu_vb_wmask = host_side ? half_mask8 : hvb_wmask;
+
+  ebpf_map_unit #(
+    .MaxMaps       (MapSlots),
+    .KeyBufBytes   (8 << KbAw),
+    .ValueBufBytes (8 << VbAw),
+    .ValueWords    (MvWords)
+  ) u_map_unit (
+    .clk_i          (clk_i),
+    .rst_ni         (rst_ni),
+    .cmd_valid_i    (mu_valid),
+    .cmd_op_i       (mu_op),
+    .cmd_map_i      (mu_map),
+    .cmd_flags_i    (mu_flags),
+    .cmd_prog_i     (mu_prog),
+    .cmd_cpu_i      (host_side ? hc_cpu_q : run_cpu_q),
+    .cmd_null_key_i (mu_null),
+    .cmd_done_o     (mu_done),
+    .cmd_status_o   (mu_status),
+    .cmd_offset_o   (mu_offset),
+    .cmd_word_o     (mu_word),
+    .busy_o         (mu_busy),
+    .kbuf_req_i     (mu_kb_req),
+    .kbuf_we_i      (mu_kb_we),
+    .kbuf_addr_i    (mu_kb_addr),
+    .kbuf_wdata_i   (mu_kb_wdata),
+    .kbuf_wmask_i   (mu_kb_wmask),
+    .kbuf_rdata_o   (mu_kb_rdata),
+    .vbuf_req_i     (mu_vb_req),
+    .vbuf_we_i      (mu_vb_we),
+    .vbuf_addr_i    (mu_vb_addr),
+    .vbuf_wdata_i   (mu_vb_wdata),
+    .vbuf_wmask_i   (mu_vb_wmask),
+    .vbuf_rdata_o   (mu_vb_rdata),
+    .desc_we_i      (csr_wr && win_desc && !busy_o && !mu_busy && !hc_pending_q),
+    .desc_addr_i    (DescAw'((csr_addr_i - WIN_MAPDESC) >> 2)),
+    .desc_wdata_i   (csr_wdata_i),
+    .map_valid_o    (map_valid),
+    .map_base_o     (map_base),
+    .map_limit_o    (map_limit),
+    .map_ro_o       (map_ro),
+    .vm_req_o       (mu_vm_req),
+    .vm_we_o        (mu_vm_we),
+    .vm_addr_o      (mu_vm_addr),
+    .vm_wdata_o     (mu_vm_wdata),
+    .vm_wmask_o     (mu_vm_wmask),
+    .vm_rdata_i     (mv_rdata[63:0])
+  );
+
+  assign mcmd_done   = !host_side && mu_done;
+  assign mcmd_status = mu_status;
+  assign mcmd_offset = mu_offset;
+  assign mcmd_word   = mu_word;
+
+  // Host command block: CSR_MCMD starts a command with the fields written before; it is
+  // pending until the unit answers.
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
-      mcmd_done_q <= 1'b0;
+      hc_pending_q <= 1'b0;
+      hc_null_q    <= 1'b0;
+      hc_prog_q    <= 1'b0;
+      hc_op_q      <= '0;
+      hc_map_q     <= '0;
+      hc_flags_q   <= '0;
+      hc_cpu_q     <= '0;
+      hc_status_q  <= '0;
+      hc_offset_q  <= '0;
+      hc_word_q    <= '0;
     end else begin
-      mcmd_done_q <= mcmd_valid && !mcmd_done_q;
+      if (host_side && hc_pending_q && mu_done) begin
+        hc_pending_q <= 1'b0;
+        hc_status_q  <= mu_status;
+        hc_offset_q  <= mu_offset;
+        hc_word_q    <= mu_word;
+      end
+      if (csr_wr && host_side && !hc_pending_q) begin
+        unique case (csr_addr_i)
+          CSR_MCMD: begin
+            hc_pending_q <= !mu_busy;
+            hc_op_q      <= csr_wdata_i[2:0];
+            hc_null_q    <= csr_wdata_i[McmdNullKey];
+            hc_prog_q    <= csr_wdata_i[McmdProg];
+          end
+          CSR_MCMD_MAP:      hc_map_q          <= csr_wdata_i;
+          CSR_MCMD_FLAGS_LO: hc_flags_q[31:0]  <= csr_wdata_i;
+          CSR_MCMD_FLAGS_HI: hc_flags_q[63:32] <= csr_wdata_i;
+          CSR_MCMD_CPU:      hc_cpu_q          <= csr_wdata_i[7:0];
+          default: ;
+        endcase
+      end
     end
   end
-  assign mcmd_done   = mcmd_done_q;
-  assign mcmd_status = -32'sd2;
-  assign mcmd_offset = '0;
-  assign mcmd_word   = '0;
-
-  logic unused_mu;
-  assign unused_mu = ^{mcmd_op, mcmd_map, mcmd_flags, hkb_we, hkb_addr, hkb_wdata, hkb_wmask,
-                       hvb_we, hvb_addr, hvb_wdata, hvb_wmask};
 
   // The run's XDP action, as the host reports it: ABORTED after a fault or for r0 > 4.
   logic [2:0] action;
@@ -489,7 +620,6 @@ module ebpf_top
   //////////////
 
   // The core owns the memories while active; between runs the CSR bus does.
-  logic               host_mem;
   assign host_mem = !core_active && win_in_range;
 
   logic               imem_req, imem_we;
@@ -528,7 +658,7 @@ module ebpf_top
   assign rs_wmask = hm_req ? {8'd0, hm_wmask} : dmem_wmask_c;
 
   logic               stack_req, pkt_req, mv_req, dmem_we;
-  logic [127:0]       dmem_wdata, stack_rdata, pkt_rdata, mv_rdata;
+  logic [127:0]       dmem_wdata, stack_rdata, pkt_rdata;
   logic [15:0]        dmem_wmask;
   logic [DmemAw-1:0]  dmem_addr;
 
@@ -548,8 +678,8 @@ module ebpf_top
   assign pkt_wdata  = port_sel ? {64'd0, pkt_port_wdata_i} : dmem_wdata;
   assign pkt_wmask  = port_sel ? {8'd0, pkt_port_wmask_i} : dmem_wmask;
   assign pkt_port_rdata_o = pkt_rdata[63:0];
-  assign mv_req     = core_active ? (rs_req && rs_sel == DMEM_MAPVAL)
-                                  : (csr_req_i && win_mv && host_mem);
+  assign mv_req     = mu_vm_req || (core_active ? (rs_req && rs_sel == DMEM_MAPVAL)
+                                                : (csr_req_i && win_mv && host_mem));
   assign dmem_we    = core_active ? rs_we : csr_we_i;
   assign dmem_addr  = core_active ? rs_addr : DmemAw'(win_word);
   assign dmem_wdata = core_active ? rs_wdata : half_wdata;
@@ -587,10 +717,10 @@ module ebpf_top
   ) u_mapval_mem (
     .clk_i   (clk_i),
     .req_i   (mv_req),
-    .we_i    (dmem_we),
-    .addr_i  (MvAw'(dmem_addr)),
-    .wdata_i (dmem_wdata),
-    .wmask_i (dmem_wmask),
+    .we_i    (mu_vm_req ? mu_vm_we : dmem_we),
+    .addr_i  (mu_vm_req ? mu_vm_addr : MvAw'(dmem_addr)),
+    .wdata_i (mu_vm_req ? {64'd0, mu_vm_wdata} : dmem_wdata),
+    .wmask_i (mu_vm_req ? {8'd0, mu_vm_wmask} : dmem_wmask),
     .rdata_o (mv_rdata)
   );
 
@@ -651,7 +781,9 @@ module ebpf_top
     RD_STACK = 3'd2,
     RD_PKT   = 3'd3,
     RD_EV    = 3'd4,
-    RD_MV    = 3'd5
+    RD_MV    = 3'd5,
+    RD_KBUF  = 3'd6,
+    RD_VBUF  = 3'd7
   } rd_src_e;
 
   logic [31:0] reg_rdata_d, reg_rdata_q;
@@ -674,6 +806,10 @@ module ebpf_top
       rd_src_d = RD_EV;
     end else if (win_mv) begin
       rd_src_d = RD_MV;
+    end else if (win_kbuf) begin
+      rd_src_d = RD_KBUF;
+    end else if (win_vbuf) begin
+      rd_src_d = RD_VBUF;
     end else if (win_regs) begin
       reg_rdata_d = csr_addr_i[2] ? host_reg_rdata[63:32] : host_reg_rdata[31:0];
     end else if (win_progs) begin
@@ -731,6 +867,16 @@ module ebpf_top
         CSR_EVT_BYTES:    reg_rdata_d = ev_bytes;
         CSR_EVT_COUNT:    reg_rdata_d = ev_count;
         CSR_MAP_SLOTS:    reg_rdata_d = MapSlots;
+        CSR_RUN_CPU:      reg_rdata_d = {24'd0, run_cpu_q};
+        CSR_MCMD:         reg_rdata_d = {31'd0, hc_pending_q};
+        CSR_MCMD_MAP:     reg_rdata_d = hc_map_q;
+        CSR_MCMD_CPU:     reg_rdata_d = {24'd0, hc_cpu_q};
+        CSR_MCMD_FLAGS_LO: reg_rdata_d = hc_flags_q[31:0];
+        CSR_MCMD_FLAGS_HI: reg_rdata_d = hc_flags_q[63:32];
+        CSR_MCMD_STATUS:  reg_rdata_d = hc_status_q;
+        CSR_MCMD_OFFSET:  reg_rdata_d = hc_offset_q;
+        CSR_MCMD_WORD_LO: reg_rdata_d = hc_word_q[31:0];
+        CSR_MCMD_WORD_HI: reg_rdata_d = hc_word_q[63:32];
         CSR_CYCLES_LO:    reg_rdata_d = cycles[31:0];
         CSR_CYCLES_HI:    reg_rdata_d = cycles[63:32];
         CSR_INSTRET_LO:   reg_rdata_d = instret[31:0];
@@ -774,6 +920,8 @@ module ebpf_top
       RD_PKT:   mem_word = pkt_rdata[63:0];
       RD_EV:    mem_word = ev_rdata;
       RD_MV:    mem_word = mv_rdata[63:0];
+      RD_KBUF:  mem_word = mu_kb_rdata;
+      RD_VBUF:  mem_word = mu_vb_rdata;
       default:  mem_word = '0;
     endcase
   end

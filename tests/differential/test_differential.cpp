@@ -7,6 +7,7 @@
 #include <string>
 
 #include "ebpf_fpga/engine.h"
+#include "helper_gen.h"
 #include "program_gen.h"
 
 namespace ebpf::difftest {
@@ -41,6 +42,30 @@ TEST_P(Differential, RtlMatchesInterp) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Shards, Differential, ::testing::Range(0, kShards));
+
+// Programs that call helpers and use maps (helper_gen.h): kHelperShards x kHelperPerShard
+// cases, each run twice.
+constexpr int kHelperShards = 4;
+constexpr uint64_t kHelperPerShard = 100;
+
+class DifferentialHelpers : public ::testing::TestWithParam<int> {};
+
+TEST_P(DifferentialHelpers, RtlMatchesInterp) {
+  auto interp = make_engine("interp");
+  auto rtl = make_engine("rtl");
+  const uint64_t first = static_cast<uint64_t>(GetParam()) * kHelperPerShard;
+  int failures = 0;
+  for (uint64_t i = first; i < first + kHelperPerShard && failures < 3; ++i) {
+    const HelperCase hc = make_helper_case(seed(), i);
+    const std::string diff = compare_helper_case(hc, *interp, *rtl);
+    if (!diff.empty()) {
+      ++failures;
+      ADD_FAILURE() << "seed " << seed() << " helper case " << i << "\n" << diff;
+    }
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Shards, DifferentialHelpers, ::testing::Range(0, kHelperShards));
 
 // The generator covers every form of the instruction table in its structured programs.
 TEST(DifferentialGenerator, CoversEveryForm) {

@@ -13,6 +13,7 @@
 #include "ebpf_fpga/asm.h"
 #include "ebpf_fpga/engine.h"
 #include "ebpf_fpga/error.h"
+#include "ebpf_fpga/maps.h"
 #include "ebpf_fpga/rtl_engine.h"
 #include "ebpf_sim_harness.h"
 
@@ -33,6 +34,31 @@ class RtlPrograms : public ::testing::Test {
     for (const auto& t : texts) progs.push_back(assemble(t));
     interp_->load_programs(progs, entry, lo);
     rtl_->load_programs(progs, entry, lo);
+  }
+  void maps(const std::vector<MapSpec>& specs) {
+    interp_->configure_maps(specs);
+    rtl_->configure_maps(specs);
+  }
+  void host_update(uint32_t map, std::vector<uint8_t> key, std::vector<uint8_t> value) {
+    ASSERT_EQ(interp_->maps()->update(map, key, value, 0), 0);
+    ASSERT_EQ(rtl_->maps()->update(map, key, value, 0), 0);
+  }
+  // Every element of an iterable map on both engines: they must agree.
+  void same_contents(uint32_t map) {
+    const MapSpec& s = interp_->maps()->spec(map);
+    auto dump = [&](MapAccess& m) {
+      std::vector<std::vector<uint8_t>> out;
+      std::vector<uint8_t> key(s.key_size), next(s.key_size), value(host_value_size(s, 1));
+      for (int rc = m.get_next_key(map, std::nullopt, next); rc == 0;
+           rc = m.get_next_key(map, key, next)) {
+        key = next;
+        EXPECT_EQ(m.lookup(map, key, value), 0);
+        out.push_back(key);
+        out.push_back(value);
+      }
+      return out;
+    };
+    EXPECT_EQ(dump(*rtl_->maps()), dump(*interp_->maps())) << "map " << map;
   }
   // An XDP run of a 60-byte frame on both engines; the results must agree.
   Both run(size_t frame = 60) {
@@ -284,6 +310,105 @@ TEST_F(RtlPrograms, TracePrintkEvents) {
   // size 0 faults.
   load({kStackPattern + "mov %r1, %r6\nmov %r2, 0\n" + call + "exit"}, 0);
   EXPECT_EQ(run().rtl.fault, FaultCode::kHelperFault);
+}
+
+// ---------------------------------------------------------------- maps, tail calls
+
+MapSpec map_spec(MapType t, uint32_t k, uint32_t v, uint32_t n) {
+  MapSpec s;
+  s.name = "m";
+  s.type = t;
+  s.key_size = k;
+  s.value_size = v;
+  s.max_entries = n;
+  return s;
+}
+
+std::vector<uint8_t> le32(uint32_t v) {
+  return {static_cast<uint8_t>(v), static_cast<uint8_t>(v >> 8), static_cast<uint8_t>(v >> 16),
+          static_cast<uint8_t>(v >> 24)};
+}
+
+TEST_F(RtlPrograms, TailCallsKeepR0AndStopAt33) {
+  maps({map_spec(MapType::kProgArray, 4, 4, 4)});
+  host_update(0, le32(0), le32(1));
+  host_update(0, le32(1), le32(1));
+  host_update(0, le32(2), le32(7));  // no such program
+  // Program 1 calls itself through slot 1 until the 33rd call fails; r0 counts the entries.
+  load({"mov %r0, 100\nlddw %r2, map[0]\nmov %r3, 0\ncall 12\nexit",
+        "add %r0, 1\nmov %r6, %r1\nlddw %r2, map[0]\nmov %r3, 1\ncall 12\nexit"},
+       0);
+  Both b = run();
+  EXPECT_EQ(b.rtl.tail_calls, 33u);
+  EXPECT_EQ(b.rtl.r0, 133u) << "r0 is carried into every target and kept by the failed call";
+  EXPECT_EQ(b.rtl.program, 1u);
+  // An empty slot, a missing program, an index out of range: r0 unchanged, no jump.
+  for (int slot : {2, 3, 4, -1}) {
+    load({"mov %r0, 55\nlddw %r2, map[0]\nmov %r3, " + std::to_string(slot) +
+              "\ncall 12\nadd %r0, 1\nexit",
+          "mov %r0, 1\nexit"},
+         0);
+    b = run();
+    EXPECT_EQ(b.rtl.r0, 56u);
+  }
+}
+
+TEST_F(RtlPrograms, LocalCallsAcrossTailCalls) {
+  maps({map_spec(MapType::kProgArray, 4, 4, 2)});
+  host_update(0, le32(0), le32(1));
+  // A subprogram tail-calls; the exit of program 1 returns into program 0's caller frame.
+  load({"mov %r6, 5\ncall local f\nadd %r0, %r6\nexit\n"
+        "f:\nmov %r6, 100\nlddw %r2, map[0]\nmov %r3, 0\ncall 12\nmov %r0, 1\nexit",
+        "mov %r0, 7\nmov %r6, 1000\nexit"},
+       0);
+  const Both b = run();
+  EXPECT_EQ(b.rtl.r0, 12u);
+  EXPECT_EQ(b.rtl.program, 0u);
+}
+
+TEST_F(RtlPrograms, HashFullNoexistExistThroughHelpers) {
+  maps({map_spec(MapType::kHash, 4, 8, 2), map_spec(MapType::kArray, 4, 8, 2)});
+  // key in r7, flags in r8: r0 = update's result, accumulated as r9 = r9 * 64 + (r0 & 63).
+  const std::string upd =
+      "stxw [%r10-4], %r7\nstdw [%r10-16], 9\nlddw %r1, map[0]\nmov %r2, %r10\n"
+      "add %r2, -4\nmov %r3, %r10\nadd %r3, -16\nmov %r4, %r8\ncall 2\n"
+      "lsh %r9, 6\nand %r0, 63\nor %r9, %r0\n";
+  std::string text = "mov %r9, 0\n";
+  for (auto [key, flags] : std::vector<std::pair<int, int>>{
+           {1, 2}, {1, 1}, {1, 0}, {1, 1}, {2, 0}, {3, 0}, {3, 2}, {2, 2}}) {
+    text += "mov %r7, " + std::to_string(key) + "\nmov %r8, " + std::to_string(flags) + "\n" + upd;
+  }
+  // Delete key 1 twice, then key 3 fits.
+  text += "stw [%r10-4], 1\nlddw %r1, map[0]\nmov %r2, %r10\nadd %r2, -4\ncall 3\n"
+          "lsh %r9, 6\nand %r0, 63\nor %r9, %r0\n"
+          "lddw %r1, map[0]\nmov %r2, %r10\nadd %r2, -4\ncall 3\n"
+          "lsh %r9, 6\nand %r0, 63\nor %r9, %r0\n"
+          "mov %r7, 3\nmov %r8, 1\n" + upd +
+          // ARRAY: NOEXIST is -EEXIST, an index out of range -E2BIG.
+          "stw [%r10-4], 1\nlddw %r1, map[1]\nmov %r2, %r10\nadd %r2, -4\nmov %r3, %r10\n"
+          "add %r3, -16\nmov %r4, 1\ncall 2\nlsh %r9, 6\nand %r0, 63\nor %r9, %r0\n"
+          "mov %r0, %r9\nexit";
+  load({text}, 0);
+  const Both b = run();
+  EXPECT_NE(b.rtl.r0, 0u);
+  same_contents(0);
+  same_contents(1);
+}
+
+TEST_F(RtlPrograms, LruEvictionThroughHelpers) {
+  maps({map_spec(MapType::kLruHash, 4, 8, 3)});
+  // Insert keys 1..6, looking key 1 up after each insert so it stays recent.
+  std::string text;
+  for (int k = 1; k <= 6; ++k) {
+    text += "stw [%r10-4], " + std::to_string(k) + "\nstdw [%r10-16], " + std::to_string(10 * k) +
+            "\nlddw %r1, map[0]\nmov %r2, %r10\nadd %r2, -4\nmov %r3, %r10\nadd %r3, -16\n"
+            "mov %r4, 0\ncall 2\nstw [%r10-4], 1\nlddw %r1, map[0]\nmov %r2, %r10\n"
+            "add %r2, -4\ncall 1\n";
+  }
+  load({text + "exit"}, 0);
+  const Both b = run();
+  EXPECT_NE(b.rtl.r0, 0u) << "key 1 survived";
+  same_contents(0);
 }
 
 TEST(RtlPacketPort, ReadsAndWritesThePacketBuffer) {
