@@ -1235,35 +1235,54 @@ module ebpf_map_unit
       end
 
       // ---- LPM: scan the live slots ----------------------------------------------------------
+      // Per slot: its used bit and key word 0 are read together; an unused slot costs one
+      // cycle, a used one 1 + (key words - 1) + 1 (the compare, which also starts the next
+      // slot's reads).
       S_LS_LIVE: begin
         if (ls_q >= hw_q) begin
           state_d = ls_ret_q;
         end else begin
           lv_req = 1'b1; lv_addr = SmAw'(d_sbase + 32'(ls_q));
+          km_req = 1'b1; km_addr = KmAw'(kaddr(d_kbase, d_kw, ls_q, 32'd0));
           state_d = S_LS_LCHK;
         end
       end
       S_LS_LCHK: begin
         if (lv_rdata) begin
-          i_d = '0; state_d = S_LS_KRD;
+          lent_d[0] = km_rdata; lent_d[1] = '0; lent_d[2] = '0;
+          if (d_kw > 32'd1) begin
+            km_req = 1'b1; km_addr = KmAw'(kaddr(d_kbase, d_kw, ls_q, 32'd1));
+            i_d = 32'd1;
+            state_d = S_LS_KRD;
+          end else begin
+            state_d = S_LS_EVAL;
+          end
+        end else if (ls_q + 1'b1 >= hw_q) begin
+          state_d = ls_ret_q;
         end else begin
-          ls_d = ls_q + 1'b1; state_d = S_LS_LIVE;
+          ls_d = ls_q + 1'b1;
+          lv_req = 1'b1; lv_addr = SmAw'(d_sbase + 32'(ls_q) + 32'd1);
+          km_req = 1'b1; km_addr = KmAw'(kaddr(d_kbase, d_kw, ls_q + 1'b1, 32'd0));
         end
       end
-      S_LS_KRD: begin
-        if (i_q < d_kw) begin
-          km_req = 1'b1; km_addr = KmAw'(kaddr(d_kbase, d_kw, ls_q, i_q));
+      S_LS_KRD: begin  // key word i_q was read in the previous cycle
+        if (i_q <= 32'd2) lent_d[i_q[1:0]] = km_rdata;
+        if (i_q + 1 < d_kw) begin
+          km_req = 1'b1; km_addr = KmAw'(kaddr(d_kbase, d_kw, ls_q, i_q + 1));
+          i_d = i_q + 1;
+        end else begin
+          state_d = S_LS_EVAL;
         end
-        if (i_q != 0 && i_q <= 3) lent_d[i_q - 1] = km_rdata;
-        if (i_q == 0) begin
-          lent_d[0] = '0; lent_d[1] = '0; lent_d[2] = '0;
-        end
-        i_d = i_q + 1;
-        if (i_q == d_kw) state_d = S_LS_EVAL;
       end
       S_LS_EVAL: begin
         ls_d = ls_q + 1'b1;
-        state_d = S_LS_LIVE;
+        if (ls_q + 1'b1 >= hw_q) begin
+          state_d = ls_ret_q;
+        end else begin
+          lv_req = 1'b1; lv_addr = SmAw'(d_sbase + 32'(ls_q) + 32'd1);
+          km_req = 1'b1; km_addr = KmAw'(kaddr(d_kbase, d_kw, ls_q + 1'b1, 32'd0));
+          state_d = S_LS_LCHK;
+        end
         unique case (lmode_q)
           LS_LOOKUP: begin
             if (le_len <= lk_len && ((le_data ^ lk_data) & pmask(le_len)) == '0 &&
