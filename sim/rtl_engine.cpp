@@ -1,10 +1,13 @@
 // The rtl engine: ebpf::Engine on the Verilator model of ebpf_top, driven only through its
 // CSR bus, as a host would drive the board.
 //
-// load(): the same load-time checker as interp (when opts.check), then the program goes into
-//   the instruction memory.
+// load()/load_programs(): the same load-time checker as interp (when opts.check), then the
+//   programs go into the instruction memory and the program table (host/src/device/
+//   csr_protocol.h, shared with the device engine). configure_maps()/maps(): the map unit
+//   through the host command block (MapUnitDriver).
 // run(): the memory image and the initial registers go in, the core runs until done (with a
-//   cycle watchdog), and the status, registers and every written memory word come back.
+//   cycle watchdog), and the status, registers, events, redirect, packet offsets and every
+//   written memory word come back.
 //   The engine keeps a copy of what the memories hold, so only words that differ are
 //   written and only words the run wrote (the core reports their range) are read back.
 #include <algorithm>
@@ -13,9 +16,9 @@
 #include "ebpf_csr_map.h"
 #include "ebpf_fpga/checker.h"
 #include "ebpf_fpga/error.h"
-#include "ebpf_fpga/helpers.h"
 #include "ebpf_fpga/rtl_engine.h"
 #include "ebpf_sim_harness.h"
+#include "csr_protocol.h"
 #include "map_unit_driver.h"
 
 namespace ebpf {
@@ -26,56 +29,15 @@ namespace {
 constexpr uint64_t kCyclesPerInsnBound = 64;
 constexpr uint64_t kWatchdogSlack = 10'000;
 
-// The map unit's ports as the host command block exposes them over the CSR bus
-// (docs/registers.md "Maps"), for MapUnitDriver.
-class CsrMapPort final : public MapUnitPort {
+// CSR accesses over the harness: one bus cycle each; polling advances the clock.
+class HarnessIo final : public device::CsrIo {
  public:
-  explicit CsrMapPort(sim::Harness& h) : h_(h) {}
-
-  void write_desc(uint32_t index, uint32_t value) override {
-    h_.csr_write(csr::kWinMapDesc + 4 * index, value);
-  }
-  void write_kbuf(uint32_t word, uint64_t data, uint8_t mask) override {
-    write_buf(csr::kWinKbuf, word, data, mask);
-  }
-  uint64_t read_kbuf(uint32_t word) override { return h_.csr_read64(csr::kWinKbuf + 8 * word); }
-  void write_vbuf(uint32_t word, uint64_t data, uint8_t mask) override {
-    write_buf(csr::kWinVbuf, word, data, mask);
-  }
-  uint64_t read_vbuf(uint32_t word) override { return h_.csr_read64(csr::kWinVbuf + 8 * word); }
-
-  Result command(MapOp op, uint32_t map, uint64_t flags, bool prog, uint32_t cpu,
-                 bool null_key) override {
-    h_.csr_write(csr::kMcmdMap, map);
-    h_.csr_write64(csr::kMcmdFlagsLo, flags);
-    h_.csr_write(csr::kMcmdCpu, cpu);
-    const uint64_t t0 = h_.cycles();
-    h_.csr_write(csr::kMcmd, static_cast<uint32_t>(op) | (null_key ? csr::kMcmdNullKey : 0) |
-                                 (prog ? csr::kMcmdProg : 0));
-    // The slowest command (an LPM scan, an LRU eviction over the window) is far below this.
-    constexpr uint64_t kCommandCycleLimit = 10'000'000;
-    while (h_.csr_read(csr::kMcmd) & 1) {
-      if (h_.cycles() - t0 > kCommandCycleLimit) {
-        throw Error("rtl: the map unit did not answer a command within " +
-                    std::to_string(kCommandCycleLimit) + " cycles");
-      }
-    }
-    Result r;
-    r.status = static_cast<int32_t>(h_.csr_read(csr::kMcmdStatus));
-    r.offset = h_.csr_read(csr::kMcmdOffset);
-    r.word = h_.csr_read64(csr::kMcmdWordLo);
-    r.cycles = h_.cycles() - t0;
-    return r;
-  }
+  explicit HarnessIo(sim::Harness& h) : h_(h) {}
+  void write(uint32_t addr, uint32_t value) override { h_.csr_write(addr, value); }
+  uint32_t read(uint32_t addr) override { return h_.csr_read(addr); }
+  void idle() override { h_.tick(); }
 
  private:
-  // The bus writes 32-bit halves: a half with any byte enabled is written whole (bytes past
-  // a key or value are don't-care to the unit).
-  void write_buf(uint32_t window, uint32_t word, uint64_t data, uint8_t mask) {
-    if (mask & 0x0f) h_.csr_write(window + 8 * word, static_cast<uint32_t>(data));
-    if (mask & 0xf0) h_.csr_write(window + 8 * word + 4, static_cast<uint32_t>(data >> 32));
-  }
-
   sim::Harness& h_;
 };
 
@@ -83,7 +45,8 @@ class RtlEngine final : public Engine {
  public:
   explicit RtlEngine(const RtlEngineOptions& opts)
       : harness_(sim::HarnessOptions{.trace_path = opts.trace_path}),
-        map_port_(harness_),
+        io_(harness_),
+        map_port_(io_),
         map_driver_(map_port_) {
     if (harness_.csr_read(csr::kId) != csr::kCoreId) {
       throw Error("rtl: the model does not answer with the eBPF core ID");
@@ -111,22 +74,8 @@ class RtlEngine final : public Engine {
       throw Error("rtl: MapOptions::cores is " + std::to_string(opts.cores) +
                   "; the rtl engine plays 1 to 255 cpus");
     }
+    device::configure_map_set(io_, map_driver_, specs, opts);
     cores_ = opts.cores;
-    map_slots_ = harness_.csr_read(csr::kMapSlots);
-    map_driver_.configure(specs, opts);
-    // The helper unit's map table: type, sizes, max_entries (PERF_EVENT_ARRAY 0: cores).
-    for (uint32_t m = 0; m < map_slots_; ++m) {
-      const uint32_t base = csr::kMinfo + 16 * m;
-      if (m >= specs.size()) {
-        harness_.csr_write(base, 0);
-        continue;
-      }
-      const MapSpec& s = map_driver_.spec(m);
-      harness_.csr_write(base + 4, s.key_size);
-      harness_.csr_write(base + 8, s.value_size);
-      harness_.csr_write(base + 12, s.max_entries);
-      harness_.csr_write(base, csr::kMinfoValid | static_cast<uint32_t>(s.type));
-    }
   }
 
   MapAccess* maps() override { return &map_driver_; }
@@ -193,26 +142,7 @@ class RtlEngine final : public Engine {
     for (unsigned k = 0; k < 11; ++k) res.regs[k] = harness_.csr_read64(csr::reg_lo(k));
     res.r0 = harness_.csr_read64(csr::kR0Lo);
     res.cycles = run_cycles;
-    res.program = harness_.csr_read(csr::kProg);
-    res.tail_calls = harness_.csr_read(csr::kTailCalls);
-    if (res.fault == FaultCode::kNone && res.r0 == kXdpRedirect) {
-      const uint32_t redir = harness_.csr_read(csr::kRedirStatus);
-      if (redir & csr::kRedirValid) {
-        Redirect r{.ifindex = harness_.csr_read(csr::kRedirIfindex)};
-        if (redir & csr::kRedirHasMap) {
-          r.map = harness_.csr_read(csr::kRedirMap);
-          r.key = harness_.csr_read(csr::kRedirKey);
-          r.flags = harness_.csr_read64(csr::kRedirFlagsLo);
-        }
-        res.redirect = r;
-      }
-    }
-
-    read_events(res, opts.cpu);
-    // The adjust helpers move the packet offsets.
-    mem.data_meta = harness_.csr_read(csr::kDataMeta);
-    mem.data = harness_.csr_read(csr::kData);
-    mem.data_end = harness_.csr_read(csr::kDataEnd);
+    device::read_run_extras(io_, res, mem, opts.cpu);
 
     sync_out(stack_, mem.stack.data(), addr::kStackSize, csr::kWinStack, csr::kStackWlo,
              csr::kStackWhi);
@@ -222,81 +152,10 @@ class RtlEngine final : public Engine {
   }
 
  private:
-  // The event FIFO (docs/registers.md "Event FIFO"): 16-byte headers, bytes padded to 8.
-  void read_events(RunResult& res, uint32_t cpu) {
-    const uint32_t bytes = harness_.csr_read(csr::kEvtBytes);
-    std::vector<uint8_t> fifo(bytes);
-    for (uint32_t off = 0; off + 4 <= bytes; off += 4) {
-      const uint32_t v = harness_.csr_read(csr::kWinEvents + off);
-      std::memcpy(fifo.data() + off, &v, 4);
-    }
-    for (uint32_t off = 0; off + 16 <= bytes;) {
-      uint64_t h0, h1;
-      std::memcpy(&h0, fifo.data() + off, 8);
-      std::memcpy(&h1, fifo.data() + off + 8, 8);
-      const auto len = static_cast<uint32_t>(h0 >> 32);
-      if (off + 16 + len > bytes) throw Error("rtl: event FIFO record at byte " +
-                                              std::to_string(off) + " runs past its end");
-      Event ev{.kind = static_cast<EventKind>(h0 & 0xff),
-               .map = static_cast<uint32_t>((h0 >> 16) & 0xffff)};
-      if (ev.kind == EventKind::kPerfEventOutput) {
-        const uint64_t index = h1 & helper_limits::kBpfFIndexMask;
-        ev.index = index == helper_limits::kBpfFCurrentCpu ? cpu : static_cast<uint32_t>(index);
-      }
-      ev.flags = h1;
-      ev.bytes.assign(fifo.begin() + off + 16, fifo.begin() + off + 16 + len);
-      res.events.push_back(std::move(ev));
-      off += 16 + ((len + 7) & ~7u);
-    }
-  }
-
-  // Programs back to back in the instruction memory, one program-table entry each
-  // (docs/registers.md "Program table"); `entry` starts every run.
   void load_all(std::span<const std::span<const Insn>> progs, size_t entry,
                 const LoadOptions& opts) {
-    if (progs.size() > max_programs_) {
-      throw Error("rtl: " + std::to_string(progs.size()) + " programs; the program table holds " +
-                  std::to_string(max_programs_));
-    }
-    if (entry >= progs.size()) {
-      throw Error("entry program " + std::to_string(entry) + " is out of range (" +
-                  std::to_string(progs.size()) + " programs)");
-    }
-    size_t total = 0;
-    for (size_t k = 0; k < progs.size(); ++k) {
-      const std::string who = progs.size() > 1 ? "program " + std::to_string(k) + ": " : "";
-      try {
-        if (opts.check) {
-          check_program_or_throw(progs[k], CheckOptions{.cpu_version = opts.cpu_version});
-        } else if (progs[k].empty()) {
-          throw Error("program is empty (it needs at least an exit instruction)");
-        }
-      } catch (const Error& e) {
-        throw Error(who + e.what());
-      }
-      total += progs[k].size();
-    }
-    if (total > imem_slots_) {
-      throw Error((progs.size() > 1 ? "programs have " : "program has ") +
-                  std::to_string(total) + " slots; the rtl instruction memory holds " +
-                  std::to_string(imem_slots_));
-    }
     loaded_ = false;
-    uint32_t first = 0;
-    for (size_t k = 0; k < max_programs_; ++k) {
-      const auto n = k < progs.size() ? static_cast<uint32_t>(progs[k].size()) : 0u;
-      for (uint32_t i = 0; i < n; ++i) {
-        const uint64_t w = progs[k][i].raw();
-        const auto a = static_cast<uint32_t>(csr::kWinImem + 8 * (first + i));
-        harness_.csr_write(a, static_cast<uint32_t>(w));
-        harness_.csr_write(a + 4, static_cast<uint32_t>(w >> 32));
-      }
-      harness_.csr_write(csr::prog_first(static_cast<unsigned>(k)), first);
-      harness_.csr_write(csr::prog_len(static_cast<unsigned>(k)), n);
-      first += n;
-    }
-    harness_.csr_write(csr::kEntry, static_cast<uint32_t>(entry));
-    harness_.csr_write64(csr::kSeedLo, opts.prandom_seed);
+    device::load_program_set(io_, "rtl", progs, entry, opts, imem_slots_, max_programs_);
     loaded_ = true;
   }
 
@@ -335,9 +194,9 @@ class RtlEngine final : public Engine {
   }
 
   sim::Harness harness_;
-  CsrMapPort map_port_;
+  HarnessIo io_;
+  device::CsrMapPort map_port_;
   MapUnitDriver map_driver_;
-  uint32_t map_slots_ = 0;
   uint32_t cores_ = 1;
   uint32_t imem_slots_ = 0;
   uint32_t max_programs_ = 0;

@@ -24,7 +24,49 @@ namespace ebpf::device {
 using Clock = std::chrono::steady_clock;
 
 BusEngine::BusEngine(Bus& bus, uint32_t imem_slots, const DeviceOpts& opts)
-    : bus_(bus), imem_slots_(imem_slots), opts_(opts) {}
+    : bus_(bus),
+      io_(bus),
+      map_port_(io_),
+      map_driver_(map_port_),
+      imem_slots_(imem_slots),
+      opts_(opts) {}
+
+void BusEngine::load_programs(std::span<const std::vector<Insn>> progs, size_t entry,
+                              const LoadOptions& opts) {
+  std::vector<std::span<const Insn>> spans(progs.begin(), progs.end());
+  load_all(spans, entry, opts);
+}
+
+// Several programs: the program table (csr_protocol.h), then the same acknowledgement as a
+// single program (PROG_LEN is program 0's length).
+void BusEngine::load_all(std::span<const std::span<const Insn>> progs, size_t entry,
+                         const LoadOptions& opts) {
+  wait_idle("load programs");
+  loaded_ = false;
+  const uint32_t max_programs = io_.read(csr::kMaxPrograms);
+  load_program_set(io_, bus_.uri(), progs, entry, opts, imem_slots_, max_programs);
+  table_used_ = true;
+  const auto n = static_cast<uint32_t>(progs[0].size());
+  const uint32_t len = io_.read(csr::kProgLen);
+  if (len != n) {
+    throw Error(bus_.uri() + ": the device did not take the programs: PROG_LEN reads " +
+                std::to_string(len) + " after writing " + std::to_string(n));
+  }
+  loaded_ = true;
+  loaded_len_ = n;
+  ++stats_.loads;
+}
+
+void BusEngine::configure_maps(std::span<const MapSpec> specs, const MapOptions& opts) {
+  if (opts.cores == 0 || opts.cores > 255) {
+    throw Error(bus_.uri() + ": MapOptions::cores is " + std::to_string(opts.cores) +
+                "; the device plays 1 to 255 cpus");
+  }
+  wait_idle("configure maps");
+  configure_map_set(io_, map_driver_, specs, opts);
+  io_.flush();
+  cores_ = opts.cores;
+}
 
 uint32_t BusEngine::wait_idle(const char* before) {
   uint32_t status = bus_.read(csr::kStatus);
@@ -45,6 +87,13 @@ uint32_t BusEngine::wait_idle(const char* before) {
 }
 
 void BusEngine::load(std::span<const Insn> prog, const LoadOptions& opts) {
+  if (table_used_) {
+    // A program set was loaded: rewrite the whole table so that no stale program stays
+    // reachable by a tail call.
+    const std::span<const Insn> one[] = {prog};
+    load_all(one, 0, opts);
+    return;
+  }
   if (opts.check) {
     check_program_or_throw(prog, CheckOptions{.cpu_version = opts.cpu_version});
   } else if (prog.empty()) {
@@ -116,9 +165,9 @@ RunResult BusEngine::run(MemoryImage& mem, const RunOptions& opts) {
     throw Error("data_end " + std::to_string(mem.data_end) + " is beyond the packet buffer (" +
                 std::to_string(addr::kPacketBufferSize) + " bytes)");
   }
-  if (opts.cpu != 0) {
+  if (opts.cpu >= cores_) {
     throw Error(bus_.uri() + ": RunOptions::cpu is " + std::to_string(opts.cpu) +
-                "; the device has one core (cpu 0)");
+                "; the maps have " + std::to_string(cores_) + " cpus (MapOptions::cores)");
   }
   ++stats_.runs;
   // If anything below throws, what the memories hold is unknown.
@@ -153,6 +202,7 @@ RunResult BusEngine::run(MemoryImage& mem, const RunOptions& opts) {
                                  mem.rx_queue_index};
     b.write_block(csr::kDataMeta, offsets);
     b.write(csr::kConfig, mem.has_ctx ? csr::kConfigHasCtx : 0);
+    b.write(csr::kRunCpu, opts.cpu);
     b.write64(csr::kBudgetLo, opts.budget);
     for (unsigned k = 0; k < 10; ++k) b.write64(csr::reg_lo(k), regs[k]);
     b.flush();
@@ -212,6 +262,7 @@ RunResult BusEngine::run(MemoryImage& mem, const RunOptions& opts) {
     o.flush();
     res.fault = static_cast<FaultCode>((status >> csr::kStatusFaultLsb) & 0xff);
     res.cycles = cycles;
+    read_run_extras(io_, res, mem, opts.cpu);
     sync_out(stack_, mem.stack.data(), addr::kStackSize, csr::kWinStack, stack_wlo, stack_whi);
     sync_out(packet_, mem.packet.data(), addr::kPacketBufferSize, csr::kWinPacket, pkt_wlo,
              pkt_whi);

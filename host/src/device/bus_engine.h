@@ -5,6 +5,7 @@
 
 #include <vector>
 
+#include "csr_protocol.h"
 #include "ebpf_fpga/bus.h"
 #include "ebpf_fpga/device.h"
 #include "ebpf_fpga/engine.h"
@@ -17,7 +18,11 @@ class BusEngine final : public Engine {
 
   std::string_view name() const override { return "device"; }
   void load(std::span<const Insn> prog, const LoadOptions& opts) override;
+  void load_programs(std::span<const std::vector<Insn>> progs, size_t entry,
+                     const LoadOptions& opts) override;
   RunResult run(MemoryImage& mem, const RunOptions& opts) override;
+  void configure_maps(std::span<const MapSpec> specs, const MapOptions& opts) override;
+  MapAccess* maps() override { return &map_driver_; }
 
   DeviceCounters counters();
   const DeviceStats& stats() const { return stats_; }
@@ -34,7 +39,40 @@ class BusEngine final : public Engine {
   void sync_out(std::vector<uint8_t>& shadow, uint8_t* image, uint32_t size, uint32_t window,
                 uint32_t wlo, uint32_t whi);
 
+  void load_all(std::span<const std::span<const Insn>> progs, size_t entry,
+                const LoadOptions& opts);
+
+  // CSR accesses over the bus: writes queue in a batch that the next read flushes.
+  class BusIo final : public CsrIo {
+   public:
+    explicit BusIo(Bus& bus) : bus_(bus), batch_(bus) {}
+    void write(uint32_t addr, uint32_t value) override { batch_.write(addr, value); }
+    uint32_t read(uint32_t addr) override {
+      uint32_t v = 0;
+      batch_.read(addr, &v);
+      batch_.flush();
+      return v;
+    }
+    std::vector<uint32_t> read_block(uint32_t base, size_t count) override {
+      flush();
+      return bus_.read_block(base, count);
+    }
+    void idle() override { bus_.wait(std::chrono::microseconds(1)); }
+    void flush() {
+      if (!batch_.empty()) batch_.flush();
+    }
+
+   private:
+    Bus& bus_;
+    BusBatch batch_;
+  };
+
   Bus& bus_;
+  BusIo io_;
+  CsrMapPort map_port_;
+  MapUnitDriver map_driver_;
+  uint32_t cores_ = 1;
+  bool table_used_ = false;  // load_programs() wrote the program table
   uint32_t imem_slots_;
   DeviceOpts opts_;
   bool loaded_ = false;

@@ -11,6 +11,9 @@
 
 #include "ebpf_csr_map.h"
 #include "ebpf_fpga/asm.h"
+#ifdef EBPF_HAVE_DEVICE
+#include "ebpf_fpga/device.h"
+#endif
 #include "ebpf_fpga/engine.h"
 #include "ebpf_fpga/error.h"
 #include "ebpf_fpga/maps.h"
@@ -410,6 +413,53 @@ TEST_F(RtlPrograms, LruEvictionThroughHelpers) {
   EXPECT_NE(b.rtl.r0, 0u) << "key 1 survived";
   same_contents(0);
 }
+
+#ifdef EBPF_HAVE_DEVICE
+// The device engine (a Bus; here the in-process sim: transport) shares the program-set, map
+// and result code with the rtl engine: tail calls, maps, events and redirects over it.
+TEST(DeviceEngine, ProgramSetsMapsEventsAndRedirects) {
+  Device dev = Device::open("sim:");
+  Engine& d = dev.engine();
+  auto interp = make_engine("interp");
+  const std::vector<MapSpec> specs = {map_spec(MapType::kProgArray, 4, 4, 2),
+                                      map_spec(MapType::kHash, 4, 8, 4),
+                                      map_spec(MapType::kRingbuf, 0, 0, 4096)};
+  const std::vector<std::vector<Insn>> progs = {
+      assemble("mov %r6, %r1\nstw [%r10-4], 7\nstdw [%r10-16], 99\nlddw %r1, map[1]\n"
+               "mov %r2, %r10\nadd %r2, -4\nmov %r3, %r10\nadd %r3, -16\nmov %r4, 0\n"
+               "call 2\nlddw %r1, map[2]\nmov %r2, %r10\nadd %r2, -16\nmov %r3, 8\n"
+               "mov %r4, 0\ncall 130\nmov %r1, %r6\nlddw %r2, map[0]\nmov %r3, 0\n"
+               "call 12\nexit"),
+      assemble("mov %r1, 6\nmov %r2, 0\ncall 23\nexit")};
+  for (Engine* e : {&d, interp.get()}) {
+    e->configure_maps(specs);
+    ASSERT_EQ(e->maps()->update(0, le32(0), le32(1), 0), 0);
+    e->load_programs(progs, 0);
+  }
+  std::vector<uint8_t> pkt(60, 0x11);
+  MemoryImage a, b;
+  a.set_packet(pkt);
+  a.has_ctx = true;
+  b = a;
+  const RunResult rd = d.run(a), ri = interp->run(b);
+  EXPECT_EQ(fault_name(rd.fault), fault_name(ri.fault));
+  EXPECT_EQ(rd.r0, ri.r0);
+  EXPECT_EQ(rd.program, 1u);
+  EXPECT_EQ(rd.tail_calls, ri.tail_calls);
+  EXPECT_EQ(rd.events, ri.events);
+  ASSERT_EQ(rd.events.size(), 1u);
+  EXPECT_EQ(rd.redirect, ri.redirect);
+  ASSERT_TRUE(rd.redirect.has_value());
+  std::vector<uint8_t> v(8);
+  ASSERT_EQ(d.maps()->lookup(1, le32(7), v), 0);
+  EXPECT_EQ(v[0], 99);
+  // A single program after a set: the table no longer reaches program 1.
+  d.load(assemble("mov %r1, %r1\nlddw %r2, map[0]\nmov %r3, 0\nmov %r0, 3\ncall 12\nexit"));
+  interp->load(assemble("mov %r1, %r1\nlddw %r2, map[0]\nmov %r3, 0\nmov %r0, 3\ncall 12\nexit"));
+  MemoryImage c = b, e2 = b;
+  EXPECT_EQ(d.run(c).r0, interp->run(e2).r0);
+}
+#endif
 
 TEST(RtlPacketPort, ReadsAndWritesThePacketBuffer) {
   sim::Harness h;

@@ -1,0 +1,168 @@
+#include "csr_protocol.h"
+
+#include <cstring>
+
+#include "ebpf_csr_map.h"
+#include "ebpf_fpga/checker.h"
+#include "ebpf_fpga/error.h"
+#include "ebpf_fpga/helpers.h"
+
+namespace ebpf::device {
+
+std::vector<uint32_t> CsrIo::read_block(uint32_t base, size_t count) {
+  std::vector<uint32_t> v(count);
+  for (size_t i = 0; i < count; ++i) v[i] = read(base + static_cast<uint32_t>(4 * i));
+  return v;
+}
+
+void load_program_set(CsrIo& io, const std::string& who,
+                      std::span<const std::span<const Insn>> progs, size_t entry,
+                      const LoadOptions& opts, uint32_t imem_slots, uint32_t max_programs) {
+  if (progs.size() > max_programs) {
+    throw Error(who + ": " + std::to_string(progs.size()) + " programs; the program table holds " +
+                std::to_string(max_programs));
+  }
+  if (entry >= progs.size()) {
+    throw Error("entry program " + std::to_string(entry) + " is out of range (" +
+                std::to_string(progs.size()) + " programs)");
+  }
+  size_t total = 0;
+  for (size_t k = 0; k < progs.size(); ++k) {
+    const std::string prefix = progs.size() > 1 ? "program " + std::to_string(k) + ": " : "";
+    try {
+      if (opts.check) {
+        check_program_or_throw(progs[k], CheckOptions{.cpu_version = opts.cpu_version});
+      } else if (progs[k].empty()) {
+        throw Error("program is empty (it needs at least an exit instruction)");
+      }
+    } catch (const Error& e) {
+      throw Error(prefix + e.what());
+    }
+    total += progs[k].size();
+  }
+  if (total > imem_slots) {
+    throw Error((progs.size() > 1 ? "programs have " : "program has ") + std::to_string(total) +
+                " slots; the " + who + " instruction memory holds " + std::to_string(imem_slots));
+  }
+  uint32_t first = 0;
+  for (size_t k = 0; k < max_programs; ++k) {
+    const auto n = k < progs.size() ? static_cast<uint32_t>(progs[k].size()) : 0u;
+    for (uint32_t i = 0; i < n; ++i) io.write64(csr::kWinImem + 8 * (first + i), progs[k][i].raw());
+    io.write(csr::prog_first(static_cast<unsigned>(k)), first);
+    io.write(csr::prog_len(static_cast<unsigned>(k)), n);
+    first += n;
+  }
+  io.write(csr::kEntry, static_cast<uint32_t>(entry));
+  io.write64(csr::kSeedLo, opts.prandom_seed);
+}
+
+void CsrMapPort::write_desc(uint32_t index, uint32_t value) {
+  io_.write(csr::kWinMapDesc + 4 * index, value);
+}
+void CsrMapPort::write_kbuf(uint32_t word, uint64_t data, uint8_t mask) {
+  write_buf(csr::kWinKbuf, word, data, mask);
+}
+uint64_t CsrMapPort::read_kbuf(uint32_t word) { return io_.read64(csr::kWinKbuf + 8 * word); }
+void CsrMapPort::write_vbuf(uint32_t word, uint64_t data, uint8_t mask) {
+  write_buf(csr::kWinVbuf, word, data, mask);
+}
+uint64_t CsrMapPort::read_vbuf(uint32_t word) { return io_.read64(csr::kWinVbuf + 8 * word); }
+
+// The bus writes 32-bit halves: a half with any byte enabled is written whole (bytes past a
+// key or value are don't-care to the unit).
+void CsrMapPort::write_buf(uint32_t window, uint32_t word, uint64_t data, uint8_t mask) {
+  if (mask & 0x0f) io_.write(window + 8 * word, static_cast<uint32_t>(data));
+  if (mask & 0xf0) io_.write(window + 8 * word + 4, static_cast<uint32_t>(data >> 32));
+}
+
+MapUnitPort::Result CsrMapPort::command(MapOp op, uint32_t map, uint64_t flags, bool prog,
+                                        uint32_t cpu, bool null_key) {
+  io_.write(csr::kMcmdMap, map);
+  io_.write64(csr::kMcmdFlagsLo, flags);
+  io_.write(csr::kMcmdCpu, cpu);
+  io_.write(csr::kMcmd, static_cast<uint32_t>(op) | (null_key ? csr::kMcmdNullKey : 0) |
+                            (prog ? csr::kMcmdProg : 0));
+  // The slowest command (an LPM scan, an LRU eviction over its window) takes thousands of
+  // cycles; a million polls means the unit is stuck.
+  constexpr unsigned kMaxPolls = 1'000'000;
+  unsigned polls = 0;
+  while (io_.read(csr::kMcmd) & 1) {
+    if (++polls > kMaxPolls) {
+      throw Error("the map unit did not answer a command (MCMD still pending after " +
+                  std::to_string(kMaxPolls) + " polls)");
+    }
+    io_.idle();
+  }
+  Result r;
+  r.status = static_cast<int32_t>(io_.read(csr::kMcmdStatus));
+  r.offset = io_.read(csr::kMcmdOffset);
+  r.word = io_.read64(csr::kMcmdWordLo);
+  r.cycles = polls;
+  return r;
+}
+
+void configure_map_set(CsrIo& io, MapUnitDriver& driver, std::span<const MapSpec> specs,
+                       const MapOptions& opts) {
+  const uint32_t slots = io.read(csr::kMapSlots);
+  driver.configure(specs, opts);
+  // The helper unit's map table: type, sizes, max_entries (PERF_EVENT_ARRAY 0: cores).
+  for (uint32_t m = 0; m < slots; ++m) {
+    const uint32_t base = csr::kMinfo + 16 * m;
+    if (m >= specs.size()) {
+      io.write(base, 0);
+      continue;
+    }
+    const MapSpec& s = driver.spec(m);
+    io.write(base + 4, s.key_size);
+    io.write(base + 8, s.value_size);
+    io.write(base + 12, s.max_entries);
+    io.write(base, csr::kMinfoValid | static_cast<uint32_t>(s.type));
+  }
+}
+
+void read_run_extras(CsrIo& io, RunResult& res, MemoryImage& mem, uint32_t cpu) {
+  res.program = io.read(csr::kProg);
+  res.tail_calls = io.read(csr::kTailCalls);
+  mem.data_meta = io.read(csr::kDataMeta);
+  mem.data = io.read(csr::kData);
+  mem.data_end = io.read(csr::kDataEnd);
+  if (res.fault == FaultCode::kNone && res.r0 == kXdpRedirect) {
+    const uint32_t redir = io.read(csr::kRedirStatus);
+    if (redir & csr::kRedirValid) {
+      Redirect r{.ifindex = io.read(csr::kRedirIfindex)};
+      if (redir & csr::kRedirHasMap) {
+        r.map = io.read(csr::kRedirMap);
+        r.key = io.read(csr::kRedirKey);
+        r.flags = io.read64(csr::kRedirFlagsLo);
+      }
+      res.redirect = r;
+    }
+  }
+  const uint32_t bytes = io.read(csr::kEvtBytes);
+  if (bytes == 0) return;
+  const std::vector<uint32_t> words = io.read_block(csr::kWinEvents, (bytes + 3) / 4);
+  std::vector<uint8_t> fifo(words.size() * 4);
+  std::memcpy(fifo.data(), words.data(), fifo.size());
+  for (uint32_t off = 0; off + 16 <= bytes;) {
+    uint64_t h0, h1;
+    std::memcpy(&h0, fifo.data() + off, 8);
+    std::memcpy(&h1, fifo.data() + off + 8, 8);
+    const auto len = static_cast<uint32_t>(h0 >> 32);
+    if (off + 16 + uint64_t{len} > bytes) {
+      throw Error("event FIFO record at byte " + std::to_string(off) + " runs past its end (" +
+                  std::to_string(bytes) + " bytes)");
+    }
+    Event ev{.kind = static_cast<EventKind>(h0 & 0xff),
+             .map = static_cast<uint32_t>((h0 >> 16) & 0xffff)};
+    if (ev.kind == EventKind::kPerfEventOutput) {
+      const uint64_t index = h1 & helper_limits::kBpfFIndexMask;
+      ev.index = index == helper_limits::kBpfFCurrentCpu ? cpu : static_cast<uint32_t>(index);
+    }
+    ev.flags = h1;
+    ev.bytes.assign(fifo.begin() + off + 16, fifo.begin() + off + 16 + len);
+    res.events.push_back(std::move(ev));
+    off += 16 + ((len + 7) & ~7u);
+  }
+}
+
+}  // namespace ebpf::device

@@ -1,0 +1,69 @@
+// The parts of a run on ebpf_top that every bus-driven engine shares (docs/registers.md):
+// loading a program set into the instruction memory and the program table, configuring the
+// map unit and the helper unit's map table, host map commands (MapUnitDriver over the host
+// command block), and reading a run's events and redirect. The rtl engine (sim/) drives
+// them over its Verilator harness, the device engine (bus_engine.cpp) over any Bus.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "ebpf_fpga/engine.h"
+#include "ebpf_fpga/maps.h"
+#include "map_unit_driver.h"
+
+namespace ebpf::device {
+
+// 32-bit CSR accesses, in order. A transport may queue writes until the next read.
+class CsrIo {
+ public:
+  virtual ~CsrIo() = default;
+  virtual void write(uint32_t addr, uint32_t value) = 0;
+  virtual uint32_t read(uint32_t addr) = 0;
+  // count consecutive words from base (override to batch).
+  virtual std::vector<uint32_t> read_block(uint32_t base, size_t count);
+  // Ticks or sleeps a little while polling (the sim advances its clock, a network waits).
+  virtual void idle() {}
+  uint64_t read64(uint32_t lo) { return read(lo) | (uint64_t{read(lo + 4)} << 32); }
+  void write64(uint32_t lo, uint64_t v) {
+    write(lo, static_cast<uint32_t>(v));
+    write(lo + 4, static_cast<uint32_t>(v >> 32));
+  }
+};
+
+// Checks and writes `progs` back to back, the program table, ENTRY and the prandom seed.
+// `who` prefixes errors ("rtl", a URI). Throws ebpf::Error before writing anything when the
+// set does not fit.
+void load_program_set(CsrIo& io, const std::string& who,
+                      std::span<const std::span<const Insn>> progs, size_t entry,
+                      const LoadOptions& opts, uint32_t imem_slots, uint32_t max_programs);
+
+// The map unit's ports through the host command block, for MapUnitDriver.
+class CsrMapPort final : public MapUnitPort {
+ public:
+  explicit CsrMapPort(CsrIo& io) : io_(io) {}
+  void write_desc(uint32_t index, uint32_t value) override;
+  void write_kbuf(uint32_t word, uint64_t data, uint8_t mask) override;
+  uint64_t read_kbuf(uint32_t word) override;
+  void write_vbuf(uint32_t word, uint64_t data, uint8_t mask) override;
+  uint64_t read_vbuf(uint32_t word) override;
+  Result command(MapOp op, uint32_t map, uint64_t flags, bool prog, uint32_t cpu,
+                 bool null_key) override;
+
+ private:
+  void write_buf(uint32_t window, uint32_t word, uint64_t data, uint8_t mask);
+  CsrIo& io_;
+};
+
+// Configures the map unit (MapUnitDriver::configure) and the helper unit's map table.
+void configure_map_set(CsrIo& io, MapUnitDriver& driver, std::span<const MapSpec> specs,
+                       const MapOptions& opts);
+
+// After a run: events (docs/registers.md "Event FIFO"), redirect, program, tail calls and
+// the packet offsets, into `res` and `mem`. `cpu` is the run's RunOptions::cpu.
+void read_run_extras(CsrIo& io, RunResult& res, MemoryImage& mem, uint32_t cpu);
+
+}  // namespace ebpf::device
