@@ -466,3 +466,32 @@ TEST(RunRtl, TraceWritesWaveforms) {
 }
 
 }  // namespace
+
+namespace {
+
+// Per-packet faults on every engine that runs the program: the JSON against the interpreter,
+// and compare finds interp and rtl identical (fault code, pc and program included).
+TEST(RunFaults, SameFaultsOnRtlAsOnTheInterpreter) {
+  if (!have_engine("rtl")) GTEST_SKIP() << "engine rtl is not built";
+  const std::string obj = test_object("faulty_nomap");
+  if (obj.empty()) GTEST_SKIP() << "test object faulty_nomap.o not built (clang missing?)";
+  const std::string dir = temp_dir();
+  const std::vector<Bytes> frames = {frame(0x0800, 60), frame(0x86dd, 60), frame(0x0800, 60, 0xff),
+                                     frame(0x0800, 10), frame(0x86dd, 62)};
+  write_bytes(dir + "/f.pcap", pcap_bytes(frames));
+  const CliResult r = run_cli({"run", obj, "--pcap", dir + "/f.pcap", "--budget", "3000",
+                               "--json", dir + "/r.json"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  const RefRun ref = reference_run(obj, "faulty_nomap", frames, "", 3000);
+  const json j = json::parse(read_text(dir + "/r.json"));
+  expect_json_matches(j, ref, "faulty_nomap.o", "rtl", frames);
+  EXPECT_EQ(j["packets"][1]["fault"]["code"], "read_only_write");
+  EXPECT_EQ(j["packets"][2]["fault"]["code"], "budget_exceeded");
+  EXPECT_NE(r.out.find("cycles"), std::string::npos) << r.out;
+  const CliResult c = run_cli({"compare", obj, "--pcap", dir + "/f.pcap", "--budget", "3000",
+                               "--engines", "interp,rtl"});
+  EXPECT_EQ(c.status, 0) << c.out << c.err;
+  EXPECT_NE(c.out.find("interp: 5 packets: 3 aborted, 1 drop, 1 pass"), std::string::npos) << c.out;
+}
+
+}  // namespace
