@@ -234,9 +234,18 @@ TEST(MapUnit, ArrayTypesMatchMapStore) {
                  spec("rb", MapType::kRingbuf, 0, 0, 4096)},
                 o);
     for (uint32_t m = 0; m < 5; ++m) b.expect_same(m, "after configure");
-    EXPECT_TRUE(b.port.model().map_ro_o & (1u << 3));   // .rodata
-    EXPECT_TRUE(b.port.model().map_ro_o & (1u << 6));   // devmap
-    EXPECT_FALSE(b.port.model().map_ro_o & (1u << 0));
+    // The bounds registers the LSU checks against.
+    auto& model = b.port.model();
+    for (uint32_t m = 0; m < 32; ++m) {
+      const bool configured = m < b.specs.size();
+      EXPECT_EQ((model.map_valid_o >> m) & 1u, configured ? 1u : 0u) << m;
+      if (!configured) continue;
+      EXPECT_EQ(model.map_limit_o[m], b.ref.region(m).limit) << m;
+      EXPECT_EQ(model.map_base_o[m], 8 * b.drv.layout().desc[m][map_desc::kVbase]) << m;
+      EXPECT_EQ((model.map_ro_o >> m) & 1u, b.ref.region(m).read_only ? 1u : 0u) << m;
+    }
+    EXPECT_TRUE(model.map_ro_o & (1u << 3));  // .rodata
+    EXPECT_TRUE(model.map_ro_o & (1u << 6));  // devmap
     for (uint32_t m = 0; m < 9; ++m) {
       random_ops(b, m, 600, 100 + m, index_keys(b.specs[m].max_entries ? b.specs[m].max_entries : cores));
       if (HasFailure()) return;
