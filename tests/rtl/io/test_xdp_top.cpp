@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <array>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -127,17 +128,17 @@ struct Counters {
 };
 
 std::string describe(const Counters& c) {
-  std::string s = "action";
-  for (auto v : c.action) s += " " + std::to_string(v);
-  s += " | fault";
-  for (auto v : c.fault) s += " " + std::to_string(v);
-  s += " | oversize " + std::to_string(c.oversize) + " malformed " +
-       std::to_string(c.malformed) + " redir_bad " + std::to_string(c.redir_bad) + " empty " +
-       std::to_string(c.empty) + " | rx";
-  for (auto v : c.rx) s += " " + std::to_string(v);
-  s += " | tx";
-  for (auto v : c.tx) s += " " + std::to_string(v);
-  return s;
+  std::ostringstream s;
+  s << "action";
+  for (auto v : c.action) s << ' ' << v;
+  s << " | fault";
+  for (auto v : c.fault) s << ' ' << v;
+  s << " | oversize " << c.oversize << " malformed " << c.malformed << " redir_bad "
+    << c.redir_bad << " empty " << c.empty << " | rx";
+  for (auto v : c.rx) s << ' ' << v;
+  s << " | tx";
+  for (auto v : c.tx) s << ' ' << v;
+  return s.str();
 }
 
 Counters read_counters(XdpTop& t) {
@@ -252,11 +253,11 @@ TEST_F(XdpTopTest, EveryActionFaultAndRedirect) {
   std::vector<Frame> frames;
   for (uint32_t port = 0; port < kNumPorts; ++port) {
     for (uint8_t b0 = 0; b0 <= 12; ++b0) {
-      for (uint8_t b1 : {0, 1, 2, 3, 4, 5, 200}) {
+      for (int b1 : {0, 1, 2, 3, 4, 5, 200}) {
         if (b0 != 9 && b0 != 10 && b1 != 0) continue;
-        Frame f = random_frame(20 + (b0 * 7 + b1) % 50);
+        Frame f = random_frame(20 + static_cast<size_t>(b0 * 7 + b1) % 50);
         f.bytes[0] = b0;
-        f.bytes[1] = b1;
+        f.bytes[1] = static_cast<uint8_t>(b1);
         f.port = port;
         frames.push_back(f);
       }
