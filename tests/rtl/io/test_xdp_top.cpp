@@ -6,11 +6,16 @@
 #include <gtest/gtest.h>
 
 #include <array>
+#include <bit>
+#include <functional>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include "xdp_top_harness.h"
+#ifdef EBPF_IO_HAVE_CSR_PROTOCOL
+#include "csr_protocol.h"
+#endif
 
 namespace {
 
@@ -114,6 +119,40 @@ pass:
   exit
 )";
 
+#ifdef EBPF_IO_HAVE_CSR_PROTOCOL
+// bpf_redirect_map(devmap 0, key = byte 0, flags = byte 1 & 3): the DEVMAP entry's ifindex,
+// or on a miss the action flags & 3. Frames under 2 bytes pass.
+constexpr const char* kRedirectMap = R"(
+  ldxw %r2, [%r1+0]
+  ldxw %r3, [%r1+4]
+  mov %r4, %r2
+  add %r4, 2
+  jgt %r4, %r3, pass
+  ldxb %r5, [%r2+1]
+  and %r5, 3
+  ldxb %r2, [%r2+0]
+  mov %r3, %r5
+  lddw %r1, map[0]
+  call 51
+  exit
+pass:
+  mov %r0, 2
+  exit
+)";
+
+// The host side of the map unit (host/src/device/csr_protocol.h) over the harness's bus.
+class HarnessIo final : public ebpf::device::CsrIo {
+ public:
+  explicit HarnessIo(XdpTop& t) : t_(t) {}
+  void write(uint32_t addr, uint32_t value) override { t_.write(addr, value); }
+  uint32_t read(uint32_t addr) override { return t_.read(addr); }
+  void idle() override { t_.cycle(); }
+
+ private:
+  XdpTop& t_;
+};
+#endif
+
 struct Frame {
   Bytes bytes;
   uint32_t port = 0;
@@ -170,14 +209,19 @@ class XdpTopTest : public ::testing::Test {
 
   // Sends `frames` through the hardware running `text` and checks every output frame, its
   // order and port, and every counter against the interpreter.
+  // `setup` (maps) runs on both before the frames.
+  using Setup = std::function<void(XdpTop&, Reference&)>;
   Counters run_and_compare(const char* text, const std::vector<Frame>& frames,
-                           double valid_prob = 1.0, double ready_prob = 1.0) {
+                           double valid_prob = 1.0, double ready_prob = 1.0,
+                           std::span<const ebpf::MapSpec> maps = {},
+                           const Setup& setup = nullptr) {
     const auto prog = ebpf::assemble(text);
     XdpTop t;
+    Reference ref(prog, maps);
+    if (setup) setup(t, ref);
     t.load(prog);
     t.set_valid_prob(valid_prob);
     t.set_ready_prob(ready_prob);
-    Reference ref(prog);
     std::vector<OutFrame> want;
     Counters c;
     for (const Frame& f : frames) {
@@ -271,6 +315,54 @@ TEST_F(XdpTopTest, EveryActionFaultAndRedirect) {
   EXPECT_GT(c.fault[static_cast<unsigned>(ebpf::FaultCode::kLoadOutOfBounds)], 0u);
   EXPECT_GT(c.redir_bad, 0u);
   for (uint32_t p = 0; p < kNumPorts; ++p) EXPECT_GT(c.tx[p], 0u) << "port " << p;
+}
+
+TEST_F(XdpTopTest, RedirectMapThroughADevmap) {
+#ifndef EBPF_IO_HAVE_CSR_PROTOCOL
+  GTEST_SKIP() << "built without host/src/device (csr_protocol.h): no map unit driver";
+#else
+  std::vector<ebpf::MapSpec> maps(1);
+  maps[0].name = "ports";
+  maps[0].type = ebpf::MapType::kDevmap;
+  maps[0].key_size = 4;
+  maps[0].value_size = 4;
+  maps[0].max_entries = 8;
+  // key k -> ifindex: 0..3 -> 1..4 (every port), 4 -> 7 (no such port); 5..7 empty.
+  const std::vector<std::pair<uint32_t, uint32_t>> entries = {{0, 1}, {1, 2}, {2, 3}, {3, 4},
+                                                              {4, 7}};
+  auto fill = [&](ebpf::MapAccess& m) {
+    for (auto [k, ifindex] : entries) {
+      const auto key = std::bit_cast<std::array<uint8_t, 4>>(k);
+      const auto value = std::bit_cast<std::array<uint8_t, 4>>(ifindex);
+      ASSERT_EQ(m.update(0, key, value, 0), 0) << "key " << k;
+    }
+  };
+  const Setup setup = [&](XdpTop& t, Reference& ref) {
+    HarnessIo io(t);
+    ebpf::device::CsrMapPort port(io);
+    ebpf::MapUnitDriver driver(port);
+    ebpf::device::configure_map_set(io, driver, maps, {});
+    fill(driver);
+    fill(*ref.engine().maps());
+  };
+  std::vector<Frame> frames;
+  for (uint32_t port = 0; port < kNumPorts; ++port) {
+    for (uint8_t key = 0; key < 8; ++key) {
+      for (uint8_t flags = 0; flags < 4; ++flags) {
+        if (key < 5 && flags != 0) continue;  // flags matter on a miss
+        Frame f = random_frame(14 + rng_() % 100);
+        f.bytes[0] = key;
+        f.bytes[1] = flags;
+        f.port = port;
+        frames.push_back(f);
+      }
+    }
+  }
+  const Counters c = run_and_compare(kRedirectMap, frames, 0.9, 0.7, maps, setup);
+  EXPECT_EQ(c.action[ebpf::kXdpRedirect], 5u * kNumPorts);
+  EXPECT_EQ(c.redir_bad, kNumPorts);  // key 4: ifindex 7
+  for (uint32_t p = 0; p < kNumPorts; ++p) EXPECT_GT(c.tx[p], 0u) << "port " << p;
+#endif
 }
 
 TEST_F(XdpTopTest, DropAndPassBaselines) {

@@ -221,9 +221,13 @@ class XdpTop {
 // port + 1, and the steering rules of docs/packet_io.md.
 class Reference {
  public:
-  explicit Reference(std::span<const ebpf::Insn> prog) : e_(ebpf::make_interpreter()) {
+  explicit Reference(std::span<const ebpf::Insn> prog,
+                     std::span<const ebpf::MapSpec> maps = {})
+      : e_(ebpf::make_interpreter()) {
+    if (!maps.empty()) e_->configure_maps(maps);
     e_->load(prog);
   }
+  ebpf::Engine& engine() { return *e_; }
   Expect run(const Bytes& frame, uint32_t port) {
     ebpf::MemoryImage mem;
     mem.has_ctx = true;
