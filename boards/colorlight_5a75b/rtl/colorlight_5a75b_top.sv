@@ -139,6 +139,7 @@ module colorlight_5a75b_top #(
     .NsPerCycle (CoreNs),
     .DpBytes    (DpBytes),
     .Ports      (2),
+    .NetCntW    (16),      // NET counters wrap at 65,536: saves logic on the 25F
     .LocalMac   (LocalMac),
     .LocalIp    (LocalIp)
   ) u_core (

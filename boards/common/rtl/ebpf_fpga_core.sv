@@ -31,6 +31,7 @@ module ebpf_fpga_core
   parameter int unsigned NsPerCycle = 10,               // core clock period in ns
   parameter int unsigned DpBytes    = 8,                // data-plane beat, bytes (8)
   parameter int unsigned Ports      = 1,                // Ethernet ports: 1 or 2
+  parameter int unsigned NetCntW    = 32,               // network stack counter width
   parameter logic [47:0] LocalMac   = 48'h02_65_62_70_66_00,   // locally administered
   parameter logic [31:0] LocalIp    = 32'hc0a8_0132,    // 192.168.1.50
   parameter logic [15:0] CtrlPort   = EbDefaultPort     // 1234, as LiteX's tools
@@ -103,6 +104,7 @@ module ebpf_fpga_core
 
   ebpf_net_stack #(
     .DpBytes    (DpBytes),
+    .CntW       (NetCntW),
     .EbWholeMap (1'b1)      // the host reaches the whole CSR map (IO page, maps, events)
   ) u_net (
     .clk_i              (clk_i),
