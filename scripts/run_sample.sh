@@ -6,8 +6,9 @@
 # and check every verdict against the corpus's dns_filter.expect.tsv.
 # ENGINE=interp (or kernel) runs another engine; BUILD_DIR selects the build.
 #
-# Until the rtl engine has its map unit (issue 4), it refuses this object ("engine rtl has
-# no map unit yet"); the script then says so and falls back to the older demo: the
+# While the rtl engine refuses this object's maps ("engine rtl cannot configure the maps: ...":
+# before its map unit landed, "has no map unit yet"; now, maps larger than its map memory
+# parameters), the script says so, with the reason, and falls back to the older demo: the
 # hand-written firmware/asm/dns_filter.s on three frames through `ebpf-fpga exec`.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -63,9 +64,9 @@ rc=$?
 set -e
 if [ $rc -ne 0 ]; then
   cat "$BUILD_DIR/run_sample.err" >&2
-  if [ "$ENGINE" = rtl ] && grep -q "no map unit yet" "$BUILD_DIR/run_sample.err"; then
+  if [ "$ENGINE" = rtl ] && grep -q "engine rtl cannot configure the maps" "$BUILD_DIR/run_sample.err"; then
     echo
-    echo "run_sample: the rtl engine has no map unit yet, so it cannot run dns_filter.o (maps)."
+    echo "run_sample: the rtl engine refuses dns_filter.o's maps (reason above), so it cannot run it."
     echo "run_sample: FALLBACK: the map-free assembler version on three frames (ebpf-fpga exec)."
     echo
     fallback_exec_demo

@@ -130,9 +130,6 @@ TEST_P(RunMatchesInterpreter, JsonAndPcapOut) {
                                    "--json", dir + "/r.json", "--out", dir + "/out.pcap"};
   if (!init.empty()) args.insert(args.end(), {"--map-init", init});
   const CliResult r = run_cli(args);
-  if (r.status != 0 && r.err.find("has no map unit yet") != std::string::npos) {
-    GTEST_SKIP() << "rtl engine has no map unit yet: " << r.err;
-  }
   ASSERT_EQ(r.status, 0) << r.err;
   // The summary: a line per verdict and the instruction spread.
   EXPECT_NE(r.out.find("verdict"), std::string::npos) << r.out;
@@ -367,9 +364,6 @@ TEST(Compare, FaultingProgramOnInterpAndRtl) {
   const std::string dir = temp_dir();
   write_bytes(dir + "/f.pcap", pcap_bytes({frame(0x0800, 60), frame(0x86dd, 60)}));
   const CliResult r = run_cli({"compare", obj, "--pcap", dir + "/f.pcap", "--engines", "interp,rtl"});
-  if (r.out.find("has no map unit yet") != std::string::npos) {
-    GTEST_SKIP() << "rtl engine has no map unit yet";
-  }
   EXPECT_EQ(r.status, 0) << r.out << r.err;
 }
 
