@@ -33,7 +33,6 @@ package ebpf_csr_pkg;
   localparam logic [CsrAw-1:0] CSR_DATA_END       = 20'h0_0038;
   localparam logic [CsrAw-1:0] CSR_IFINDEX        = 20'h0_003c;   // RW  ctx ingress_ifindex
   localparam logic [CsrAw-1:0] CSR_RX_QUEUE       = 20'h0_0040;   // RW  ctx rx_queue_index
-  localparam logic [CsrAw-1:0] CSR_MAX_PROGRAMS   = 20'h0_0044;   // RO  program table entries
   localparam logic [CsrAw-1:0] CSR_STACK_WLO      = 20'h0_0048;   // RO  written word range of
   localparam logic [CsrAw-1:0] CSR_STACK_WHI      = 20'h0_004c;   //     the last run: [lo, hi)
   localparam logic [CsrAw-1:0] CSR_PKT_WLO        = 20'h0_0050;
@@ -68,6 +67,7 @@ package ebpf_csr_pkg;
   localparam logic [CsrAw-1:0] CSR_MCMD_WORD_HI   = 20'h0_00e4;
   // The cpu a run plays (RW): get_smp_processor_id, PERCPU copies, BPF_F_CURRENT_CPU.
   localparam logic [CsrAw-1:0] CSR_RUN_CPU        = 20'h0_00e8;
+  localparam logic [CsrAw-1:0] CSR_MAX_PROGRAMS   = 20'h0_00ec;   // RO  program table entries
   // Performance counters of the last run (RO, 64-bit _LO/_HI pairs).
   localparam logic [CsrAw-1:0] CSR_CYCLES_LO      = 20'h0_0080;
   localparam logic [CsrAw-1:0] CSR_CYCLES_HI      = 20'h0_0084;

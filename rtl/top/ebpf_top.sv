@@ -88,6 +88,10 @@ module ebpf_top
   assign win_progs = csr_addr_i >= CSR_PROGS && csr_addr_i < CSR_PROGS_END;
   assign progs_idx = ProgW'((csr_addr_i - CSR_PROGS) >> 3);
 
+  // Lengths read back clamped to the instruction memory.
+  logic [31:0] len_clamped;
+  assign len_clamped = (csr_wdata_i > ImemSlots) ? 32'(ImemSlots) : csr_wdata_i;
+
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       prog_first_q <= '0;
@@ -96,12 +100,12 @@ module ebpf_top
     end else if (csr_wr && !busy_o) begin
       if (win_progs) begin
         if (csr_addr_i[2]) begin
-          prog_len_q[progs_idx]   <= csr_wdata_i;
+          prog_len_q[progs_idx]   <= len_clamped;
         end else begin
           prog_first_q[progs_idx] <= csr_wdata_i;
         end
       end else if (csr_addr_i == CSR_PROG_LEN) begin
-        prog_len_q[0] <= csr_wdata_i;
+        prog_len_q[0] <= len_clamped;
       end else if (csr_addr_i == CSR_ENTRY) begin
         entry_q <= ProgW'(csr_wdata_i);
       end

@@ -167,7 +167,9 @@ RunResult BusEngine::run(MemoryImage& mem, const RunOptions& opts) {
   }
   if (opts.cpu >= cores_) {
     throw Error(bus_.uri() + ": RunOptions::cpu is " + std::to_string(opts.cpu) +
-                "; the maps have " + std::to_string(cores_) + " cpus (MapOptions::cores)");
+                (cores_ == 1 ? std::string("; the device has one core (cpu 0)")
+                             : "; the maps have " + std::to_string(cores_) +
+                                   " cpus (MapOptions::cores)"));
   }
   ++stats_.runs;
   // If anything below throws, what the memories hold is unknown.
