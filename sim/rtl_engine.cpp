@@ -47,7 +47,7 @@ class RtlEngine final : public Engine {
       : harness_(sim::HarnessOptions{.trace_path = opts.trace_path}),
         io_(harness_),
         map_port_(io_),
-        map_driver_(map_port_) {
+        map_driver_(map_port_, device::read_map_unit_params(io_)) {
     if (harness_.csr_read(csr::kId) != csr::kCoreId) {
       throw Error("rtl: the model does not answer with the eBPF core ID");
     }

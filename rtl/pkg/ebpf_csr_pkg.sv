@@ -68,6 +68,11 @@ package ebpf_csr_pkg;
   // The cpu a run plays (RW): get_smp_processor_id, PERCPU copies, BPF_F_CURRENT_CPU.
   localparam logic [CsrAw-1:0] CSR_RUN_CPU        = 20'h0_00e8;
   localparam logic [CsrAw-1:0] CSR_MAX_PROGRAMS   = 20'h0_00ec;   // RO  program table entries
+  // Map unit pool sizes (RO; the host lays maps out with them, map_layout.h).
+  localparam logic [CsrAw-1:0] CSR_MAP_KEY_WORDS  = 20'h0_00f0;
+  localparam logic [CsrAw-1:0] CSR_MAP_BUCKETS    = 20'h0_00f4;
+  localparam logic [CsrAw-1:0] CSR_MAP_POOL_SLOTS = 20'h0_00f8;
+  localparam logic [CsrAw-1:0] CSR_MAP_VALUE_WORDS = 20'h0_00fc;
   // Performance counters of the last run (RO, 64-bit _LO/_HI pairs).
   localparam logic [CsrAw-1:0] CSR_CYCLES_LO      = 20'h0_0080;
   localparam logic [CsrAw-1:0] CSR_CYCLES_HI      = 20'h0_0084;

@@ -18,7 +18,10 @@ module ebpf_top
   parameter int unsigned ImemSlots     = 4096,    // instruction memory slots (2^n)
   parameter int unsigned NsPerCycle    = 10,      // clock period in ns, for ktime_get_ns
   parameter int unsigned MapSlots      = 32,      // map descriptors (map unit MaxMaps)
-  parameter int unsigned MapValueBytes = 131072,  // map value memory (2^n, <= 128 KiB)
+  parameter int unsigned MapValueBytes = 131072,  // map value memory (2^n bytes)
+  parameter int unsigned MapKeyWords   = 2048,    // map unit key memory, 64-bit words
+  parameter int unsigned MapBuckets    = 8192,    // map unit bucket memory entries
+  parameter int unsigned MapPoolSlots  = 2048,    // map unit slot memories
   parameter int unsigned EventFifoBytes = 65536   // helper_limits::kEventFifoBytes
 ) (
   input  logic              clk_i,
@@ -524,6 +527,9 @@ module ebpf_top
     .MaxMaps       (MapSlots),
     .KeyBufBytes   (8 << KbAw),
     .ValueBufBytes (8 << VbAw),
+    .KeyWords      (MapKeyWords),
+    .Buckets       (MapBuckets),
+    .Slots         (MapPoolSlots),
     .ValueWords    (MvWords)
   ) u_map_unit (
     .clk_i          (clk_i),
@@ -872,6 +878,10 @@ module ebpf_top
         CSR_EVT_COUNT:    reg_rdata_d = ev_count;
         CSR_MAP_SLOTS:    reg_rdata_d = MapSlots;
         CSR_RUN_CPU:      reg_rdata_d = {24'd0, run_cpu_q};
+        CSR_MAP_KEY_WORDS:   reg_rdata_d = MapKeyWords;
+        CSR_MAP_BUCKETS:     reg_rdata_d = MapBuckets;
+        CSR_MAP_POOL_SLOTS:  reg_rdata_d = MapPoolSlots;
+        CSR_MAP_VALUE_WORDS: reg_rdata_d = MvWords;
         CSR_MCMD:         reg_rdata_d = {31'd0, hc_pending_q};
         CSR_MCMD_MAP:     reg_rdata_d = hc_map_q;
         CSR_MCMD_CPU:     reg_rdata_d = {24'd0, hc_cpu_q};

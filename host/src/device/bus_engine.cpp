@@ -27,7 +27,7 @@ BusEngine::BusEngine(Bus& bus, uint32_t imem_slots, const DeviceOpts& opts)
     : bus_(bus),
       io_(bus),
       map_port_(io_),
-      map_driver_(map_port_),
+      map_driver_(std::in_place, map_port_),
       imem_slots_(imem_slots),
       opts_(opts) {}
 
@@ -63,7 +63,11 @@ void BusEngine::configure_maps(std::span<const MapSpec> specs, const MapOptions&
                 "; the device plays 1 to 255 cpus");
   }
   wait_idle("configure maps");
-  configure_map_set(io_, map_driver_, specs, opts);
+  if (!params_read_) {
+    map_driver_.emplace(map_port_, read_map_unit_params(io_));
+    params_read_ = true;
+  }
+  configure_map_set(io_, *map_driver_, specs, opts);
   io_.flush();
   cores_ = opts.cores;
 }

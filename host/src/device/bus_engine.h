@@ -3,6 +3,7 @@
 // costs a handful of round trips per run. Internal to the device library.
 #pragma once
 
+#include <optional>
 #include <vector>
 
 #include "csr_protocol.h"
@@ -22,7 +23,7 @@ class BusEngine final : public Engine {
                      const LoadOptions& opts) override;
   RunResult run(MemoryImage& mem, const RunOptions& opts) override;
   void configure_maps(std::span<const MapSpec> specs, const MapOptions& opts) override;
-  MapAccess* maps() override { return &map_driver_; }
+  MapAccess* maps() override { return &*map_driver_; }
 
   DeviceCounters counters();
   const DeviceStats& stats() const { return stats_; }
@@ -70,9 +71,11 @@ class BusEngine final : public Engine {
   Bus& bus_;
   BusIo io_;
   CsrMapPort map_port_;
-  MapUnitDriver map_driver_;
+  // Pool sizes default to the unit's; configure_maps() reads the device's first.
+  std::optional<MapUnitDriver> map_driver_;
   uint32_t cores_ = 1;
   bool table_used_ = false;  // load_programs() wrote the program table
+  bool params_read_ = false;  // map_driver_ knows the device's pool sizes
   uint32_t imem_slots_;
   DeviceOpts opts_;
   bool loaded_ = false;

@@ -101,6 +101,16 @@ MapUnitPort::Result CsrMapPort::command(MapOp op, uint32_t map, uint64_t flags, 
   return r;
 }
 
+MapUnitParams read_map_unit_params(CsrIo& io) {
+  MapUnitParams p;
+  p.max_maps = io.read(csr::kMapSlots);
+  p.key_words = io.read(csr::kMapKeyWords);
+  p.buckets = io.read(csr::kMapBuckets);
+  p.slots = io.read(csr::kMapPoolSlots);
+  p.value_words = io.read(csr::kMapValueWords);
+  return p;
+}
+
 void configure_map_set(CsrIo& io, MapUnitDriver& driver, std::span<const MapSpec> specs,
                        const MapOptions& opts) {
   const uint32_t slots = io.read(csr::kMapSlots);

@@ -58,6 +58,9 @@ class CsrMapPort final : public MapUnitPort {
   CsrIo& io_;
 };
 
+// The map unit's pool sizes as the device reports them (MAP_SLOTS, MAP_*_WORDS...).
+MapUnitParams read_map_unit_params(CsrIo& io);
+
 // Configures the map unit (MapUnitDriver::configure) and the helper unit's map table.
 void configure_map_set(CsrIo& io, MapUnitDriver& driver, std::span<const MapSpec> specs,
                        const MapOptions& opts);
