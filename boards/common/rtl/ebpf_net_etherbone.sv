@@ -27,7 +27,7 @@ module ebpf_net_etherbone
   parameter int unsigned BufWords   = 512,   // request FIFO, 32-bit words (power of two >= 16)
   parameter int unsigned MetaDepth  = 4,     // validated requests that can wait (power of two)
   parameter int unsigned BusTimeout = 255,   // cycles a read may take, 1..65535
-  parameter bit          WholeMap   = 1'b0   // accept every word of the CSR space (csr_addr_ok)
+  parameter bit          WholeMap   = 1'b1   // accept every word of the CSR space (csr_addr_ok)
 ) (
   input  logic        clk_i,
   input  logic        rst_ni,

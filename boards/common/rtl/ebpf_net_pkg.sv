@@ -73,8 +73,9 @@ package ebpf_net_pkg;
   ///////////////////////
 
   // The stack answers bus accesses in [NetCsrBase, NetCsrBase + 4 KiB) itself; every other
-  // address goes to ebpf_top. The page is unused by ebpf_csr_pkg's map.
-  localparam logic [19:0] NetCsrBase     = 20'h7_f000;
+  // address goes to ebpf_top. ebpf_csr_pkg reserves this page for it (0x0_e000-0x0_efff, below
+  // the packet I/O page 0x0_f000; ebpf_top leaves it unmapped).
+  localparam logic [19:0] NetCsrBase     = 20'h0_e000;
   localparam int unsigned NetCsrPageBits = 12;
   localparam logic [31:0] NetId          = 32'h6e65_7431;   // "net1"
 
@@ -143,12 +144,12 @@ package ebpf_net_pkg;
 
   /* verilator lint_off UNUSEDSIGNAL */
   // True when a 32-bit Etherbone address may be accessed: word aligned and inside the CSR
-  // map of ebpf_top (register page, stack, packet and instruction windows) or the NET page.
-  // whole_map = 0: the windows of the first CSR map only (registers, stack, packet, NET page,
-  // instructions), as the block tests of tests/rtl/net expect. whole_map = 1: every word of
-  // the 20-bit CSR space, which now holds the packet I/O page (0x0_f000), the map table, the
-  // event window (0x4_0000) and the map value window (0x6_0000-0x7_ffff) too: the boards use
-  // this (ebpf_fpga_core), so that the host reaches all of it over Etherbone.
+  // map. whole_map = 1 (the default of the stack and of ebpf_net_etherbone, and what the boards
+  // use): every word of the 20-bit CSR space, which holds the register page, the program
+  // table, the map command block (key/value buffers, descriptors), the NET page (0x0_e000),
+  // the packet I/O page (0x0_f000), the stack, packet, event (0x4_0000), map value
+  // (0x6_0000-0x7_ffff) and instruction windows. whole_map = 0: only the windows of the first
+  // CSR map (registers, stack, packet, NET page, instructions).
   function automatic logic csr_addr_ok(logic [31:0] addr, logic whole_map);
     logic in_map;
     in_map = addr[31:20] == 12'd0 && (

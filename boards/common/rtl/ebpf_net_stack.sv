@@ -31,7 +31,7 @@ module ebpf_net_stack
   parameter int unsigned EbBufWords      = 512,          // Etherbone request buffer, words
   parameter int unsigned BusTimeout      = 255,          // CSR read timeout, core cycles
   parameter int unsigned CntW            = 32,           // counter width, bits
-  parameter bit          EbWholeMap      = 1'b0          // Etherbone: whole CSR space (pkg)
+  parameter bit          EbWholeMap      = 1'b1          // Etherbone: whole CSR space (pkg)
 ) (
   // Core clock domain
   input  logic                 clk_i,

@@ -266,11 +266,11 @@ TEST_F(Etherbone, BadRequestsAreDroppedWholeCountedAndGoodOnesStillWork) {
   odd.push_back(0);                                                    // not a word multiple
   add(odd);
   add(Bytes{0x4e, 0x6f, 0x10, 0x44});                                  // header cut short
-  add(netref::eb_packet({with_write(0x20004), with_write(0x50000)}));  // 2nd record: hole
+  add(netref::eb_packet({with_write(0x20004), with_write(0x150000)})); // 2nd record: outside the map
   add(netref::eb_packet({with_write(0x100000)}));                      // beyond 20 bits
   add(netref::eb_packet({with_write(0x20006)}));                       // unaligned
   EbRecord rd_bad;
-  rd_bad.reads = {0x20000, 0x7e000};                                    // read of a hole
+  rd_bad.reads = {0x20000, 0x17e000};                                   // read outside the map
   add(netref::eb_packet({rd_bad}));
   add(netref::eb_packet({with_write(0x20004)}, 0x12));                 // PR: a reply
   add(netref::eb_packet({with_write(0x20004)}), true);                 // UDP layer refused it

@@ -26,7 +26,7 @@ constexpr uint32_t kIp = 0xc0a80132;          // 192.168.1.50
 constexpr uint16_t kPort = 1234;
 constexpr uint64_t kHostMac = 0x02'00'00'00'00'99;
 constexpr uint32_t kHostIp = 0xc0a80164;
-constexpr uint32_t kNetBase = 0x7f000;
+constexpr uint32_t kNetBase = 0x0e000;   // ebpf_net_pkg::NetCsrBase
 
 // NET page word indexes (ebpf_net_pkg::net_reg_e).
 enum NetReg : uint32_t {
@@ -353,7 +353,7 @@ TEST_F(Stack, BadFramesAreDroppedAndCountedAndTheStackKeepsWorking) {
   send(netref::udp_frame(netref::eb_packet({w}, 0x10, 0x44, 0x1234), o));
   send(netref::udp_frame(netref::eb_packet({w}, 0x30), o));
   EbRecord hole = w;
-  hole.base_write = 0x60000;
+  hole.base_write = 0x160000;   // outside the 20-bit CSR space
   send(netref::udp_frame(netref::eb_packet({hole}), o));
   settle();
   EXPECT_EQ(csr_.count(0x20), 0u) << "a bad request reached the CSR bus";
