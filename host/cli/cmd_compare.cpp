@@ -3,8 +3,10 @@
 //
 // Runs the object over the same packets on each engine, each in its own session, and reports
 // every difference per packet and in the final maps against the reference engine (interp when
-// it runs, else the first engine that ran). Exit 0 when clean, 1 on any difference, 2 on a
-// usage or input error or when fewer than two engines could run.
+// it runs, else the first engine that ran). An engine not built, or the kernel refusing the
+// object (verifier, permission), is skipped and said so; interp or rtl failing to load the
+// object is a difference. Exit 0 when clean, 1 on any difference, 2 on a usage or input error
+// or when fewer than two engines could run.
 #include <iostream>
 #include <sstream>
 
@@ -99,7 +101,7 @@ int cmd_compare(int argc, const char* const* argv) {
   }
 
   std::vector<XdpRunReport> reports;
-  std::vector<std::string> skipped;
+  std::vector<std::string> skipped, load_failures;
   for (const std::string& name : engines) {
     if (auto why = xdp_engine_unavailable_reason(name)) {
       std::cout << name << ": skipped: " << *why << "\n";
@@ -111,8 +113,15 @@ int cmd_compare(int argc, const char* const* argv) {
       session = make_xdp_session(name, opts);
       session->load(*obj, *entry);
     } catch (const Error& e) {
-      std::cout << name << ": skipped: cannot load the object:\n" << excerpt(e.what());
-      skipped.push_back(name);
+      // Only the kernel may refuse an object (its verifier, or no permission): interp and
+      // rtl must load whatever the other engines run, so their refusal is a difference.
+      if (name == "kernel") {
+        std::cout << name << ": skipped: cannot load the object:\n" << excerpt(e.what());
+        skipped.push_back(name);
+        continue;
+      }
+      std::cout << name << ": load failed (a difference):\n" << excerpt(e.what());
+      load_failures.push_back(name);
       continue;
     }
     try {
@@ -126,9 +135,12 @@ int cmd_compare(int argc, const char* const* argv) {
     size_t counts[5] = {};
     size_t faults = 0, errors = 0;
     for (const auto& p : r.packets) {
+      if (p.error) {  // no verdict
+        ++errors;
+        continue;
+      }
       if (p.out.action < 5) ++counts[p.out.action];
       faults += p.out.fault != FaultCode::kNone;
-      errors += p.error.has_value();
     }
     std::cout << name << ": " << r.packets.size() << " packets: " << counts[0] << " aborted, "
               << counts[1] << " drop, " << counts[2] << " pass, " << counts[3] << " tx, "
@@ -140,6 +152,12 @@ int cmd_compare(int argc, const char* const* argv) {
     std::cout << "\n";
   }
   if (reports.size() < 2) {
+    if (!load_failures.empty()) {
+      std::cout << "compare: " << load_failures.size() << " difference(s): load failed on";
+      for (const auto& f : load_failures) std::cout << " " << f;
+      std::cout << "\n";
+      return kExitFail;
+    }
     std::cout << "compare: only " << reports.size()
               << " engine(s) ran; nothing to compare\n";
     return kExitUsage;
@@ -182,6 +200,10 @@ int cmd_compare(int argc, const char* const* argv) {
     }
     total += counted;
   }
+  for (const auto& f : load_failures) {
+    std::cout << f << ": load failed: counted as 1 difference\n";
+  }
+  total += load_failures.size();
   std::cout << "compare: " << (total ? std::to_string(total) + " difference(s)" : "clean") << " ("
             << packets.size() << " packets, " << reports.size() << " engines ran";
   if (!skipped.empty()) {

@@ -5,6 +5,8 @@
 // Loads every program of the object on one engine, fills its maps from --map-init, runs each
 // pcap record through the entry program in order (map state carries over), prints a summary
 // and writes the result JSON and the packets that leave (PASS, TX, REDIRECT) as pcap.
+// Exit 0 when every packet ran, 1 when one could not run (no verdict) or on a load/run
+// error, 2 on a usage error (docs/cli/run.md).
 #include <unistd.h>
 
 #include <chrono>
@@ -137,6 +139,13 @@ int cmd_run(int argc, const char* const* argv) {
     if (!quiet) {
       // With the JSON on standard output, the summary goes to standard error.
       (json_path == "-" ? std::cerr : std::cout) << xdp_summary_text(report);
+    }
+    size_t not_run = 0;
+    for (const XdpPacketReport& p : report.packets) not_run += p.error.has_value();
+    if (not_run) {
+      std::cerr << "ebpf-fpga run: error: " << not_run << " of " << report.packets.size()
+                << " packet(s) could not run (\"verdict\": \"ERROR\" in the JSON)\n";
+      return kExitFail;
     }
     return kExitOk;
   } catch (const Error& e) {

@@ -65,7 +65,9 @@ void expect_json_matches(const json& j, const RefRun& ref, const std::string& pr
       EXPECT_TRUE(p.at("fault").is_null());
     } else {
       EXPECT_EQ(p.at("fault").at("code"), std::string(ebpf::fault_name(fault)));
-      if (fault != ebpf::FaultCode::kInvalidAction) {
+      if (fault == ebpf::FaultCode::kInvalidAction) {
+        EXPECT_TRUE(p.at("fault").at("pc").is_null()) << p.dump();  // found after exit: no pc
+      } else {
         EXPECT_EQ(p.at("fault").at("pc"), r.fault_pc);
       }
     }
@@ -123,7 +125,7 @@ TEST_P(RunMatchesInterpreter, JsonAndPcapOut) {
   const Case& c = GetParam();
   if (!have_engine(c.engine)) GTEST_SKIP() << "engine " << c.engine << " is not built";
   const std::string obj = firmware_object(c.program), pcap = corpus(c.program, ".pcap");
-  if (obj.empty() || pcap.empty()) GTEST_SKIP() << "firmware " << c.program << " not built";
+  XDP_NEED_BUILT(!obj.empty() && !pcap.empty(), "firmware " + c.program);
   const std::string init = corpus(c.program, ".map-init.json");
   const std::string dir = temp_dir();
   std::vector<std::string> args = {"run", obj, "--engine", c.engine, "--pcap", pcap,
@@ -161,7 +163,7 @@ class RunBadInput : public ::testing::Test {
   void SetUp() override {
     obj_ = firmware_object("dns_filter");
     init_ = corpus("dns_filter", ".map-init.json");
-    if (obj_.empty() || init_.empty()) GTEST_SKIP() << "firmware dns_filter not built";
+    XDP_NEED_BUILT(!obj_.empty() && !init_.empty(), "firmware dns_filter");
     dir_ = temp_dir();
     good_ = dir_ + "/good.pcap";
     write_bytes(good_, pcap_bytes({frame(0x0800, 60), frame(0x0800, 64)}));
@@ -277,12 +279,20 @@ TEST_F(RunBadInput, OversizeFrameIsReportedAndTheRunGoesOn) {
   write_bytes(dir_ + "/big.pcap",
               pcap_bytes({frame(0x0800, 60), frame(0x0800, 9100), frame(0x0800, 64)}));
   const CliResult r = run_cli({"run", obj_, "--engine", "interp", "--pcap", dir_ + "/big.pcap",
-                               "--map-init", init_, "--json", "-", "--quiet"});
-  ASSERT_EQ(r.status, 0) << r.err;
-  const json j = json::parse(r.out);
+                               "--map-init", init_, "--json", dir_ + "/r.json"});
+  // A packet the engine could not run has no verdict: the run goes on, then exits 1.
+  EXPECT_EQ(r.status, 1) << r.err;
+  EXPECT_NE(r.err.find("1 of 3 packet(s) could not run"), std::string::npos) << r.err;
+  EXPECT_NE(r.out.find("  not run" + std::string(16, ' ') + "1\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("not run (no verdict): 1 packet, first #1: "), std::string::npos) << r.out;
+  const json j = json::parse(read_text(dir_ + "/r.json"));
   ASSERT_EQ(j.at("packets").size(), 3u);
   EXPECT_FALSE(j["packets"][0].contains("error"));
-  EXPECT_EQ(j["packets"][1].at("verdict"), "XDP_DROP");
+  EXPECT_TRUE(j["packets"][0].at("action").is_number_unsigned());
+  EXPECT_TRUE(j["packets"][1].at("action").is_null()) << j["packets"][1].dump();
+  EXPECT_EQ(j["packets"][1].at("verdict"), "ERROR");
+  EXPECT_TRUE(j["packets"][1].at("fault").is_null());
+  EXPECT_TRUE(j["packets"][1].at("instructions").is_null());
   EXPECT_NE(j["packets"][1].at("error").get<std::string>().find("9100 bytes exceeds the maximum"),
             std::string::npos);
   EXPECT_FALSE(j["packets"][2].contains("error"));
@@ -292,7 +302,7 @@ TEST_F(RunBadInput, OversizeFrameIsReportedAndTheRunGoesOn) {
 
 TEST(RunFaults, PerPacketFaultsAreReportedAndTheRunGoesOn) {
   const std::string obj = test_object("faulty");
-  if (obj.empty()) GTEST_SKIP() << "test object faulty.o not built (clang missing?)";
+  XDP_NEED_BUILT(!obj.empty(), "test object faulty.o");
   const std::string dir = temp_dir();
   const std::vector<Bytes> frames = {frame(0x0800, 60), frame(0x86dd, 60), frame(0x0800, 60, 0xff),
                                      frame(0x0800, 70), frame(0x86dd, 62)};
@@ -318,7 +328,7 @@ TEST(RunFaults, PerPacketFaultsAreReportedAndTheRunGoesOn) {
 TEST(RunEntry, SeveralProgramsWithoutAChoiceAreListed) {
   const std::string obj = firmware_object("tail_chain");
   const std::string pcap = corpus("tail_chain", ".pcap");
-  if (obj.empty() || pcap.empty()) GTEST_SKIP() << "firmware tail_chain not built";
+  XDP_NEED_BUILT(!obj.empty() && !pcap.empty(), "firmware tail_chain");
   const CliResult r = run_cli({"run", obj, "--engine", "interp", "--pcap", pcap});
   EXPECT_EQ(r.status, 1);
   for (const char* name : {"tail_entry", "tail_ipv4", "tail_icmp"}) {
@@ -350,7 +360,7 @@ TEST(RunUsage, BadOptionsExit2) {
 TEST(Compare, CleanOnInterpAndRtl) {
   if (!have_engine("rtl")) GTEST_SKIP() << "engine rtl is not built";
   const std::string obj = firmware_object("mac_swap"), pcap = corpus("mac_swap", ".pcap");
-  if (obj.empty() || pcap.empty()) GTEST_SKIP() << "firmware mac_swap not built";
+  XDP_NEED_BUILT(!obj.empty() && !pcap.empty(), "firmware mac_swap");
   const CliResult r = run_cli({"compare", obj, "--pcap", pcap, "--engines", "interp,rtl"});
   EXPECT_EQ(r.status, 0) << r.out << r.err;
   EXPECT_NE(r.out.find("interp vs rtl: identical"), std::string::npos) << r.out;
@@ -360,7 +370,7 @@ TEST(Compare, CleanOnInterpAndRtl) {
 TEST(Compare, FaultingProgramOnInterpAndRtl) {
   if (!have_engine("rtl")) GTEST_SKIP() << "engine rtl is not built";
   const std::string obj = test_object("faulty");
-  if (obj.empty()) GTEST_SKIP() << "test object faulty.o not built";
+  XDP_NEED_BUILT(!obj.empty(), "test object faulty.o");
   const std::string dir = temp_dir();
   write_bytes(dir + "/f.pcap", pcap_bytes({frame(0x0800, 60), frame(0x86dd, 60)}));
   const CliResult r = run_cli({"compare", obj, "--pcap", dir + "/f.pcap", "--engines", "interp,rtl"});
@@ -369,7 +379,7 @@ TEST(Compare, FaultingProgramOnInterpAndRtl) {
 
 TEST(Compare, UsageAndInputErrorsExit2) {
   const std::string obj = firmware_object("mac_swap"), pcap = corpus("mac_swap", ".pcap");
-  if (obj.empty() || pcap.empty()) GTEST_SKIP() << "firmware mac_swap not built";
+  XDP_NEED_BUILT(!obj.empty() && !pcap.empty(), "firmware mac_swap");
   EXPECT_EQ(run_cli({"compare", obj, "--pcap", pcap, "--engines", "interp,interp"}).status, 2);
   EXPECT_EQ(run_cli({"compare", obj, "--pcap", pcap, "--engines", "interp"}).status, 2);
   EXPECT_EQ(run_cli({"compare", obj, "--pcap", pcap, "--engines", "interp,gpu"}).status, 2);
@@ -381,7 +391,7 @@ TEST(Compare, UsageAndInputErrorsExit2) {
 TEST(Compare, KernelAgainstInterpOnTheFirewall) {
   const std::string obj = firmware_object("firewall"), pcap = corpus("firewall", ".pcap");
   const std::string init = corpus("firewall", ".map-init.json");
-  if (obj.empty() || pcap.empty()) GTEST_SKIP() << "firmware firewall not built";
+  XDP_NEED_BUILT(!obj.empty() && !pcap.empty(), "firmware firewall");
   if (auto why = ebpf::xdp_engine_unavailable_reason("kernel")) {
     const CliResult r =
         run_cli({"compare", obj, "--pcap", pcap, "--map-init", init, "--engines", "interp,kernel"});
@@ -406,7 +416,7 @@ namespace {
 
 TEST(KernelCli, VerifierRejectionIsReportedWithTheLog) {
   const std::string obj = test_object("faulty");
-  if (obj.empty()) GTEST_SKIP() << "test object faulty.o not built";
+  XDP_NEED_BUILT(!obj.empty(), "test object faulty.o");
   if (auto why = ebpf::xdp_engine_unavailable_reason("kernel")) GTEST_SKIP() << *why;
   const std::string dir = temp_dir();
   write_bytes(dir + "/f.pcap", pcap_bytes({frame(0x0800, 60)}));
@@ -420,13 +430,15 @@ TEST(KernelCli, VerifierRejectionIsReportedWithTheLog) {
 
 TEST(KernelCli, RunOnTheKernelMatchesTheInterpreter) {
   const std::string obj = firmware_object("mac_swap"), pcap = corpus("mac_swap", ".pcap");
-  if (obj.empty() || pcap.empty()) GTEST_SKIP() << "firmware mac_swap not built";
+  XDP_NEED_BUILT(!obj.empty() && !pcap.empty(), "firmware mac_swap");
   if (auto why = ebpf::xdp_engine_unavailable_reason("kernel")) GTEST_SKIP() << *why;
   const std::string dir = temp_dir();
   const CliResult r = run_cli({"run", obj, "--engine", "kernel", "--pcap", pcap, "--json",
                                dir + "/k.json", "--out", dir + "/k.pcap"});
-  ASSERT_EQ(r.status, 0) << r.err;
   const auto frames = frames_of(pcap);
+  const bool runts = std::any_of(frames.begin(), frames.end(),
+                                 [](const Bytes& f) { return f.size() < 14; });
+  ASSERT_EQ(r.status, runts ? 1 : 0) << r.err;  // a packet not run exits 1 after the run
   const RefRun ref = reference_run(obj, "mac_swap", frames, "");
   const json j = json::parse(read_text(dir + "/k.json"));
   ASSERT_EQ(j.at("packets").size(), frames.size());
@@ -436,6 +448,8 @@ TEST(KernelCli, RunOnTheKernelMatchesTheInterpreter) {
     EXPECT_TRUE(p.at("instructions").is_null());
     if (frames[i].size() < 14) {  // BPF_PROG_TEST_RUN refuses runts: reported, not run
       EXPECT_TRUE(p.contains("error")) << i;
+      EXPECT_TRUE(p.at("action").is_null()) << i;
+      EXPECT_EQ(p.at("verdict"), "ERROR") << i;
       continue;
     }
     EXPECT_EQ(p.at("action"), ebpf::xdp_action(ref.packets[i].result)) << i;
@@ -452,7 +466,7 @@ namespace {
 TEST(RunRtl, TraceWritesWaveforms) {
   if (!have_engine("rtl")) GTEST_SKIP() << "engine rtl is not built";
   const std::string obj = firmware_object("mac_swap"), pcap = corpus("mac_swap", ".pcap");
-  if (obj.empty() || pcap.empty()) GTEST_SKIP() << "firmware mac_swap not built";
+  XDP_NEED_BUILT(!obj.empty() && !pcap.empty(), "firmware mac_swap");
   const std::string dir = temp_dir();
   const CliResult r = run_cli({"run", obj, "--pcap", pcap, "--trace", dir + "/w.fst", "--quiet"});
   ASSERT_EQ(r.status, 0) << r.err;
@@ -468,7 +482,7 @@ namespace {
 TEST(RunFaults, SameFaultsOnRtlAsOnTheInterpreter) {
   if (!have_engine("rtl")) GTEST_SKIP() << "engine rtl is not built";
   const std::string obj = test_object("faulty_nomap");
-  if (obj.empty()) GTEST_SKIP() << "test object faulty_nomap.o not built (clang missing?)";
+  XDP_NEED_BUILT(!obj.empty(), "test object faulty_nomap.o");
   const std::string dir = temp_dir();
   const std::vector<Bytes> frames = {frame(0x0800, 60), frame(0x86dd, 60), frame(0x0800, 60, 0xff),
                                      frame(0x0800, 10), frame(0x86dd, 62)};
@@ -486,6 +500,72 @@ TEST(RunFaults, SameFaultsOnRtlAsOnTheInterpreter) {
                                "--engines", "interp,rtl"});
   EXPECT_EQ(c.status, 0) << c.out << c.err;
   EXPECT_NE(c.out.find("interp: 5 packets: 3 aborted, 1 drop, 1 pass"), std::string::npos) << c.out;
+}
+
+}  // namespace
+
+namespace {
+
+// invalid_action (an exit code that is no XDP action) is found after the program ended: the
+// JSON has "pc": null for it on every engine, and compare finds interp and rtl identical.
+TEST(RunFaults, InvalidActionHasNoPc) {
+  const std::string obj = test_object("bad_action");
+  XDP_NEED_BUILT(!obj.empty(), "test object bad_action.o");
+  const std::string dir = temp_dir();
+  const std::vector<Bytes> frames = {frame(0x0800, 60), frame(0x0800, 60, 0xee),
+                                     frame(0x86dd, 64)};
+  write_bytes(dir + "/f.pcap", pcap_bytes(frames));
+  const RefRun ref = reference_run(obj, "bad_action", frames, "");
+  ASSERT_EQ(ebpf::xdp_fault(ref.packets[1].result), ebpf::FaultCode::kInvalidAction);
+  for (const std::string engine : {"interp", "rtl"}) {
+    SCOPED_TRACE(engine);
+    if (!have_engine(engine)) continue;
+    const CliResult r = run_cli({"run", obj, "--engine", engine, "--pcap", dir + "/f.pcap",
+                                 "--json", dir + "/" + engine + ".json"});
+    ASSERT_EQ(r.status, 0) << r.err;
+    const json j = json::parse(read_text(dir + "/" + engine + ".json"));
+    expect_json_matches(j, ref, "bad_action.o", engine, frames);
+    const json& fault = j["packets"][1].at("fault");
+    EXPECT_EQ(fault.at("code"), "invalid_action");
+    ASSERT_TRUE(fault.contains("pc"));
+    EXPECT_TRUE(fault.at("pc").is_null()) << fault.dump();
+    EXPECT_EQ(fault.at("program"), "bad_action");
+    EXPECT_TRUE(j["packets"][0].at("fault").is_null());
+  }
+  if (have_engine("rtl")) {
+    const CliResult c =
+        run_cli({"compare", obj, "--pcap", dir + "/f.pcap", "--engines", "interp,rtl"});
+    EXPECT_EQ(c.status, 0) << c.out << c.err;
+    EXPECT_NE(c.out.find("interp vs rtl: identical"), std::string::npos) << c.out;
+  }
+}
+
+// interp and rtl must load what the other engines run: rtl refusing the object (an LPM key
+// size its map unit does not support) is a difference, exit 1, never a skip.
+TEST(Compare, LoadFailureOnRtlIsADifference) {
+  const std::string obj = test_object("lpm_key12");
+  XDP_NEED_BUILT(!obj.empty(), "test object lpm_key12.o");
+  const std::string dir = temp_dir();
+  write_bytes(dir + "/f.pcap", pcap_bytes({frame(0x0800, 60), frame(0x0800, 64)}));
+  const CliResult on_interp =
+      run_cli({"run", obj, "--engine", "interp", "--pcap", dir + "/f.pcap", "--quiet"});
+  ASSERT_EQ(on_interp.status, 0) << on_interp.err;
+  const CliResult c =
+      run_cli({"compare", obj, "--pcap", dir + "/f.pcap", "--engines", "interp,rtl"});
+  if (!have_engine("rtl")) {  // not built: skipped, said so, fewer than two engines ran
+    EXPECT_EQ(c.status, 2) << c.out << c.err;
+    EXPECT_NE(c.out.find("rtl: skipped: "), std::string::npos) << c.out;
+    GTEST_SKIP() << "engine rtl is not built";
+  }
+  const CliResult on_rtl =
+      run_cli({"run", obj, "--engine", "rtl", "--pcap", dir + "/f.pcap", "--quiet"});
+  ASSERT_EQ(on_rtl.status, 1) << "rtl was expected to refuse this object: " << on_rtl.err;
+  EXPECT_EQ(c.status, 1) << c.out << c.err;
+  EXPECT_EQ(c.out.find("rtl: skipped"), std::string::npos) << c.out;
+  EXPECT_NE(c.out.find("rtl: load failed (a difference):"), std::string::npos) << c.out;
+  EXPECT_NE(c.out.find("LPM key_size 8 (IPv4) and 20 (IPv6) only"), std::string::npos) << c.out;
+  EXPECT_NE(c.out.find("compare: 1 difference(s): load failed on rtl"), std::string::npos)
+      << c.out;
 }
 
 }  // namespace

@@ -13,6 +13,27 @@
 
 namespace xdptest {
 
+// Whether clang (with the BPF target) was found at configure time: then every firmware and
+// test object is built, and a missing one is a failure, not a skip.
+#if EBPF_FPGA_HAVE_BPF_CLANG
+inline constexpr bool kHaveBpfClang = true;
+#else
+inline constexpr bool kHaveBpfClang = false;
+#endif
+
+// In a test body or SetUp: `cond` says the objects/corpora the test needs exist. Fails when
+// clang was found at configure time (they must have been built), skips when it was not.
+#define XDP_NEED_BUILT(cond, what)                                                     \
+  do {                                                                                 \
+    if (!(cond)) {                                                                     \
+      if (::xdptest::kHaveBpfClang) {                                                  \
+        FAIL() << (what) << " is missing although clang was found at configure time"; \
+      } else {                                                                         \
+        GTEST_SKIP() << (what) << " not built (no clang at configure time)";           \
+      }                                                                                \
+    }                                                                                  \
+  } while (0)
+
 using Bytes = std::vector<uint8_t>;
 
 struct CliResult {

@@ -96,6 +96,7 @@ std::vector<PcapRecord> read_pcap_file(const std::string& path) {
     throw Error(path + ": linktype " + std::to_string(shown) + " (" +
                 (name ? name : "unknown") + ") is not Ethernet (1)");
   }
+  const bool pcapng = !raw_linktype(path).has_value();  // libpcap opened it: not classic pcap
   std::vector<PcapRecord> records;
   uint64_t offset = kFileHeaderBytes;
   while (true) {
@@ -104,10 +105,12 @@ std::vector<PcapRecord> read_pcap_file(const std::string& path) {
     const int rc = pcap_next_ex(p.get(), &h, &data);
     if (rc == PCAP_ERROR_BREAK) break;  // end of file
     if (rc != 1) {
-      std::string why = diagnose_record(path, offset);
+      // Byte offsets follow the classic pcap layout; pcapng blocks differ: record index only.
+      std::string why = pcapng ? std::string() : diagnose_record(path, offset);
       if (why.empty()) why = pcap_geterr(p.get());
-      throw Error(path + ": record " + std::to_string(records.size()) + " at byte offset " +
-                  std::to_string(offset) + ": " + why);
+      throw Error(path + ": record " + std::to_string(records.size()) +
+                  (pcapng ? std::string() : " at byte offset " + std::to_string(offset)) + ": " +
+                  why);
     }
     PcapRecord r;
     r.bytes.assign(data, data + h->caplen);

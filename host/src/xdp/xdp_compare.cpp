@@ -53,6 +53,9 @@ std::string redirect_text(const std::optional<Redirect>& r, const XdpRunReport& 
 std::string fault_text(const XdpPacketOut& o, const XdpRunReport& rep) {
   if (o.fault == FaultCode::kNone) return "none";
   const std::string prog = name_or_index(rep.program_names, o.fault_program);
+  if (o.fault == FaultCode::kInvalidAction) {  // found after exit: no faulting pc
+    return std::string(fault_name(o.fault)) + " in " + prog;
+  }
   return std::string(fault_name(o.fault)) + " at pc " + std::to_string(o.fault_pc) + " in " + prog;
 }
 
@@ -112,7 +115,8 @@ std::vector<XdpDifference> compare_xdp_reports(const XdpRunReport& a, const XdpR
         diffs.push_back({where, "meta bytes: " + d});
       }
       if (pa.out.fault != pb.out.fault || (pa.out.fault != FaultCode::kNone &&
-                                           (pa.out.fault_pc != pb.out.fault_pc ||
+                                           ((pa.out.fault != FaultCode::kInvalidAction &&
+                                             pa.out.fault_pc != pb.out.fault_pc) ||
                                             pa.out.fault_program != pb.out.fault_program))) {
         diffs.push_back({where, "fault: " + an + " " + fault_text(pa.out, a) + ", " + bn + " " +
                                     fault_text(pb.out, b)});

@@ -14,6 +14,9 @@
 namespace ebpf {
 namespace {
 
+// The "verdict" of a packet the engine could not run (docs/cli/run.md).
+constexpr std::string_view kXdpNotRunVerdict = "ERROR";
+
 std::string basename_of(const std::string& path) {
   const size_t slash = path.find_last_of('/');
   return slash == std::string::npos ? path : path.substr(slash + 1);
@@ -67,8 +70,8 @@ XdpRunReport run_xdp_packets(XdpSession& session, const Object& obj, const Progr
     try {
       pr.out = session.run(packets[i]);
     } catch (const Error& e) {
+      // Not a verdict: the report says "not run" (no action, the input bytes unchanged).
       pr.out = XdpPacketOut{};
-      pr.out.action = kXdpDrop;
       pr.out.data = packets[i].bytes;
       pr.error = e.what();
     }
@@ -104,9 +107,10 @@ std::string xdp_report_json(const XdpRunReport& rep) {
   for (size_t i = 0; i < rep.packets.size(); ++i) {
     const XdpPacketOut& o = rep.packets[i].out;
     json p = json::object();
+    const bool not_run = rep.packets[i].error.has_value();
     p["index"] = i;
-    p["action"] = o.action;
-    p["verdict"] = xdp_verdict_name(o.action);
+    p["action"] = not_run ? json(nullptr) : json(o.action);
+    p["verdict"] = not_run ? std::string(kXdpNotRunVerdict) : xdp_verdict_name(o.action);
     p["data"] = to_hex(o.data);
     if (!o.meta.empty()) p["meta"] = to_hex(o.meta);
     if (o.redirect) {
@@ -121,8 +125,9 @@ std::string xdp_report_json(const XdpRunReport& rep) {
     p["cycles"] = opt_u64(o.cycles);
     p["instructions"] = opt_u64(o.instructions);
     if (o.fault != FaultCode::kNone) {
+      // invalid_action is found after exit: no instruction faulted, so no pc.
       p["fault"] = {{"code", std::string(fault_name(o.fault))},
-                    {"pc", o.fault_pc},
+                    {"pc", o.fault == FaultCode::kInvalidAction ? json(nullptr) : json(o.fault_pc)},
                     {"program", name_at(rep.program_names, o.fault_program)}};
     } else {
       p["fault"] = nullptr;
@@ -139,10 +144,12 @@ std::string xdp_report_json(const XdpRunReport& rep) {
     }
     p["events"] = std::move(events);
     if (rep.packets[i].error) p["error"] = *rep.packets[i].error;
-    have_cycles &= o.cycles.has_value();
-    have_insns &= o.instructions.has_value();
-    cycles += o.cycles.value_or(0);
-    insns += o.instructions.value_or(0);
+    if (!not_run) {  // the totals cover the packets that ran
+      have_cycles &= o.cycles.has_value();
+      have_insns &= o.instructions.has_value();
+      cycles += o.cycles.value_or(0);
+      insns += o.instructions.value_or(0);
+    }
     packets.push_back(std::move(p));
   }
   j["packets"] = std::move(packets);
@@ -172,11 +179,12 @@ std::string xdp_summary_text(const XdpRunReport& rep) {
   std::optional<size_t> first_error;
   for (size_t i = 0; i < n; ++i) {
     const XdpPacketReport& p = rep.packets[i];
-    ++actions[p.out.action];
     if (p.error) {
       ++errors;
       if (!first_error) first_error = i;
+      continue;
     }
+    ++actions[p.out.action];
     if (p.out.fault != FaultCode::kNone) {
       auto [it, fresh] = faults.try_emplace(std::string(fault_name(p.out.fault)), 0, i);
       ++it->second.first;
@@ -197,6 +205,10 @@ std::string xdp_summary_text(const XdpRunReport& rep) {
     std::snprintf(line, sizeof line, "  %-16s %7zu\n", xdp_verdict_name(a).c_str(), count);
     os << line;
   }
+  if (errors) {
+    std::snprintf(line, sizeof line, "  %-16s %7zu\n", "not run", errors);
+    os << line;
+  }
   if (!cycles.empty() || !insns.empty()) os << "\n  per packet       min / median / max\n";
   if (!cycles.empty()) os << "  cycles           " << spread(cycles) << "\n";
   if (!insns.empty()) os << "  instructions     " << spread(insns) << "\n";
@@ -210,8 +222,8 @@ std::string xdp_summary_text(const XdpRunReport& rep) {
     os << "\n  faults: none\n";
   }
   if (errors) {
-    os << "  frames the engine could not run (counted as XDP_DROP): " << errors << ", first #"
-       << *first_error << ": " << *rep.packets[*first_error].error << "\n";
+    os << "\n  not run (no verdict): " << errors << " packet" << (errors == 1 ? "" : "s")
+       << ", first #" << *first_error << ": " << *rep.packets[*first_error].error << "\n";
   }
   if (!redirects.empty()) {
     os << "\n  redirect target        packets\n";

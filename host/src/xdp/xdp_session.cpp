@@ -67,7 +67,9 @@ class EngineXdpSession final : public XdpSession {
     out.action = xdp_action(r);
     out.fault = xdp_fault(r);
     if (out.fault != FaultCode::kNone) {
-      out.fault_pc = r.fault_pc;
+      // invalid_action is found after exit: the engines set no fault_pc for it, and the
+      // report shows "pc": null (docs/cli/run.md).
+      out.fault_pc = out.fault == FaultCode::kInvalidAction ? 0 : r.fault_pc;
       out.fault_program = r.program;
     }
     const auto data = mem_.packet_data();
@@ -97,6 +99,10 @@ bool engine_built(std::string_view name) {
 }
 
 }  // namespace
+
+#ifdef EBPF_FPGA_HAVE_RTL_STREAM
+std::unique_ptr<XdpSession> make_rtl_stream_xdp_session(const XdpSessionOptions& opts);
+#endif
 
 std::vector<std::string> xdp_engine_names() {
   std::vector<std::string> names = engine_names();
@@ -135,6 +141,12 @@ std::unique_ptr<XdpSession> make_xdp_session(std::string_view engine,
     throw Error(*xdp_engine_unavailable_reason(engine));
 #endif
   }
+#ifdef EBPF_FPGA_HAVE_RTL_STREAM
+  // rtl: every packet through the packet I/O block (rtl_stream_session.cpp), cycles from the
+  // first byte in to the verdict; rtl-csr: the rtl engine's CSR-loaded run (core cycles).
+  if (engine == "rtl") return make_rtl_stream_xdp_session(opts);
+  if (engine == "rtl-csr") return std::make_unique<EngineXdpSession>("rtl", opts);
+#endif
   if (engine == "interp" || engine == "rtl") {
     return std::make_unique<EngineXdpSession>(std::string(engine), opts);
   }
