@@ -16,8 +16,9 @@
 namespace ebpf {
 
 // One packet's outcome. `error` is set when the engine could not run the frame at all (a
-// frame above addr::kPacketMaxFrame, or one the kernel refuses): the packet counts as
-// XDP_DROP, as the device's packet I/O drops such frames, and the run goes on.
+// frame above addr::kPacketMaxFrame, or one the kernel refuses): the packet has no verdict
+// (JSON "action": null, "verdict": "ERROR"), is left out of the totals, the run goes on and
+// `ebpf-fpga run` exits 1 at the end (docs/cli/run.md).
 struct XdpPacketReport {
   XdpPacketOut out;
   std::optional<std::string> error;
