@@ -80,6 +80,11 @@ inline constexpr uint32_t kMinfo = 0x0'0800;  // map i: + 16i: type/valid, key, 
 inline constexpr uint32_t kWinKbuf = 0x0'2000;
 inline constexpr uint32_t kWinVbuf = 0x0'2400;
 inline constexpr uint32_t kWinMapDesc = 0x0'4000;
+// Reserved 4 KiB pages (unmapped in ebpf_top, answered by the blocks around it): the network
+// stack's NET page and the packet I/O page (rtl/io/ebpf_io_pkg.sv, docs/packet_io.md).
+inline constexpr unsigned kPageBits = 12;
+inline constexpr uint32_t kPageNet = 0x0'e000;
+inline constexpr uint32_t kPageIo = 0x0'f000;
 
 inline constexpr uint32_t kWinStack = 0x1'0000;
 inline constexpr uint32_t kWinPacket = 0x2'0000;

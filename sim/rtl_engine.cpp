@@ -6,12 +6,15 @@
 //   csr_protocol.h, shared with the device engine). configure_maps()/maps(): the map unit
 //   through the host command block (MapUnitDriver).
 // run(): the memory image and the initial registers go in, the core runs until done (with a
-//   cycle watchdog), and the status, registers, events, redirect, packet offsets and every
+//   watchdog: no instruction retired for longer than the slowest helper may take on this
+//   model's map pools; a hang resets the model, and run()/maps() then say so until the
+//   programs are loaded and the maps configured again), and the status, registers, events, redirect, packet offsets and every
 //   written memory word come back.
 //   The engine keeps a copy of what the memories hold, so only words that differ are
 //   written and only words the run wrote (the core reports their range) are read back.
 #include <algorithm>
 #include <cstring>
+#include <string>
 
 #include "ebpf_csr_map.h"
 #include "ebpf_fpga/checker.h"
@@ -24,10 +27,16 @@
 namespace ebpf {
 namespace {
 
-// Cycles a run may take before the engine declares the core hung: the slowest instruction
-// (a 64-bit divide) takes well under 64 cycles.
-constexpr uint64_t kCyclesPerInsnBound = 64;
-constexpr uint64_t kWatchdogSlack = 10'000;
+// The watchdog: the core is hung when no instruction retires (INSTRET stays the same) for
+// longer than the slowest instruction can take on this model (device::max_insn_cycles, from
+// the map pools the model reports), or when the run takes longer than its budget of such
+// instructions. INSTRET is read every kWatchdogPeriod cycles; a CSR read is one clock tick,
+// as the tick it replaces, so the run's cycle count does not change.
+constexpr uint64_t kWatchdogPeriod = 4096;
+
+uint64_t saturating_mul(uint64_t a, uint64_t b) {
+  return b != 0 && a > UINT64_MAX / b ? UINT64_MAX : a * b;
+}
 
 // CSR accesses over the harness: one bus cycle each; polling advances the clock.
 class HarnessIo final : public device::CsrIo {
@@ -47,7 +56,9 @@ class RtlEngine final : public Engine {
       : harness_(sim::HarnessOptions{.trace_path = opts.trace_path}),
         io_(harness_),
         map_port_(io_),
-        map_driver_(map_port_, device::read_map_unit_params(io_)) {
+        params_(device::read_map_unit_params(io_)),
+        map_driver_(map_port_, params_),
+        insn_bound_(device::max_insn_cycles(params_)) {
     if (harness_.csr_read(csr::kId) != csr::kCoreId) {
       throw Error("rtl: the model does not answer with the eBPF core ID");
     }
@@ -76,11 +87,16 @@ class RtlEngine final : public Engine {
     }
     device::configure_map_set(io_, map_driver_, specs, opts);
     cores_ = opts.cores;
+    maps_lost_ = false;
   }
 
-  MapAccess* maps() override { return &map_driver_; }
+  MapAccess* maps() override {
+    if (maps_lost_) throw Error(hang_message());
+    return &map_driver_;
+  }
 
   RunResult run(MemoryImage& mem, const RunOptions& opts) override {
+    if (!hang_.empty() && (!loaded_ || maps_lost_)) throw Error(hang_message());
     if (!loaded_) throw Error("rtl: run() called before load()");
     if (opts.cpu >= cores_) {
       throw Error("rtl: RunOptions::cpu is " + std::to_string(opts.cpu) + "; the maps have " +
@@ -119,18 +135,37 @@ class RtlEngine final : public Engine {
     // The run: from the cycle the core takes the start to the cycle it reports done.
     harness_.csr_write(csr::kCtrl, csr::kCtrlStart);
     const uint64_t t0 = harness_.cycles();
-    const uint64_t limit = (std::min<uint64_t>(opts.budget, UINT64_MAX / 128) + 1) *
-                               kCyclesPerInsnBound + kWatchdogSlack;
+    ++runs_;
+    const uint64_t limit =
+        saturating_mul(std::min<uint64_t>(opts.budget, UINT64_MAX - 1) + 1, insn_bound_);
+    uint32_t instret = 0;
+    uint64_t last_retire = t0;
     while (!harness_.done()) {
-      harness_.tick();
-      if (harness_.cycles() - t0 > limit) {
-        harness_.reset();
-        stack_.clear();
-        packet_.clear();
-        loaded_ = false;
-        throw Error("rtl: the core did not finish within " + std::to_string(limit) +
-                    " cycles (hang); the model was reset");
+      const uint64_t now = harness_.cycles();
+      if ((now - t0) % kWatchdogPeriod != 0) {
+        harness_.tick();
+        continue;
       }
+      const uint32_t r = harness_.csr_read(csr::kInstretLo);  // one tick
+      if (r != instret || now == t0) {
+        instret = r;
+        last_retire = now;
+      }
+      const uint64_t idle = harness_.cycles() - last_retire;
+      const uint64_t total = harness_.cycles() - t0;
+      if (harness_.done() || (idle <= insn_bound_ && total <= limit)) continue;
+      hang_ = "at run " + std::to_string(runs_) + " (" + std::to_string(total) +
+              " cycles, " + std::to_string(r) + " instructions retired, none in the last " +
+              std::to_string(idle) + " cycles; the slowest instruction on this model takes at " +
+              "most " + std::to_string(insn_bound_) + " cycles, the budget of " +
+              std::to_string(opts.budget) + " at most " + std::to_string(limit) + ")";
+      harness_.reset();
+      stack_.clear();
+      packet_.clear();
+      loaded_ = false;
+      maps_lost_ = true;
+      throw Error("rtl: the core hung " + hang_ +
+                  "; the model was reset: load and configure the maps again");
     }
     const uint64_t run_cycles = harness_.cycles() - t0;
 
@@ -152,6 +187,11 @@ class RtlEngine final : public Engine {
   }
 
  private:
+  std::string hang_message() const {
+    return "rtl: the model was reset after a hang " + hang_ + ": load and configure again" +
+           (loaded_ ? " (the programs are loaded; configure_maps() is missing)" : "");
+  }
+
   void load_all(std::span<const std::span<const Insn>> progs, size_t entry,
                 const LoadOptions& opts) {
     loaded_ = false;
@@ -196,7 +236,12 @@ class RtlEngine final : public Engine {
   sim::Harness harness_;
   HarnessIo io_;
   device::CsrMapPort map_port_;
+  MapUnitParams params_;
   MapUnitDriver map_driver_;
+  uint64_t insn_bound_ = 0;  // cycles the slowest instruction may take (the watchdog)
+  uint64_t runs_ = 0;
+  std::string hang_;         // where the last hang was ("" when none)
+  bool maps_lost_ = false;   // the model was reset after a hang: the maps are gone
   uint32_t cores_ = 1;
   uint32_t imem_slots_ = 0;
   uint32_t max_programs_ = 0;

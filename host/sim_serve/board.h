@@ -28,8 +28,8 @@ class SimBoard final : public CsrTarget {
 
   uint32_t read(uint32_t addr) override;
   void write(uint32_t addr, uint32_t value) override;
-  // The CSR map as the Etherbone endpoint checks it (docs/etherbone.md): the register page,
-  // the stack, packet and instruction windows, the NET page, plus the emulated command unit.
+  // The CSR map as the Etherbone endpoint checks it (docs/etherbone.md): every word of the
+  // 20-bit CSR space (as on the boards), plus the emulated command unit.
   bool mapped(uint32_t addr) const override;
 
   // True while something runs on its own: the core, or an emulated command.

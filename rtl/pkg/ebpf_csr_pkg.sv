@@ -102,6 +102,13 @@ package ebpf_csr_pkg;
   localparam logic [CsrAw-1:0] WIN_KBUF           = 20'h0_2000;
   localparam logic [CsrAw-1:0] WIN_VBUF           = 20'h0_2400;
   localparam logic [CsrAw-1:0] WIN_MAPDESC        = 20'h0_4000;
+  // Reserved 4 KiB pages that ebpf_top leaves unmapped (reads 0, writes ignored) for the
+  // blocks around it, which answer them before the bus reaches ebpf_top: the network stack's
+  // NET page (boards/common/rtl/ebpf_net_pkg.sv NetCsrBase) and the packet I/O page
+  // (rtl/io/ebpf_io_pkg.sv IoCsrBase, docs/packet_io.md).
+  localparam int unsigned      PageBits           = 12;           // 4 KiB pages
+  localparam logic [CsrAw-1:0] PAGE_NET           = 20'h0_e000;   // 0x0_e000-0x0_efff
+  localparam logic [CsrAw-1:0] PAGE_IO            = 20'h0_f000;   // 0x0_f000-0x0_ffff
 
   // Memory windows (byte addresses; 32-bit accesses, little-endian).
   localparam logic [CsrAw-1:0] WIN_STACK          = 20'h1_0000;   // 64 KiB window

@@ -18,10 +18,13 @@ module ebpf_top
   parameter int unsigned ImemSlots     = 4096,    // instruction memory slots (2^n)
   parameter int unsigned NsPerCycle    = 10,      // clock period in ns, for ktime_get_ns
   parameter int unsigned MapSlots      = 32,      // map descriptors (map unit MaxMaps)
-  parameter int unsigned MapValueBytes = 131072,  // map value memory (2^n bytes)
-  parameter int unsigned MapKeyWords   = 2048,    // map unit key memory, 64-bit words
-  parameter int unsigned MapBuckets    = 8192,    // map unit bucket memory entries
-  parameter int unsigned MapPoolSlots  = 2048,    // map unit slot memories
+  // Map pool defaults: a board configuration (an ECP5-85F with the network stack beside it,
+  // docs/architecture.md "Resources"); the simulation model (sim/CMakeLists.txt) overrides
+  // them with larger pools.
+  parameter int unsigned MapValueBytes = 65536,   // map value memory (2^n bytes)
+  parameter int unsigned MapKeyWords   = 1024,    // map unit key memory, 64-bit words
+  parameter int unsigned MapBuckets    = 4096,    // map unit bucket memory entries
+  parameter int unsigned MapPoolSlots  = 1024,    // map unit slot memories
   parameter int unsigned EventFifoBytes = 65536   // helper_limits::kEventFifoBytes
 ) (
   input  logic              clk_i,

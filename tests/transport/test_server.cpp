@@ -115,7 +115,7 @@ TEST(SimServer, MalformedDatagramsAreCountedAndChangeNothing) {
       truncated,                                  // the write's data is cut short
       write_packet(csr::kIfindex, 99, 0, 0x03),   // 16-bit write
       write_packet(csr::kIfindex + 2, 99),        // unaligned
-      write_packet(0x5'0000, 99),                 // outside the CSR map
+      write_packet(0x17'e000, 99),                // outside the CSR map (write)
       read_packet(0x10'0000),                     // beyond 20 bits
       too_long,
       Bytes(1400, 0xff),                          // noise

@@ -232,20 +232,55 @@ RunResult BusEngine::run(MemoryImage& mem, const RunOptions& opts) {
     const bool start_resent = bus_.stats().retries != retries_before;
 
     // 3. Wait: the first polls back to back (a short program is done within a round
-    // trip), then with pauses growing to 1 ms.
-    const Clock::time_point deadline = Clock::now() + opts_.run_timeout;
+    // trip), then with pauses growing to 1 ms. Each poll reads STATUS with the device's
+    // CYCLES and INSTRET (readable while busy): the core is hung when nothing retires for
+    // longer than the slowest instruction may take on this device's map pools
+    // (max_insn_cycles) or the run outlasts its budget of such instructions, in device
+    // cycles, so a slow but legitimate run (long helper calls) is never cut short by the
+    // link's or the model's speed. run_timeout bounds the wall-clock time without progress:
+    // a device whose cycle counter stops advancing, or that does not answer.
+    if (!insn_bound_) insn_bound_ = max_insn_cycles(read_map_unit_params(io_));
+    const uint64_t limit = (std::min<uint64_t>(opts.budget, UINT64_MAX / insn_bound_ - 1) + 1) *
+                           insn_bound_;
+    Clock::time_point deadline = Clock::now() + opts_.run_timeout;
     auto pause = std::chrono::microseconds(1);
+    uint64_t dev_cycles = 0, seen_cycles = 0, retire_cycles = 0;
+    uint32_t instret = 0, seen_instret = 0;
     for (unsigned poll = 0; (status & csr::kStatusBusy) || !(status & csr::kStatusDone); ++poll) {
+      if (poll > 0) {
+        if (dev_cycles != seen_cycles) {
+          seen_cycles = dev_cycles;
+          deadline = Clock::now() + opts_.run_timeout;
+        }
+        if (instret != seen_instret) {
+          seen_instret = instret;
+          retire_cycles = dev_cycles;
+        }
+        const uint64_t idle = dev_cycles >= retire_cycles ? dev_cycles - retire_cycles : 0;
+        if (idle > insn_bound_ || dev_cycles > limit) {
+          throw Error(bus_.uri() + ": the core hung: " + std::to_string(dev_cycles) +
+                      " cycles into the run, " + std::to_string(instret) +
+                      " instructions retired, none in the last " + std::to_string(idle) +
+                      " cycles (the slowest instruction on this device takes at most " +
+                      std::to_string(insn_bound_) + " cycles, a budget of " +
+                      std::to_string(opts.budget) + " at most " + std::to_string(limit) +
+                      "); the device stays busy until it is reset");
+        }
+      }
       if (Clock::now() >= deadline) {
-        throw Error(bus_.uri() + ": the run did not finish within " +
+        throw Error(bus_.uri() + ": the run made no progress for " +
                     std::to_string(opts_.run_timeout.count()) + " ms (STATUS " +
-                    std::to_string(status) + "); the device may still be busy");
+                    std::to_string(status) + ", CYCLES " + std::to_string(dev_cycles) +
+                    "); the device may still be busy");
       }
       if (poll >= 4) {
         bus_.wait(pause);
         pause = std::min(pause * 2, std::chrono::microseconds(1000));
       }
-      status = bus_.read(csr::kStatus);
+      BusBatch w(bus_);
+      w.read(csr::kStatus, &status).read(csr::kInstretLo, &instret);
+      w.read64(csr::kCyclesLo, &dev_cycles);
+      w.flush();
       ++stats_.polls;
     }
     if (start_resent) {

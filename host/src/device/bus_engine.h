@@ -76,6 +76,7 @@ class BusEngine final : public Engine {
   uint32_t cores_ = 1;
   bool table_used_ = false;  // load_programs() wrote the program table
   bool params_read_ = false;  // map_driver_ knows the device's pool sizes
+  uint64_t insn_bound_ = 0;   // max_insn_cycles of the device (0: not read yet)
   uint32_t imem_slots_;
   DeviceOpts opts_;
   bool loaded_ = false;

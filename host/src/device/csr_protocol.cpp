@@ -111,6 +111,17 @@ MapUnitParams read_map_unit_params(CsrIo& io) {
   return p;
 }
 
+uint64_t max_insn_cycles(const MapUnitParams& p) {
+  constexpr uint64_t kFixed = 4096;                     // request, answer, descriptor loads
+  constexpr uint64_t kCopyBytes = 0x10000 + 512;        // the largest byte copy of a helper
+  const uint64_t copy = 2 * 2 * kCopyBytes;
+  const uint64_t map_cmd = 2 * (3 * 2 * uint64_t{p.buckets} + 8 * uint64_t{p.slots} +
+                                2 * uint64_t{p.key_words} + uint64_t{p.value_words});
+  // A helper issues at most two map commands (an update that evicts counts once: its probes
+  // are in map_cmd) besides its copies.
+  return kFixed + copy + 2 * map_cmd;
+}
+
 void configure_map_set(CsrIo& io, MapUnitDriver& driver, std::span<const MapSpec> specs,
                        const MapOptions& opts) {
   const uint32_t slots = io.read(csr::kMapSlots);
@@ -150,29 +161,72 @@ void read_run_extras(CsrIo& io, RunResult& res, MemoryImage& mem, uint32_t cpu) 
   }
   const uint32_t bytes = io.read(csr::kEvtBytes);
   if (bytes == 0) return;
+  if (bytes > kEventWindowBytes) {
+    throw Error("EVT_BYTES is " + std::to_string(bytes) + "; the device's event FIFO holds at most " +
+                std::to_string(kEventWindowBytes) + " bytes (malformed device answer)");
+  }
+  const uint32_t count = io.read(csr::kEvtCount);
   const std::vector<uint32_t> words = io.read_block(csr::kWinEvents, (bytes + 3) / 4);
   std::vector<uint8_t> fifo(words.size() * 4);
   std::memcpy(fifo.data(), words.data(), fifo.size());
-  for (uint32_t off = 0; off + 16 <= bytes;) {
+  fifo.resize(bytes);
+  std::vector<Event> events = parse_event_records(fifo, count, cpu);
+  for (Event& ev : events) res.events.push_back(std::move(ev));
+}
+
+std::vector<Event> parse_event_records(std::span<const uint8_t> fifo, uint32_t count,
+                                       uint32_t cpu) {
+  const auto at = [](uint64_t off) {
+    return "event FIFO word " + std::to_string(off / 4) + " (byte " + std::to_string(off) + ")";
+  };
+  if (fifo.size() > kEventWindowBytes) {
+    throw Error("event FIFO of " + std::to_string(fifo.size()) + " bytes; the device holds at most " +
+                std::to_string(kEventWindowBytes));
+  }
+  const uint64_t bytes = fifo.size();
+  std::vector<Event> events;
+  uint64_t off = 0;
+  while (off < bytes) {
+    if (off + 16 > bytes) {
+      throw Error(at(off) + ": " + std::to_string(bytes - off) +
+                  " bytes left, less than a 16-byte record header (EVT_BYTES " +
+                  std::to_string(bytes) + ")");
+    }
     uint64_t h0, h1;
     std::memcpy(&h0, fifo.data() + off, 8);
     std::memcpy(&h1, fifo.data() + off + 8, 8);
+    const auto kind = static_cast<uint32_t>(h0 & 0xff);
+    if (kind < static_cast<uint32_t>(EventKind::kTracePrintk) ||
+        kind > static_cast<uint32_t>(EventKind::kRingbufOutput)) {
+      throw Error(at(off) + ": unknown event kind " + std::to_string(kind) +
+                  " (1 trace_printk, 2 perf_event_output, 3 ringbuf_output)");
+    }
     const auto len = static_cast<uint32_t>(h0 >> 32);
     if (off + 16 + uint64_t{len} > bytes) {
-      throw Error("event FIFO record at byte " + std::to_string(off) + " runs past its end (" +
-                  std::to_string(bytes) + " bytes)");
+      throw Error(at(off) + ": record of " + std::to_string(len) + " bytes runs past the end of " +
+                  "the event FIFO (EVT_BYTES " + std::to_string(bytes) + ")");
     }
-    Event ev{.kind = static_cast<EventKind>(h0 & 0xff),
+    if (events.size() >= count) {
+      throw Error(at(off) + ": more records than EVT_COUNT (" + std::to_string(count) + ")");
+    }
+    Event ev{.kind = static_cast<EventKind>(kind),
              .map = static_cast<uint32_t>((h0 >> 16) & 0xffff)};
     if (ev.kind == EventKind::kPerfEventOutput) {
       const uint64_t index = h1 & helper_limits::kBpfFIndexMask;
       ev.index = index == helper_limits::kBpfFCurrentCpu ? cpu : static_cast<uint32_t>(index);
     }
     ev.flags = h1;
-    ev.bytes.assign(fifo.begin() + off + 16, fifo.begin() + off + 16 + len);
-    res.events.push_back(std::move(ev));
-    off += 16 + ((len + 7) & ~7u);
+    ev.bytes.assign(fifo.begin() + static_cast<std::ptrdiff_t>(off + 16),
+                    fifo.begin() + static_cast<std::ptrdiff_t>(off + 16 + len));
+    events.push_back(std::move(ev));
+    // Records are padded to 8 bytes; the last one's padding may lie past EVT_BYTES.
+    off += 16 + ((uint64_t{len} + 7) & ~uint64_t{7});
   }
+  if (events.size() != count) {
+    throw Error("event FIFO holds " + std::to_string(events.size()) + " records in " +
+                std::to_string(bytes) + " bytes but EVT_COUNT is " + std::to_string(count));
+  }
+  return events;
 }
 
 }  // namespace ebpf::device

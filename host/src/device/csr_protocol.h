@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "ebpf_fpga/engine.h"
+#include "ebpf_fpga/helpers.h"
 #include "ebpf_fpga/maps.h"
 #include "map_unit_driver.h"
 
@@ -61,6 +62,17 @@ class CsrMapPort final : public MapUnitPort {
 // The map unit's pool sizes as the device reports them (MAP_SLOTS, MAP_*_WORDS...).
 MapUnitParams read_map_unit_params(CsrIo& io);
 
+// An upper bound, in clock cycles, on what one instruction of ebpf_top may take on a device
+// with these map pools: the slowest helper call (docs/helpers.md "Cycles on the rtl engine",
+// docs/maps.md "Latency"), not the typical one. A byte copy moves one byte per 2 cycles, at
+// most 0x10000 packet bytes plus a 512-byte stack buffer (perf_event_output); a map command
+// scans at most every bucket (probes, LRU window scans, backward shifts: 3 cycles each, a
+// whole-map LRU eviction probing twice) and every slot (LPM, iteration: up to 4 cycles plus
+// its key words), and copies at most the whole value memory (PERCPU copies). Each term is
+// counted with a factor of about 2 over the measured per-item costs. Engines use it to tell
+// a slow instruction from a hung core: one that retires nothing for longer is hung.
+uint64_t max_insn_cycles(const MapUnitParams& p);
+
 // Configures the map unit (MapUnitDriver::configure) and the helper unit's map table.
 void configure_map_set(CsrIo& io, MapUnitDriver& driver, std::span<const MapSpec> specs,
                        const MapOptions& opts);
@@ -68,5 +80,15 @@ void configure_map_set(CsrIo& io, MapUnitDriver& driver, std::span<const MapSpec
 // After a run: events (docs/registers.md "Event FIFO"), redirect, program, tail calls and
 // the packet offsets, into `res` and `mem`. `cpu` is the run's RunOptions::cpu.
 void read_run_extras(CsrIo& io, RunResult& res, MemoryImage& mem, uint32_t cpu);
+
+// The event window's size: twice helper_limits::kEventFifoBytes (docs/registers.md "Event
+// FIFO"). EVT_BYTES above it is a malformed device answer.
+inline constexpr uint32_t kEventWindowBytes = 2 * helper_limits::kEventFifoBytes;
+
+// Parses the event FIFO: `fifo` is its first EVT_BYTES bytes, `count` is EVT_COUNT, `cpu`
+// replaces BPF_F_CURRENT_CPU. Throws ebpf::Error naming the word offset on a malformed record
+// (unknown kind, a header or bytes past the end, trailing bytes, a count mismatch).
+std::vector<Event> parse_event_records(std::span<const uint8_t> fifo, uint32_t count,
+                                       uint32_t cpu);
 
 }  // namespace ebpf::device

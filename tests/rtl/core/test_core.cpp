@@ -115,6 +115,8 @@ TEST(RtlCore, CsrMapMatchesThePackage) {
       {"CtrlStart", 0},                  {"ConfigHasCtx", 0},
       {"StatusBusy", 0},                 {"StatusDone", 1},
       {"StatusFault", 2},                {"StatusFaultLsb", csr::kStatusFaultLsb},
+      {"PageBits", csr::kPageBits},      {"PAGE_NET", csr::kPageNet},
+      {"PAGE_IO", csr::kPageIo},
   };
   for (const auto& [name, value] : cpp) {
     ASSERT_TRUE(sv.count(name)) << name << " is not in ebpf_csr_pkg.sv";

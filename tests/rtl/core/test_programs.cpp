@@ -64,7 +64,7 @@ class RtlPrograms : public ::testing::Test {
     EXPECT_EQ(dump(*rtl_->maps()), dump(*interp_->maps())) << "map " << map;
   }
   // An XDP run of a 60-byte frame on both engines; the results must agree.
-  Both run(size_t frame = 60) {
+  Both run(size_t frame = 60, const RunOptions& ro = {}) {
     Both b;
     std::vector<uint8_t> pkt(frame);
     for (size_t i = 0; i < frame; ++i) pkt[i] = static_cast<uint8_t>(i * 7 + 1);
@@ -73,8 +73,8 @@ class RtlPrograms : public ::testing::Test {
     mi.has_ctx = true;
     mi.ingress_ifindex = 3;
     mr = mi;
-    b.interp = interp_->run(mi);
-    b.rtl = rtl_->run(mr);
+    b.interp = interp_->run(mi, ro);
+    b.rtl = rtl_->run(mr, ro);
     EXPECT_EQ(fault_name(b.rtl.fault), fault_name(b.interp.fault));
     EXPECT_EQ(b.rtl.fault_pc, b.interp.fault_pc);
     EXPECT_EQ(b.rtl.r0, b.interp.r0);
@@ -290,6 +290,22 @@ TEST_F(RtlPrograms, XdpLoadAndStoreBytes) {
   // Into the ctx: read-only.
   load({"mov %r6, %r1\nmov %r2, 0\nmov %r3, %r6\nmov %r4, 4\ncall 189\nexit"}, 0);
   EXPECT_EQ(run().rtl.fault, FaultCode::kReadOnlyWrite);
+}
+
+// A slow helper with a small budget is not a hang: an 8000-byte xdp_store_bytes (2 cycles
+// a byte) and a host-side LPM lookup over many entries take far more cycles than the budget
+// times a typical instruction. The watchdog bounds each instruction by the slowest helper on
+// the model's map pools (device::max_insn_cycles); a hang would throw here.
+TEST_F(RtlPrograms, SlowHelpersWithASmallBudgetComplete) {
+  load({"mov %r6, %r1\nldxw %r3, [%r6+0]\nadd %r3, 1000\nmov %r2, 0\nmov %r4, 8000\n"
+        "call 190\nexit"},
+       0);
+  const Both b = run(9018, RunOptions{.budget = 7});
+  EXPECT_EQ(b.rtl.fault, FaultCode::kNone);
+  EXPECT_EQ(b.rtl.instructions, 7u);
+  EXPECT_GT(b.rtl.cycles, 16000u) << "the copy takes 2 cycles a byte";
+  // The same program one instruction short of its budget: the exit faults, after the copy.
+  EXPECT_EQ(run(9018, RunOptions{.budget = 6}).rtl.fault, FaultCode::kBudgetExceeded);
 }
 
 TEST_F(RtlPrograms, TracePrintkEvents) {
