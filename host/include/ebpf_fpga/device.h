@@ -44,8 +44,9 @@ struct DeviceInfo {
 
 struct DeviceOpts {
   BusOpts bus = {};  // transport options (timeouts, retries, MTU...)
-  // A run that has not finished after this long is reported as a hang. The model runs at a
-  // few million cycles per second, a 1,000,000-instruction budget in about a second.
+  // A run is reported as a hang when the device's cycle counter has not moved for this much
+  // wall-clock time, or when it has taken more cycles than the budget allows (the bound of
+  // device::max_insn_cycles per instruction, from the device's memory sizes).
   std::chrono::milliseconds run_timeout{60'000};
   // udp://: when the datagram that starts a run had to be re-sent, the device may have run
   // the program twice (today's CTRL.START has no sequence number), so the run is repeated
