@@ -12,6 +12,11 @@
 
 namespace ebpf {
 
+// The bpftool name of a type the map unit supports ("hash", "lpm_trie"...), nullptr for any
+// other number. object.h's map_type_name lives in the ELF library, which the map code must
+// not depend on.
+const char* supported_map_type_name(MapType t);
+
 struct MapStore::Map {
   MapSpec spec;
   uint32_t index = 0;      // position in the descriptor table

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "ebpf_fpga/error.h"
+#include "map_internal.h"
 
 namespace ebpf {
 namespace {
@@ -15,25 +16,6 @@ bool is_hash(MapType t) {
          t == MapType::kDevmapHash;
 }
 
-// The bpftool names (object.h's map_type_name lives in the ELF library, which this one must
-// not depend on); nullptr for a type the unit does not know.
-const char* type_name(MapType t) {
-  switch (t) {
-    case MapType::kHash: return "hash";
-    case MapType::kArray: return "array";
-    case MapType::kProgArray: return "prog_array";
-    case MapType::kPerfEventArray: return "perf_event_array";
-    case MapType::kPercpuHash: return "percpu_hash";
-    case MapType::kPercpuArray: return "percpu_array";
-    case MapType::kLruHash: return "lru_hash";
-    case MapType::kLpmTrie: return "lpm_trie";
-    case MapType::kDevmap: return "devmap";
-    case MapType::kDevmapHash: return "devmap_hash";
-    case MapType::kRingbuf: return "ringbuf";
-  }
-  return nullptr;
-}
-
 uint64_t next_pow2(uint64_t v) {
   uint64_t p = 1;
   while (p < v) p <<= 1;
@@ -41,7 +23,7 @@ uint64_t next_pow2(uint64_t v) {
 }
 
 std::string describe(const MapSpec& s) {
-  const char* n = type_name(s.type);
+  const char* n = supported_map_type_name(s.type);
   return "map '" + s.name + "' (" +
          (n ? std::string(n) : "type " + std::to_string(static_cast<uint32_t>(s.type))) + ")";
 }
@@ -59,7 +41,7 @@ MapLayout layout_maps(std::span<const MapSpec> specs, const MapOptions& opts,
   // Hardware limits first (cheap, no allocation), then MapStore's own validation.
   for (const MapSpec& s : specs) {
     auto fail = [&](const std::string& why) { throw Error(describe(s) + ": " + why); };
-    if (!type_name(s.type)) continue;  // MapStore::configure refuses it below
+    if (!supported_map_type_name(s.type)) continue;  // MapStore::configure refuses it below
     const MapType t = s.type;
     if (t == MapType::kLpmTrie && s.key_size != 8 && s.key_size != 20) {
       fail("the RTL map unit supports LPM key_size 8 (IPv4) and 20 (IPv6) only, got " +

@@ -10,21 +10,8 @@
 #include "map_internal.h"
 
 namespace ebpf {
-namespace {
 
-constexpr uint32_t kBpfFNumaNode = 1u << 2;
-constexpr uint32_t kBpfFWronlyProg = 1u << 8;
-constexpr uint32_t kLpmDataMax = 256;       // LPM_DATA_SIZE_MAX
-constexpr uint32_t kMaxHashKey = 512;       // MAX_BPF_STACK: keys live on the stack
-constexpr uint32_t kRingbufPage = 4096;
-
-bool is_array_type(MapType t) {
-  return t == MapType::kArray || t == MapType::kPercpuArray;
-}
-
-// The bpftool names of the supported types (object.h's map_type_name lives in the ELF
-// library, which this one must not depend on).
-const char* type_name(MapType t) {
+const char* supported_map_type_name(MapType t) {
   switch (t) {
     case MapType::kHash: return "hash";
     case MapType::kArray: return "array";
@@ -41,8 +28,20 @@ const char* type_name(MapType t) {
   return nullptr;
 }
 
+namespace {
+
+constexpr uint32_t kBpfFNumaNode = 1u << 2;
+constexpr uint32_t kBpfFWronlyProg = 1u << 8;
+constexpr uint32_t kLpmDataMax = 256;       // LPM_DATA_SIZE_MAX
+constexpr uint32_t kMaxHashKey = 512;       // MAX_BPF_STACK: keys live on the stack
+constexpr uint32_t kRingbufPage = 4096;
+
+bool is_array_type(MapType t) {
+  return t == MapType::kArray || t == MapType::kPercpuArray;
+}
+
 std::string describe(const MapSpec& s) {
-  const char* n = type_name(s.type);
+  const char* n = supported_map_type_name(s.type);
   return "map '" + s.name + "' (" +
          (n ? std::string(n) : "type " + std::to_string(static_cast<uint32_t>(s.type))) + ")";
 }
@@ -103,7 +102,7 @@ void MapStore::configure(std::span<const MapSpec> specs, const MapOptions& opts)
         }(s.map_flags & ~allowed) + " are not supported for this type");
       }
     };
-    if (!type_name(s.type)) fail("the map unit does not support this type");
+    if (!supported_map_type_name(s.type)) fail("the map unit does not support this type");
 
     auto m = std::make_unique<Map>();
     m->spec = s;
