@@ -4,27 +4,16 @@
  */
 package ebpf_map_pkg;
 
-  // ---- command op codes (cmd_op_i)
+  // ---- command op codes (cmd_op_i): the codes the helper unit sends (ebpf_pkg::MapOp*)
   typedef enum logic [2:0] {
-    MAP_OP_LOOKUP   = 3'd0,
-    MAP_OP_UPDATE   = 3'd1,
-    MAP_OP_DELETE   = 3'd2,
-    MAP_OP_NEXT_KEY = 3'd3,
-    MAP_OP_INIT     = 3'd4
+    MAP_OP_LOOKUP   = ebpf_pkg::MapOpLookup,
+    MAP_OP_UPDATE   = ebpf_pkg::MapOpUpdate,
+    MAP_OP_DELETE   = ebpf_pkg::MapOpDelete,
+    MAP_OP_NEXT_KEY = ebpf_pkg::MapOpNextKey,
+    MAP_OP_INIT     = ebpf_pkg::MapOpInit
   } map_op_e;
 
-  // ---- map types (enum bpf_map_type)
-  localparam logic [7:0] MAP_T_HASH        = 8'd1;
-  localparam logic [7:0] MAP_T_ARRAY       = 8'd2;
-  localparam logic [7:0] MAP_T_PROG_ARRAY  = 8'd3;
-  localparam logic [7:0] MAP_T_PERF_EVENT  = 8'd4;
-  localparam logic [7:0] MAP_T_PERCPU_HASH = 8'd5;
-  localparam logic [7:0] MAP_T_PERCPU_ARR  = 8'd6;
-  localparam logic [7:0] MAP_T_LRU_HASH    = 8'd9;
-  localparam logic [7:0] MAP_T_LPM_TRIE    = 8'd11;
-  localparam logic [7:0] MAP_T_DEVMAP      = 8'd14;
-  localparam logic [7:0] MAP_T_DEVMAP_HASH = 8'd25;
-  localparam logic [7:0] MAP_T_RINGBUF     = 8'd27;
+  // Map types: ebpf_pkg::MapType* (Linux enum bpf_map_type), shared with the helper unit.
 
   // ---- results (cmd_status_o): 0 or a negative Linux errno
   localparam logic [31:0] MAP_OK          = 32'd0;

@@ -222,18 +222,18 @@ module ebpf_map_unit
 
   logic t_arr, t_pcarr, t_hash, t_pchash, t_lru, t_devh, t_hashany, t_lpm, t_dev, t_prog;
   logic t_perf, t_rb, t_percpu, t_slotmem;
-  assign t_arr     = d_type == MAP_T_ARRAY;
-  assign t_pcarr   = d_type == MAP_T_PERCPU_ARR;
-  assign t_hash    = d_type == MAP_T_HASH;
-  assign t_pchash  = d_type == MAP_T_PERCPU_HASH;
-  assign t_lru     = d_type == MAP_T_LRU_HASH;
-  assign t_devh    = d_type == MAP_T_DEVMAP_HASH;
+  assign t_arr     = d_type == ebpf_pkg::MapTypeArray;
+  assign t_pcarr   = d_type == ebpf_pkg::MapTypePercpuArr;
+  assign t_hash    = d_type == ebpf_pkg::MapTypeHash;
+  assign t_pchash  = d_type == ebpf_pkg::MapTypePercpuHash;
+  assign t_lru     = d_type == ebpf_pkg::MapTypeLruHash;
+  assign t_devh    = d_type == ebpf_pkg::MapTypeDevmapHash;
   assign t_hashany = t_hash | t_pchash | t_lru | t_devh;
-  assign t_lpm     = d_type == MAP_T_LPM_TRIE;
-  assign t_dev     = d_type == MAP_T_DEVMAP;
-  assign t_prog    = d_type == MAP_T_PROG_ARRAY;
-  assign t_perf    = d_type == MAP_T_PERF_EVENT;
-  assign t_rb      = d_type == MAP_T_RINGBUF;
+  assign t_lpm     = d_type == ebpf_pkg::MapTypeLpmTrie;
+  assign t_dev     = d_type == ebpf_pkg::MapTypeDevmap;
+  assign t_prog    = d_type == ebpf_pkg::MapTypeProgArray;
+  assign t_perf    = d_type == ebpf_pkg::MapTypePerfEvent;
+  assign t_rb      = d_type == ebpf_pkg::MapTypeRingbuf;
   assign t_percpu  = t_pcarr | t_pchash;
   assign t_slotmem = t_hashany | t_lpm | t_dev | t_prog;
 
