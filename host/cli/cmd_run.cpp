@@ -1,4 +1,5 @@
-// ebpf-fpga run PROG.o [--program FUNC | --section NAME] [--engine rtl|interp|kernel]
+// ebpf-fpga run PROG.o [--program FUNC | --section NAME] [--engine rtl|interp|kernel |
+//     --device URI]
 //     --pcap IN.pcap [--map-init INIT.json] [--out OUT.pcap] [--json RESULT.json]
 //     [--trace WAVES.fst]                                         (contracts.md sections 4, 5)
 //
@@ -16,6 +17,7 @@
 #include "commands.h"
 #include "ebpf_fpga/error.h"
 #include "ebpf_fpga/map_init.h"
+#include "ebpf_fpga/offload.h"
 #include "ebpf_fpga/pcap_io.h"
 #include "ebpf_fpga/xdp_report.h"
 #include "ebpf_fpga/xdp_session.h"
@@ -68,8 +70,14 @@ int cmd_run(int argc, const char* const* argv) {
   app.add_option("PROG", obj_path, "XDP object built by clang -target bpf")->required();
   auto* prog_opt = app.add_option("--program", function, "entry program by function name");
   app.add_option("--section", section, "entry program by ELF section")->excludes(prog_opt);
-  app.add_option("--engine", engine, "rtl (default: the soft-CPU model), interp or kernel")
-      ->check(CLI::IsMember({"rtl", "interp", "kernel"}));
+  std::string device_uri;
+  auto* engine_opt =
+      app.add_option("--engine", engine, "rtl (default: the soft-CPU model), interp or kernel")
+          ->check(CLI::IsMember({"rtl", "interp", "kernel"}));
+  app.add_option("--device", device_uri,
+                 "run on a device instead: sim:, interp:, udp://HOST:PORT, pcie://BDF, "
+                 "pcie-socket://PATH (the object is loaded there, frames are test runs)")
+      ->excludes(engine_opt);
   app.add_option("--pcap", pcap_in, "input packets (pcap, Ethernet)")->required();
   app.add_option("--map-init", map_init_path, "initial map entries (JSON, docs/cli/run.md)");
   app.add_option("--out", pcap_out, "write the packets that leave (PASS, TX, REDIRECT) here");
@@ -83,7 +91,7 @@ int cmd_run(int argc, const char* const* argv) {
   app.add_option("--ifindex", ifindex, "ctx->ingress_ifindex of every packet (default 1)");
   app.add_flag("--quiet,-q", quiet, "no summary and no progress display");
   if (auto rc = parse_args(app, argc, argv)) return *rc;
-  if (!trace.empty() && engine != "rtl") {
+  if (!trace.empty() && (engine != "rtl" || !device_uri.empty())) {
     std::cerr << "ebpf-fpga run: --trace needs --engine rtl\n";
     return kExitUsage;
   }
@@ -109,7 +117,14 @@ int cmd_run(int argc, const char* const* argv) {
                 << " were cut by the capture's snaplen; they run on the captured bytes\n";
     }
 
-    auto session = make_xdp_session(engine, opts);
+    std::optional<Device> dev;
+    std::unique_ptr<XdpSession> session;
+    if (!device_uri.empty()) {
+      dev.emplace(Device::open(device_uri));
+      session = make_device_xdp_session(*dev, opts);
+    } else {
+      session = make_xdp_session(engine, opts);
+    }
     session->load(obj, entry);
     apply_map_init(session->maps(), init, map_init_path);
 

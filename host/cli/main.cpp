@@ -20,6 +20,10 @@ constexpr Command kCommands[] = {
     {"compare", "run an XDP object on several engines and report every difference",
      cmd_compare},
     {"device", "show a device's capability block (device info --device URI)", cmd_device},
+    {"prog", "load, show, attach, detach and unload programs on a device", cmd_prog},
+    {"map", "list, dump, look up, update and delete a loaded object's maps", cmd_map},
+    {"stats", "a device's counters: per action, fault and port, and the core's", cmd_stats},
+    {"events", "stream the events programs send (perf, ringbuf, trace_printk)", cmd_events},
     {"help", "list the commands, or show the options of one", cmd_help},
 };
 

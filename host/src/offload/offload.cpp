@@ -1,0 +1,878 @@
+// OffloadObject: libbpf's object/program/map shape over a Device (ebpf_fpga/offload.h).
+#include "ebpf_fpga/offload.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstring>
+#include <ctime>
+
+#include "csr_protocol.h"
+#include "ebpf_csr_map.h"
+#include "ebpf_fpga/error.h"
+#include "ebpf_fpga/helpers.h"
+#include "ebpf_fpga/map_layout.h"
+
+namespace ebpf {
+namespace {
+
+// Registers agreed for the capability block, exactly-once sequencing, events and OBJINFO
+// (docs/registers.md).
+namespace reg {
+constexpr uint32_t kCapCores = 0x160, kCapStackBytes = 0x164, kCapPacketBytes = 0x168,
+                   kCapMapvalBytes = 0x16c, kCapEvtBytes = 0x170, kCapMapTypes = 0x174,
+                   kCapFeatures = 0x178, kObjinfoBytes = 0x17c, kCapHelpers = 0x180;
+constexpr uint32_t kEvtCtrl = 0x1b8, kEvtAck = 0x1bc, kEvtLost = 0x1c0;
+constexpr uint32_t kWinObjinfo = 0x1000;
+constexpr uint32_t kMaxObjinfo = 0x1000;
+// Packet I/O page (docs/packet_io.md).
+constexpr uint32_t kIo = 0xf000;
+constexpr uint32_t kIoId = kIo + 0x000, kIoCtrl = kIo + 0x004, kIoStatus = kIo + 0x008,
+                   kIoParams = kIo + 0x00c, kIoCntAction = kIo + 0x100, kIoCntFault = kIo + 0x140,
+                   kIoCntOversize = kIo + 0x180, kIoCntRx = kIo + 0x200, kIoCntTx = kIo + 0x300;
+constexpr uint32_t kIoIdValue = 0x5844494f;  // "XDIO"
+constexpr uint32_t kIoCtrlEnable = 1, kIoCtrlClear = 2, kIoStatusBusy = 1;
+}  // namespace reg
+
+// CSR accesses over a Bus: writes queue, a read flushes them with it.
+class BusCsrIo final : public device::CsrIo {
+ public:
+  explicit BusCsrIo(Bus& bus) : bus_(bus), batch_(bus) {}
+  void write(uint32_t addr, uint32_t value) override { batch_.write(addr, value); }
+  uint32_t read(uint32_t addr) override {
+    uint32_t v = 0;
+    batch_.read(addr, &v);
+    batch_.flush();
+    return v;
+  }
+  std::vector<uint32_t> read_block(uint32_t base, size_t count) override {
+    flush();
+    return bus_.read_block(base, count);
+  }
+  void idle() override { bus_.wait(std::chrono::microseconds(1)); }
+  void flush() {
+    if (!batch_.empty()) batch_.flush();
+  }
+
+ private:
+  Bus& bus_;
+  BusBatch batch_;
+};
+
+// Map access in a process that did not configure the maps: the map unit's host command
+// block with the sizes the manifest recorded. The map unit already holds the maps.
+class ManifestMapAccess final : public MapAccess {
+ public:
+  ManifestMapAccess(Bus& bus, const Manifest& m) : io_(bus), port_(io_) {
+    for (const ManifestMap& mm : m.maps) {
+      MapSpec s;
+      s.name = mm.name;
+      s.type = static_cast<MapType>(mm.type);
+      s.key_size = mm.key_size;
+      s.value_size = mm.value_size;
+      s.max_entries = mm.max_entries;
+      s.map_flags = mm.flags;
+      specs_.push_back(std::move(s));
+      index_.push_back(mm.index);
+    }
+    cores_ = m.cores;
+  }
+  uint32_t map_count() const override { return static_cast<uint32_t>(specs_.size()); }
+  const MapSpec& spec(uint32_t map) const override { return specs_.at(map); }
+  uint32_t cores() const override { return cores_; }
+
+  int lookup(uint32_t map, std::span<const uint8_t> key, std::span<uint8_t> value) override {
+    put(key, true);
+    const auto r = port_.command(MapOp::kLookup, index_.at(map), 0, false, 0, false);
+    if (r.status != 0) return r.status;
+    get(value, false);
+    return 0;
+  }
+  int update(uint32_t map, std::span<const uint8_t> key, std::span<const uint8_t> value,
+             uint64_t flags) override {
+    put(key, true);
+    put(value, false);
+    return port_.command(MapOp::kUpdate, index_.at(map), flags, false, 0, false).status;
+  }
+  int remove(uint32_t map, std::span<const uint8_t> key) override {
+    put(key, true);
+    return port_.command(MapOp::kDelete, index_.at(map), 0, false, 0, false).status;
+  }
+  int get_next_key(uint32_t map, std::optional<std::span<const uint8_t>> key,
+                   std::span<uint8_t> next_key) override {
+    if (key) put(*key, true);
+    const auto r = port_.command(MapOp::kNextKey, index_.at(map), 0, false, 0, !key);
+    if (r.status != 0) return r.status;
+    get(next_key, true);
+    return 0;
+  }
+
+ private:
+  void put(std::span<const uint8_t> b, bool key) {
+    for (size_t w = 0; w * 8 < b.size(); ++w) {
+      uint64_t v = 0;
+      uint8_t mask = 0;
+      for (size_t i = 0; i < 8 && w * 8 + i < b.size(); ++i) {
+        v |= uint64_t{b[w * 8 + i]} << (8 * i);
+        mask |= static_cast<uint8_t>(1u << i);
+      }
+      if (key) {
+        port_.write_kbuf(static_cast<uint32_t>(w), v, mask);
+      } else {
+        port_.write_vbuf(static_cast<uint32_t>(w), v, mask);
+      }
+    }
+  }
+  void get(std::span<uint8_t> b, bool key) {
+    for (size_t w = 0; w * 8 < b.size(); ++w) {
+      const uint64_t v = key ? port_.read_kbuf(static_cast<uint32_t>(w))
+                             : port_.read_vbuf(static_cast<uint32_t>(w));
+      for (size_t i = 0; i < 8 && w * 8 + i < b.size(); ++i) {
+        b[w * 8 + i] = static_cast<uint8_t>(v >> (8 * i));
+      }
+    }
+  }
+  BusCsrIo io_;
+  device::CsrMapPort port_;
+  std::vector<MapSpec> specs_;
+  std::vector<uint32_t> index_;
+  uint32_t cores_ = 1;
+};
+
+uint32_t fnv1a32(std::span<const uint8_t> b) {
+  uint32_t h = 0x811c9dc5u;
+  for (uint8_t c : b) h = (h ^ c) * 0x01000193u;
+  return h;
+}
+
+std::string hex32(uint32_t v) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "0x%08x", v);
+  return buf;
+}
+
+bool in_process(const Device& dev) {
+  return dev.uri() == "interp:" || dev.uri().starts_with("sim:");
+}
+
+// Little-endian writer and bounds-checked reader of the manifest body.
+struct Writer {
+  std::vector<uint8_t> b;
+  void u8(uint8_t v) { b.push_back(v); }
+  void u16(uint16_t v) { u8(static_cast<uint8_t>(v)), u8(static_cast<uint8_t>(v >> 8)); }
+  void u32(uint32_t v) { u16(static_cast<uint16_t>(v)), u16(static_cast<uint16_t>(v >> 16)); }
+  void u64(uint64_t v) { u32(static_cast<uint32_t>(v)), u32(static_cast<uint32_t>(v >> 32)); }
+  void str(const std::string& s) {
+    if (s.size() > 255) throw Error("name '" + s.substr(0, 40) + "...' is longer than 255 bytes");
+    u8(static_cast<uint8_t>(s.size()));
+    b.insert(b.end(), s.begin(), s.end());
+  }
+};
+struct Reader {
+  std::span<const uint8_t> b;
+  size_t off = 0;
+  const std::string& where;
+  void need(size_t n, const char* what) {
+    if (off + n > b.size()) {
+      throw Error(where + ": " + what + " at byte " + std::to_string(16 + off) +
+                  " runs past the manifest's end (" + std::to_string(16 + b.size()) + " bytes)");
+    }
+  }
+  uint8_t u8(const char* what) {
+    need(1, what);
+    return b[off++];
+  }
+  uint16_t u16(const char* what) {
+    need(2, what);
+    const uint16_t v = static_cast<uint16_t>(b[off] | (b[off + 1] << 8));
+    off += 2;
+    return v;
+  }
+  uint32_t u32(const char* what) {
+    need(4, what);
+    uint32_t v = 0;
+    for (int i = 3; i >= 0; --i) v = (v << 8) | b[off + static_cast<size_t>(i)];
+    off += 4;
+    return v;
+  }
+  uint64_t u64(const char* what) {
+    const uint64_t lo = u32(what);
+    return lo | (uint64_t{u32(what)} << 32);
+  }
+  std::string str(const char* what) {
+    const uint8_t n = u8(what);
+    need(n, what);
+    std::string s(b.begin() + static_cast<std::ptrdiff_t>(off),
+                  b.begin() + static_cast<std::ptrdiff_t>(off + n));
+    off += n;
+    return s;
+  }
+};
+
+}  // namespace
+
+uint64_t program_tag(std::span<const Insn> insns) {
+  uint64_t h = 0xcbf29ce484222325ull;
+  for (const Insn& in : insns) {
+    const uint64_t w = in.raw();
+    for (int i = 0; i < 8; ++i) h = (h ^ ((w >> (8 * i)) & 0xff)) * 0x100000001b3ull;
+  }
+  return h;
+}
+
+std::vector<uint8_t> encode_manifest(const Manifest& m) {
+  Writer w;
+  w.u64(m.load_time);
+  w.u32(m.entry);
+  w.u32(m.cores);
+  w.str(m.object);
+  w.u16(static_cast<uint16_t>(m.programs.size()));
+  for (const ManifestProgram& p : m.programs) {
+    w.str(p.name);
+    w.str(p.section);
+    w.u32(p.insns);
+    w.u32(p.first);
+    w.u64(p.tag);
+  }
+  w.u16(static_cast<uint16_t>(m.maps.size()));
+  for (const ManifestMap& mm : m.maps) {
+    w.str(mm.name);
+    w.u32(mm.type);
+    w.u32(mm.key_size);
+    w.u32(mm.value_size);
+    w.u32(mm.max_entries);
+    w.u32(mm.flags);
+    w.u32(mm.index);
+  }
+  while (w.b.size() % 4) w.u8(0);
+  Writer h;
+  h.u32(kManifestMagic);
+  h.u32(kManifestVersion);
+  h.u32(static_cast<uint32_t>(16 + w.b.size()));
+  h.u32(fnv1a32(w.b));
+  h.b.insert(h.b.end(), w.b.begin(), w.b.end());
+  return h.b;
+}
+
+Manifest decode_manifest(std::span<const uint8_t> bytes, const std::string& where_in) {
+  const std::string where = "object info on " + where_in + " is corrupt";
+  if (bytes.size() < 16) throw Error(where + ": " + std::to_string(bytes.size()) +
+                                     " bytes, less than the 16-byte header");
+  Reader hr{bytes.first(16), 0, where};
+  const uint32_t magic = hr.u32("magic"), version = hr.u32("version"), length = hr.u32("length"),
+                 sum = hr.u32("checksum");
+  if (magic != kManifestMagic) {
+    throw Error(where + ": magic reads " + hex32(magic) + ", expected " + hex32(kManifestMagic) +
+                " (\"EBOI\")");
+  }
+  if (version != kManifestVersion) {
+    throw Error(where + ": version " + std::to_string(version) + ", this host library reads " +
+                std::to_string(kManifestVersion));
+  }
+  if (length < 16 || length > bytes.size() || length % 4) {
+    throw Error(where + ": length " + std::to_string(length) + " is outside 16.." +
+                std::to_string(bytes.size()) + " or not a multiple of 4");
+  }
+  const auto body = bytes.subspan(16, length - 16);
+  if (fnv1a32(body) != sum) {
+    throw Error(where + ": checksum " + hex32(sum) + " does not match the contents (" +
+                hex32(fnv1a32(body)) + ")");
+  }
+  Reader r{body, 0, where};
+  Manifest m;
+  m.load_time = r.u64("load time");
+  m.entry = r.u32("entry");
+  m.cores = r.u32("cores");
+  m.object = r.str("object name");
+  const uint16_t np = r.u16("program count");
+  for (uint16_t i = 0; i < np; ++i) {
+    ManifestProgram p;
+    p.name = r.str("program name");
+    p.section = r.str("program section");
+    p.insns = r.u32("program length");
+    p.first = r.u32("program first slot");
+    p.tag = r.u64("program tag");
+    m.programs.push_back(std::move(p));
+  }
+  const uint16_t nm = r.u16("map count");
+  for (uint16_t i = 0; i < nm; ++i) {
+    ManifestMap mm;
+    mm.name = r.str("map name");
+    mm.type = r.u32("map type");
+    mm.key_size = r.u32("key size");
+    mm.value_size = r.u32("value size");
+    mm.max_entries = r.u32("max entries");
+    mm.flags = r.u32("map flags");
+    mm.index = r.u32("map index");
+    m.maps.push_back(std::move(mm));
+  }
+  if (m.programs.empty() || m.entry >= m.programs.size()) {
+    throw Error(where + ": entry " + std::to_string(m.entry) + " of " +
+                std::to_string(m.programs.size()) + " programs");
+  }
+  if (m.cores == 0 || m.cores > 255) throw Error(where + ": cores " + std::to_string(m.cores));
+  return m;
+}
+
+Capabilities read_capabilities(Device& dev) {
+  Capabilities c;
+  c.imem_slots = dev.info().imem_slots;
+  Bus* bus = dev.bus();
+  if (!bus) {  // interp: the interpreter's own limits, every type and helper it implements
+    c.block = true;
+    c.max_programs = 256;
+    c.map_slots = 256;
+    c.stack_bytes = addr::kStackSize;
+    c.packet_bytes = addr::kPacketBufferSize;
+    c.evt_bytes = helper_limits::kEventFifoBytes;
+    for (uint32_t t = 0; t < 32; ++t) {
+      if (map_type_supported(t)) c.map_types |= 1u << t;
+    }
+    for (const HelperInfo& h : helpers()) c.helpers[h.id / 32] |= 1u << (h.id % 32);
+    return c;
+  }
+  uint32_t io_id = 0, io_params = 0;
+  BusBatch b(*bus);
+  b.read(csr::kMaxPrograms, &c.max_programs).read(csr::kMapSlots, &c.map_slots);
+  b.read(reg::kCapCores, &c.cores).read(reg::kCapStackBytes, &c.stack_bytes);
+  b.read(reg::kCapPacketBytes, &c.packet_bytes).read(reg::kCapMapvalBytes, &c.mapval_bytes);
+  b.read(reg::kCapEvtBytes, &c.evt_bytes).read(reg::kCapMapTypes, &c.map_types);
+  b.read(reg::kCapFeatures, &c.features).read(reg::kObjinfoBytes, &c.objinfo_bytes);
+  for (uint32_t i = 0; i < 8; ++i) b.read(reg::kCapHelpers + 4 * i, &c.helpers[i]);
+  b.read(reg::kIoId, &io_id).read(reg::kIoParams, &io_params);
+  b.flush();
+  c.block = c.cores != 0;
+  if (!c.block) {
+    c.cores = 1;
+    c.features = 0;
+  }
+  if (c.objinfo_bytes > reg::kMaxObjinfo) c.objinfo_bytes = reg::kMaxObjinfo;
+  c.io_block = io_id == reg::kIoIdValue;
+  c.io_ports = c.io_block ? (io_params & 0xff) : 0;
+  return c;
+}
+
+std::optional<Manifest> read_manifest(Device& dev) {
+  Bus* bus = dev.bus();
+  if (!bus) return std::nullopt;
+  const Capabilities caps = read_capabilities(dev);
+  if (!caps.has(kCapObjinfo) || caps.objinfo_bytes < 16) {
+    throw Error(dev.uri() + ": the device has no OBJINFO window (CAP_FEATURES bit 2 is clear), "
+                "so no other process can find what is loaded on it");
+  }
+  const std::vector<uint32_t> head = bus->read_block(reg::kWinObjinfo, 4);
+  if (head[0] == 0 && head[1] == 0 && head[2] == 0 && head[3] == 0) return std::nullopt;
+  uint32_t words = caps.objinfo_bytes / 4;
+  if (head[0] == kManifestMagic && head[2] >= 16 && head[2] <= caps.objinfo_bytes) {
+    words = (head[2] + 3) / 4;  // read only what the header says is there
+  }
+  const std::vector<uint32_t> all = bus->read_block(reg::kWinObjinfo, words);
+  std::vector<uint8_t> bytes(all.size() * 4);
+  std::memcpy(bytes.data(), all.data(), bytes.size());
+  return decode_manifest(bytes, dev.uri());
+}
+
+void write_objinfo_raw(Device& dev, std::span<const uint8_t> bytes) {
+  Bus* bus = dev.bus();
+  if (!bus) throw Error(dev.uri() + ": no OBJINFO window (no register bus)");
+  std::vector<uint32_t> words((bytes.size() + 3) / 4, 0);
+  std::memcpy(words.data(), bytes.data(), bytes.size());
+  BusBatch b(*bus);
+  b.write_block(reg::kWinObjinfo, words);
+  b.flush();
+}
+
+// ---------------------------------------------------------------------------------------
+
+struct OffloadObject::Impl {
+  bool loaded_here = false;        // this process loaded it: the engine can run it
+  std::unique_ptr<ManifestMapAccess> reopened;
+  MapStore empty;                  // interp: object without maps
+  MemoryImage mem;
+  uint64_t budget = addr::kDefaultBudget;
+  bool unloaded = false;
+};
+
+OffloadObject::OffloadObject() : impl_(std::make_unique<Impl>()) {}
+OffloadObject::OffloadObject(OffloadObject&& o) noexcept
+    : dev_(o.dev_),
+      manifest_(std::move(o.manifest_)),
+      caps_(o.caps_),
+      maps_(std::move(o.maps_)),
+      callbacks_(std::move(o.callbacks_)),
+      impl_(std::move(o.impl_)) {
+  for (OffloadMap& m : maps_) m.obj_ = this;
+}
+OffloadObject& OffloadObject::operator=(OffloadObject&& o) noexcept {
+  dev_ = o.dev_;
+  manifest_ = std::move(o.manifest_);
+  caps_ = o.caps_;
+  maps_ = std::move(o.maps_);
+  callbacks_ = std::move(o.callbacks_);
+  impl_ = std::move(o.impl_);
+  for (OffloadMap& m : maps_) m.obj_ = this;
+  return *this;
+}
+OffloadObject::~OffloadObject() = default;
+
+namespace {
+
+// Everything that can be refused before a word is written (docs/host.md, "Capability check").
+void check_fits(Device& dev, const Object& obj, const Capabilities& caps,
+                const OffloadLoadOptions& opts) {
+  const std::string who = obj.name() + " on " + dev.uri();
+  size_t total = 0;
+  for (const ProgramSpec& p : obj.programs()) total += p.insns.size();
+  if (total > caps.imem_slots) {
+    throw Error(who + ": the programs have " + std::to_string(total) +
+                " instruction slots; the device's instruction memory holds " +
+                std::to_string(caps.imem_slots) + " (IMEM_SLOTS)");
+  }
+  if (obj.programs().size() > caps.max_programs) {
+    throw Error(who + ": " + std::to_string(obj.programs().size()) +
+                " programs; the device's program table holds " +
+                std::to_string(caps.max_programs) + " (MAX_PROGRAMS)");
+  }
+  if (obj.maps().size() > caps.map_slots) {
+    throw Error(who + ": " + std::to_string(obj.maps().size()) + " maps; the device has " +
+                std::to_string(caps.map_slots) + " map slots (MAP_SLOTS)");
+  }
+  if (opts.maps.cores > caps.cores && caps.block && dev.bus()) {
+    // PERCPU copies beyond the cores are host-side only; the map unit plays them (MapOptions).
+  }
+  for (const MapSpec& m : obj.maps()) {
+    if (!caps.map_type_ok(static_cast<uint32_t>(m.type))) {
+      throw Error(who + ": map '" + m.name + "' has type " +
+                  map_type_name(static_cast<uint32_t>(m.type)) + " (" +
+                  std::to_string(static_cast<uint32_t>(m.type)) +
+                  "), which the device's map unit does not support (CAP_MAP_TYPES " +
+                  hex32(caps.map_types) + ")");
+    }
+  }
+  for (const ProgramSpec& p : obj.programs()) {
+    for (size_t i = 0; i < p.insns.size(); ++i) {
+      const Insn& in = p.insns[i];
+      if (in.opcode != 0x85 || in.src() != 0) continue;
+      if (!caps.helper_ok(in.imm)) {
+        const auto h = find_helper(in.imm);
+        throw Error(who + ": program '" + p.name + "' instruction " + std::to_string(i) +
+                    " calls helper " + (h ? "bpf_" + std::string(h->name) : std::string("?")) +
+                    " (id " + std::to_string(in.imm) +
+                    "), which the device does not implement (CAP_HELPERS)");
+      }
+    }
+  }
+}
+
+void wait_io_idle(Bus& bus, const std::string& uri) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (bus.read(reg::kIoStatus) & reg::kIoStatusBusy) {
+    if (std::chrono::steady_clock::now() > deadline) {
+      throw Error(uri + ": the packet I/O block stayed busy for 5 s after detaching");
+    }
+    bus.wait(std::chrono::microseconds(10));
+  }
+}
+
+}  // namespace
+
+OffloadObject OffloadObject::load(Device& dev, const Object& obj, const OffloadLoadOptions& opts) {
+  OffloadObject o;
+  o.dev_ = &dev;
+  o.caps_ = read_capabilities(dev);
+  const ProgramSpec& entry = obj.select_program(opts.program, opts.section);
+  check_fits(dev, obj, o.caps_, opts);
+  Bus* bus = dev.bus();
+  if (bus) {
+    // The map pools: refuse maps that do not fit before anything is written.
+    BusCsrIo io(*bus);
+    try {
+      layout_maps(obj.maps(), opts.maps, device::read_map_unit_params(io));
+    } catch (const Error& e) {
+      throw Error(obj.name() + " on " + dev.uri() + ": " + e.what());
+    }
+  }
+  Manifest& m = o.manifest_;
+  m.object = obj.name();
+  m.load_time = static_cast<uint64_t>(std::time(nullptr));
+  m.cores = opts.maps.cores;
+  uint32_t first = 0;
+  std::vector<std::vector<Insn>> progs;
+  for (size_t i = 0; i < obj.programs().size(); ++i) {
+    const ProgramSpec& p = obj.programs()[i];
+    if (p.name == entry.name && p.section == entry.section) m.entry = static_cast<uint32_t>(i);
+    m.programs.push_back({p.name, p.section, static_cast<uint32_t>(p.insns.size()), first,
+                          program_tag(p.insns)});
+    first += static_cast<uint32_t>(p.insns.size());
+    progs.push_back(p.insns);
+  }
+  for (size_t i = 0; i < obj.maps().size(); ++i) {
+    const MapSpec& s = obj.maps()[i];
+    m.maps.push_back({s.name, static_cast<uint32_t>(s.type), s.key_size, s.value_size,
+                      s.max_entries, s.map_flags, static_cast<uint32_t>(i)});
+  }
+  std::vector<uint8_t> manifest;
+  try {
+    manifest = encode_manifest(m);
+  } catch (const Error& e) {
+    throw Error(obj.name() + ": cannot record it in the object info: " + e.what());
+  }
+  const bool objinfo = bus && o.caps_.has(kCapObjinfo);
+  if (objinfo && manifest.size() > o.caps_.objinfo_bytes) {
+    throw Error(obj.name() + " on " + dev.uri() + ": its manifest takes " +
+                std::to_string(manifest.size()) + " bytes; the OBJINFO window holds " +
+                std::to_string(o.caps_.objinfo_bytes) + " (shorter names would fit)");
+  }
+
+  // Checks passed: change the device.
+  if (bus && o.caps_.io_block) {
+    bus->write(reg::kIoCtrl, 0);
+    wait_io_idle(*bus, dev.uri());
+  }
+  if (objinfo) write_objinfo_raw(dev, std::vector<uint8_t>(16, 0));  // nothing valid meanwhile
+  Engine& e = dev.engine();
+  try {
+    e.load_programs(progs, m.entry, LoadOptions{.prandom_seed = opts.prandom_seed});
+  } catch (const Error& err) {
+    throw Error(obj.name() + " on " + dev.uri() + ": " + err.what());
+  }
+  try {
+    e.configure_maps(obj.maps(), opts.maps);
+  } catch (const Error& err) {
+    throw Error(obj.name() + " on " + dev.uri() + ": cannot configure the maps: " + err.what());
+  }
+  MapAccess* maps = e.maps();
+  if (!maps) {
+    o.impl_->empty.configure({}, opts.maps);
+    maps = &o.impl_->empty;
+  }
+  init_prog_arrays(*maps, obj.maps(), obj.programs());
+  if (objinfo) write_objinfo_raw(dev, manifest);
+  o.impl_->loaded_here = true;
+  o.impl_->budget = opts.budget;
+  for (const ManifestMap& mm : m.maps) o.maps_.push_back(OffloadMap(o, mm));
+  return o;
+}
+
+OffloadObject OffloadObject::open_loaded(Device& dev) {
+  if (in_process(dev) && !dev.bus()) {
+    throw Error("no program loaded on " + dev.uri() + " (interp: lives inside one process; "
+                "state persists across processes only on udp://, pcie:// or pcie-socket://)");
+  }
+  std::optional<Manifest> m = read_manifest(dev);
+  if (!m) {
+    std::string hint;
+    if (in_process(dev)) {
+      hint = " (sim: lives inside one process; state persists across processes only on "
+             "udp://, pcie:// or pcie-socket://)";
+    }
+    throw Error("no program loaded on " + dev.uri() + hint);
+  }
+  // The program table must still hold what the manifest describes.
+  Bus& bus = *dev.bus();
+  std::vector<uint32_t> table(2 * m->programs.size());
+  BusBatch b(bus);
+  for (size_t k = 0; k < m->programs.size(); ++k) {
+    b.read(csr::prog_first(static_cast<unsigned>(k)), &table[2 * k]);
+    b.read(csr::prog_len(static_cast<unsigned>(k)), &table[2 * k + 1]);
+  }
+  b.flush();
+  for (size_t k = 0; k < m->programs.size(); ++k) {
+    if (table[2 * k] != m->programs[k].first || table[2 * k + 1] != m->programs[k].insns) {
+      throw Error("object info on " + dev.uri() + " does not match the device: program " +
+                  std::to_string(k) + " ('" + m->programs[k].name + "') should be slots " +
+                  std::to_string(m->programs[k].first) + "+" +
+                  std::to_string(m->programs[k].insns) + ", the program table holds " +
+                  std::to_string(table[2 * k]) + "+" + std::to_string(table[2 * k + 1]) +
+                  " (the device was reset or reloaded by other means)");
+    }
+  }
+  OffloadObject o;
+  o.dev_ = &dev;
+  o.caps_ = read_capabilities(dev);
+  o.manifest_ = std::move(*m);
+  o.impl_->reopened = std::make_unique<ManifestMapAccess>(bus, o.manifest_);
+  for (const ManifestMap& mm : o.manifest_.maps) o.maps_.push_back(OffloadMap(o, mm));
+  return o;
+}
+
+OffloadMap& OffloadObject::map(std::string_view name) {
+  for (OffloadMap& m : maps_) {
+    if (m.name() == name) return m;
+  }
+  std::string list;
+  for (const OffloadMap& m : maps_) list += (list.empty() ? "" : ", ") + m.name();
+  throw Error("no map '" + std::string(name) + "' in " + manifest_.object + " on " +
+              dev_->uri() + " (maps: " + (list.empty() ? "none" : list) + ")");
+}
+
+const ManifestProgram& OffloadObject::program(std::string_view name) const {
+  for (const ManifestProgram& p : manifest_.programs) {
+    if (p.name == name) return p;
+  }
+  std::string list;
+  for (const ManifestProgram& p : manifest_.programs) list += (list.empty() ? "" : ", ") + p.name;
+  throw Error("no program '" + std::string(name) + "' in " + manifest_.object + " (programs: " +
+              list + ")");
+}
+
+MapAccess& OffloadObject::map_access() {
+  if (impl_->unloaded) throw Error(dev_->uri() + ": the object was unloaded");
+  if (impl_->reopened) return *impl_->reopened;
+  MapAccess* m = dev_->engine().maps();
+  if (!m || m->map_count() != manifest_.maps.size()) return impl_->empty;
+  return *m;
+}
+
+void OffloadObject::attach() {
+  Bus* bus = dev_->bus();
+  if (!bus || !caps_.io_block) {
+    throw Error(dev_->uri() + ": cannot attach: the device has no packet I/O block (IO_ID at " +
+                hex32(reg::kIoId) + " does not read \"XDIO\"); test_run() runs the program on "
+                "frames the host injects");
+  }
+  bus->write(reg::kIoCtrl, reg::kIoCtrlEnable);
+}
+
+void OffloadObject::detach() {
+  Bus* bus = dev_->bus();
+  if (!bus || !caps_.io_block) return;
+  bus->write(reg::kIoCtrl, 0);
+  wait_io_idle(*bus, dev_->uri());
+}
+
+bool OffloadObject::attached() {
+  Bus* bus = dev_->bus();
+  if (!bus || !caps_.io_block) return false;
+  return (bus->read(reg::kIoCtrl) & reg::kIoCtrlEnable) != 0;
+}
+
+XdpPacketOut OffloadObject::test_run(const XdpPacketIn& packet) {
+  if (impl_->unloaded) throw Error(dev_->uri() + ": the object was unloaded");
+  if (!impl_->loaded_here) {
+    throw Error(dev_->uri() + ": test_run needs the object loaded by this process (load()); "
+                "one found through the object info can be inspected and its maps changed");
+  }
+  if (attached()) {
+    throw Error(dev_->uri() + ": the program is attached (frames flow through it); detach "
+                "before a test run");
+  }
+  MemoryImage& mem = impl_->mem;
+  mem.has_ctx = true;
+  mem.set_packet(packet.bytes);
+  std::fill(mem.stack.begin(), mem.stack.end(), 0);
+  mem.ingress_ifindex = packet.ingress_ifindex;
+  mem.rx_queue_index = packet.rx_queue_index;
+  const RunResult r = dev_->engine().run(mem, RunOptions{.budget = impl_->budget, .cpu = 0});
+  XdpPacketOut out;
+  out.action = xdp_action(r);
+  out.fault = xdp_fault(r);
+  if (out.fault != FaultCode::kNone) {
+    out.fault_pc = out.fault == FaultCode::kInvalidAction ? 0 : r.fault_pc;
+    out.fault_program = r.program;
+  }
+  const auto data = mem.packet_data();
+  out.data.assign(data.begin(), data.end());
+  const auto meta = mem.packet_meta();
+  out.meta.assign(meta.begin(), meta.end());
+  if (out.action == kXdpRedirect) out.redirect = r.redirect;
+  out.cycles = r.cycles;
+  out.instructions = r.instructions;
+  out.events = r.events;
+  for (const Event& ev : out.events) {
+    for (const EventCallback& cb : callbacks_) cb(ev);
+  }
+  return out;
+}
+
+size_t OffloadObject::poll_events() {
+  Bus* bus = dev_->bus();
+  if (!bus || !caps_.has(kCapEvtHold)) {
+    throw Error(dev_->uri() + ": the device does not keep events while frames flow "
+                "(CAP_FEATURES.EVT_HOLD is clear); events arrive with each test run");
+  }
+  uint32_t ctrl = 0, bytes = 0, count = 0, lost = 0;
+  BusBatch b(*bus);
+  b.read(reg::kEvtCtrl, &ctrl).read(csr::kEvtBytes, &bytes).read(csr::kEvtCount, &count);
+  b.read(reg::kEvtLost, &lost);
+  b.flush();
+  if (!(ctrl & 1)) bus->write(reg::kEvtCtrl, 1);
+  if (bytes == 0) return 0;
+  if (bytes > device::kEventWindowBytes) {
+    throw Error(dev_->uri() + ": EVT_BYTES reads " + std::to_string(bytes) +
+                ", more than the event window (malformed device answer)");
+  }
+  const std::vector<uint32_t> words = bus->read_block(csr::kWinEvents, (bytes + 3) / 4);
+  std::vector<uint8_t> fifo(words.size() * 4);
+  std::memcpy(fifo.data(), words.data(), fifo.size());
+  fifo.resize(bytes);
+  const std::vector<Event> events = device::parse_event_records(fifo, count, 0);
+  bus->write(reg::kEvtAck, bytes);
+  for (const Event& ev : events) {
+    for (const EventCallback& cb : callbacks_) cb(ev);
+  }
+  return events.size();
+}
+
+IoCounters OffloadObject::io_counters() {
+  Bus* bus = dev_->bus();
+  if (!bus || !caps_.io_block) {
+    throw Error(dev_->uri() + ": the device has no packet I/O block (IO_ID at " +
+                hex32(reg::kIoId) + " does not read \"XDIO\"), so it counts no frames");
+  }
+  IoCounters c;
+  c.rx.resize(caps_.io_ports);
+  c.tx.resize(caps_.io_ports);
+  BusBatch b(*bus);
+  for (uint32_t a = 0; a < 5; ++a) b.read(reg::kIoCntAction + 4 * a, &c.action[a]);
+  for (uint32_t f = 0; f < 16; ++f) b.read(reg::kIoCntFault + 4 * f, &c.fault[f]);
+  b.read(reg::kIoCntOversize, &c.oversize).read(reg::kIoCntOversize + 4, &c.malformed);
+  b.read(reg::kIoCntOversize + 8, &c.redir_bad).read(reg::kIoCntOversize + 12, &c.empty);
+  b.read(reg::kIoCntOversize + 16, &c.host_drop);
+  for (uint32_t p = 0; p < caps_.io_ports; ++p) {
+    b.read(reg::kIoCntRx + 4 * p, &c.rx[p]).read(reg::kIoCntTx + 4 * p, &c.tx[p]);
+  }
+  b.flush();
+  return c;
+}
+
+void OffloadObject::clear_io_counters() {
+  Bus* bus = dev_->bus();
+  if (!bus || !caps_.io_block) return;
+  const uint32_t ctrl = bus->read(reg::kIoCtrl);
+  bus->write(reg::kIoCtrl, (ctrl & reg::kIoCtrlEnable) | reg::kIoCtrlClear);
+}
+
+void OffloadObject::unload() {
+  if (impl_->unloaded) return;
+  Bus* bus = dev_->bus();
+  if (bus) {
+    detach();
+    BusCsrIo io(*bus);
+    const uint32_t max_programs = io.read(csr::kMaxPrograms);
+    const uint32_t slots = io.read(csr::kMapSlots);
+    for (uint32_t k = 0; k < max_programs; ++k) io.write(csr::prog_len(k), 0);
+    io.write(csr::kProgLen, 0);
+    for (uint32_t m = 0; m < slots; ++m) {
+      io.write(csr::kWinMapDesc + 4 * (m * kMapDescWords + map_desc::kCtrl), 0);
+      io.write(csr::kMinfo + 16 * m, 0);
+    }
+    io.flush();
+    if (caps_.has(kCapObjinfo)) write_objinfo_raw(*dev_, std::vector<uint8_t>(16, 0));
+  }
+  impl_->unloaded = true;
+  impl_->loaded_here = false;
+}
+
+// ---- OffloadMap ----
+
+uint32_t OffloadMap::value_bytes() const {
+  MapSpec s;
+  s.type = static_cast<MapType>(spec_.type);
+  s.value_size = spec_.value_size;
+  return host_value_size(s, obj_->manifest_.cores);
+}
+
+void OffloadMap::check(const char* what, size_t got, size_t want) const {
+  if (got != want) {
+    throw Error("map '" + spec_.name + "' on " + obj_->dev_->uri() + ": " + what + " is " +
+                std::to_string(got) + " bytes, the map's " +
+                (std::string(what) == "key" ? "key_size" : "value size") + " is " +
+                std::to_string(want));
+  }
+}
+
+std::optional<std::vector<uint8_t>> OffloadMap::lookup(std::span<const uint8_t> key) {
+  check("key", key.size(), spec_.key_size);
+  std::vector<uint8_t> v(value_bytes());
+  const int rc = obj_->map_access().lookup(spec_.index, key, v);
+  if (rc == -2) return std::nullopt;  // -ENOENT
+  if (rc != 0) {
+    throw Error("map '" + spec_.name + "': lookup failed: errno " + std::to_string(-rc));
+  }
+  return v;
+}
+
+std::optional<std::vector<std::vector<uint8_t>>> OffloadMap::lookup_percpu(
+    std::span<const uint8_t> key) {
+  auto v = lookup(key);
+  if (!v) return std::nullopt;
+  std::vector<std::vector<uint8_t>> out;
+  MapSpec s;
+  s.type = static_cast<MapType>(spec_.type);
+  if (!map_is_percpu(s.type)) {
+    out.push_back(std::move(*v));
+    return out;
+  }
+  const uint32_t stride = map_value_stride(spec_.value_size);
+  for (size_t off = 0; off + stride <= v->size(); off += stride) {
+    out.emplace_back(v->begin() + static_cast<std::ptrdiff_t>(off),
+                     v->begin() + static_cast<std::ptrdiff_t>(off + spec_.value_size));
+  }
+  return out;
+}
+
+int OffloadMap::update(std::span<const uint8_t> key, std::span<const uint8_t> value,
+                       uint64_t flags) {
+  check("key", key.size(), spec_.key_size);
+  check("value", value.size(), value_bytes());
+  return obj_->map_access().update(spec_.index, key, value, flags);
+}
+
+int OffloadMap::remove(std::span<const uint8_t> key) {
+  check("key", key.size(), spec_.key_size);
+  return obj_->map_access().remove(spec_.index, key);
+}
+
+std::optional<std::vector<uint8_t>> OffloadMap::next_key(
+    std::optional<std::span<const uint8_t>> key) {
+  if (key) check("key", key->size(), spec_.key_size);
+  std::vector<uint8_t> next(spec_.key_size);
+  const int rc = obj_->map_access().get_next_key(spec_.index, key, next);
+  if (rc != 0) return std::nullopt;
+  return next;
+}
+
+std::vector<MapEntry> OffloadMap::entries() {
+  return dump_map(obj_->map_access(), spec_.index);
+}
+
+// ---- XdpSession over a device ----
+
+namespace {
+class DeviceXdpSession final : public XdpSession {
+ public:
+  DeviceXdpSession(Device& dev, const XdpSessionOptions& opts) : dev_(dev), opts_(opts) {}
+  std::string_view engine() const override { return name_; }
+  void load(const Object& obj, const ProgramSpec& entry) override {
+    OffloadLoadOptions o;
+    o.program = entry.name;
+    o.section = entry.section;
+    o.maps = opts_.maps;
+    o.prandom_seed = opts_.prandom_seed;
+    o.budget = opts_.budget;
+    // select_program takes a name or a section; the name is enough within one object.
+    o.section.reset();
+    obj_.emplace(OffloadObject::load(dev_, obj, o));
+  }
+  MapAccess& maps() override {
+    if (!obj_) throw Error("xdp session (" + name_ + "): maps() before load()");
+    return obj_->map_access();
+  }
+  XdpPacketOut run(const XdpPacketIn& packet) override {
+    if (!obj_) throw Error("xdp session (" + name_ + "): run() before load()");
+    return obj_->test_run(packet);
+  }
+
+ private:
+  Device& dev_;
+  XdpSessionOptions opts_;
+  std::string name_ = "device " + dev_.uri();
+  std::optional<OffloadObject> obj_;
+};
+}  // namespace
+
+std::unique_ptr<XdpSession> make_device_xdp_session(Device& dev, const XdpSessionOptions& opts) {
+  return std::make_unique<DeviceXdpSession>(dev, opts);
+}
+
+}  // namespace ebpf
