@@ -40,7 +40,7 @@ def summary(cells, family):
 def main():
     ap = argparse.ArgumentParser()
     for a in ("out", "board", "family", "top", "device", "package", "speed", "seed",
-              "rtl-rev", "head", "params", "bit"):
+              "rtl-rev", "head", "params", "bit", "blackboxes"):
         ap.add_argument("--" + a, default="")
     for a in ("synth-s", "pnr-s", "pack-s"):
         ap.add_argument("--" + a, type=int, default=0)
@@ -49,13 +49,15 @@ def main():
 
     rep = {"board": a.board, "family": a.family, "top": a.top, "device": a.device,
            "package": a.package, "speed": a.speed, "seed": a.seed, "params": a.params,
-           "rtl_commit": a.rtl_rev, "head": a.head,
+           "rtl_commit": a.rtl_rev, "head": a.head, "blackboxes": a.blackboxes.split(),
            "seconds": {"synth": a.synth_s, "pnr": a.pnr_s, "pack": a.pack_s}}
     lines = [f"board {a.board}: top {a.top}, {a.family}"
              + (f" {a.device} {a.package}" if a.device else "")
              + (f" speed {a.speed}" if a.speed else "")
              + (f", parameters {a.params}" if a.params else ""),
              f"RTL: rtl/ as of commit {a.rtl_rev} (HEAD {a.head}); boards/ from the working tree"]
+    if a.blackboxes:
+        lines.append(f"black boxes (not synthesized, not counted): {a.blackboxes}")
     try:
         stat = json.load(open(os.path.join(a.out, "synth", "stat.json")))
         s = summary(cells_of(stat, a.top), a.family)

@@ -5,7 +5,7 @@
 #   boards/common/build_board.sh --board NAME --family ecp5|ice40 --filelist board.f
 #       [--top MODULE] [--constraints FILE.lpf|.pcf] [--device 25k|85k|um5g-85k|up5k|hx8k]
 #       [--package CABGA256|...] [--speed 6|8] [--freq MHZ] [--seed N] [--param NAME=VALUE]...
-#       [--synth-only | --pnr-only] [--rtl-rev COMMIT] [--out DIR]
+#       [--synth-only | --pnr-only] [--rtl-rev COMMIT] [--out DIR] [--blackbox MODULE]...
 #
 #   --family     ecp5 (synth_ecp5, nextpnr-ecp5, ecppack) or ice40 (synth_ice40,
 #                nextpnr-ice40, icepack); xilinx: Yosys synth_xilinx only (no open P&R)
@@ -15,6 +15,10 @@
 #   --pnr-only   reuse the netlist of an earlier --synth-only run in the same --out
 #   --rtl-rev    take rtl/ from this commit instead of HEAD (e.g. the last one Yosys accepts)
 #   --out        default build/boards/NAME
+#   --blackbox   synthesize without this module's contents (elaborated, then emptied with
+#                Yosys' blackbox): its instances stay black boxes; implies --synth-only
+#                (nextpnr cannot place a black box). The default-run CI synthesizes the board
+#                shells this way, with ebpf_top covered by its own synthesis test.
 #
 # The RTL under rtl/ is taken from the last commit (git HEAD, or --rtl-rev), not from the working tree,
 # so that engineers editing rtl/ at the same time never give a half-edited build; boards/
@@ -29,6 +33,7 @@ VENV="$ROOT/.tools/venv/bin"
 
 board=""; family=""; filelist=""; top=""; cons=""; device=""; package=""; speed=""
 freq="25"; seed="1"; synth_only=0; pnr_only=0; out=""; params=(); rtl_commit="HEAD"
+blackboxes=()
 die() { echo "build_board.sh: error: $*" >&2; exit 1; }
 usage() { awk 'NR == 1 { next } /^#/ { sub(/^# ?/, ""); print; next } { exit }' "${BASH_SOURCE[0]}"; }
 while [ $# -gt 0 ]; do
@@ -46,6 +51,8 @@ while [ $# -gt 0 ]; do
     --param) [[ "${2:-}" =~ ^[A-Za-z_][A-Za-z0-9_]*=[^[:space:]]+$ ]] || die "--param takes NAME=VALUE, got '${2:-}'"
              params+=("$2"); shift 2 ;;
     --synth-only) synth_only=1; shift ;;
+    --blackbox) [[ "${2:-}" =~ ^[A-Za-z_][A-Za-z0-9_]*$ ]] || die "--blackbox takes a module name, got '${2:-}'"
+                blackboxes+=("$2"); synth_only=1; shift 2 ;;
     --rtl-rev) rtl_commit="${2:?}"; shift 2 ;;
     --pnr-only) pnr_only=1; shift ;;
     --out) out="${2:?}"; shift 2 ;;
@@ -69,6 +76,7 @@ if [ "$family" != xilinx ] && [ "$synth_only" = 0 ]; then
   [ -n "$device" ] && [ -n "$package" ] || die "--device and --package are required"
 fi
 [[ "$seed" =~ ^[0-9]+$ ]] || die "--seed takes a number"
+[ ${#blackboxes[@]} -eq 0 ] || [ "$pnr_only" = 0 ] || die "--blackbox and --pnr-only exclude each other"
 [[ "$freq" =~ ^[0-9]+([.][0-9]+)?$ ]] || die "--freq takes MHz"
 [ -n "$out" ] || out="$ROOT/build/boards/$board"
 [ "${out:0:1}" = / ] || out="$PWD/$out"
@@ -99,6 +107,17 @@ vsrcs=()
 for s in "${srcs[@]}"; do [ -f "$s" ] || die "file list: $s missing"; vsrcs+=("$(v "$s")"); done
 gopts=""
 for p in "${params[@]}"; do gopts+=" -G $p"; done
+declare -A bb_unset=()
+if [ ${#blackboxes[@]} -gt 0 ]; then
+  # The parameters each black-box instance is given, to drop them (a first, quick elaboration).
+  for b in "${blackboxes[@]}"; do gopts+=" --blackboxed-module $b"; done
+  YOWASP_MOUNT="/host=/" "$yosys" -q -p "read_slang -j 1 -D SYNTHESIS --empty-blackboxes$gopts --top $top ${vsrcs[*]}; hierarchy -top $top; tee -q -o $(v "$out/synth/blackboxes.il") dump t:${blackboxes[0]}$(printf ' t:%s' "${blackboxes[@]:1}")" \
+    > "$out/synth/blackboxes.txt" 2>&1 || die "--blackbox: elaboration failed (see $out/synth/blackboxes.txt)"
+  for b in "${blackboxes[@]}"; do
+    names="$(awk -v t="$b" '$1 == "cell" { inb = ($2 == "\\" t) } inb && $1 == "parameter" { sub(/^\\/, "", $2); print $2 }' "$out/synth/blackboxes.il" | sort -u)"
+    for n in $names; do bb_unset[$b]+=" -unset $n"; done
+  done
+fi
 
 # ---- Yosys ---------------------------------------------------------------------------------
 latch_cells='t:$dlatch t:$adlatch t:$dlatchsr t:$_DLATCH_* t:$_DLATCHSR_* t:LDCE t:LDPE'
@@ -113,6 +132,12 @@ esac
   # list (boards/prim_ecp5/ecp5_cells_bb.sv), so that slang passes their parameters.
   echo "read_slang -j 1 -D SYNTHESIS --empty-blackboxes$gopts --top $top ${vsrcs[*]}"
   echo "hierarchy -check -top $top"
+  # --blackbox: read_slang imports each instance of MODULE as a black-box cell; its
+  # parameters are dropped (the black box has none), after checking that it exists
+  for b in "${blackboxes[@]}"; do
+    echo "select -assert-min 1 t:$b"
+    [ -z "${bb_unset[$b]:-}" ] || echo "setparam${bb_unset[$b]} t:$b"
+  done
   echo "proc"
   echo "select -assert-none $latch_cells t:\$tribuf t:\$_TBUF_"
   echo "check -assert"
@@ -122,7 +147,7 @@ esac
   echo "tee -q -o $(v "$out/synth/stat.txt") stat"
   echo "write_json $(v "$out/synth/$top.json")"
 } > "$out/synth/synth.ys"
-echo "build_board.sh: $board: Yosys ($family, top $top, rtl/ of $rtl_rev) -> $out/synth"
+echo "build_board.sh: $board: Yosys ($family, top $top, rtl/ of $rtl_rev${blackboxes[*]:+, black boxes: ${blackboxes[*]}}) -> $out/synth"
 t0=$(date +%s)
 if ! YOWASP_MOUNT="/host=/" nice -n 10 "$yosys" -q -l "$(v "$out/synth/yosys.log")" \
      -s "$(v "$out/synth/synth.ys")" > "$out/synth/stdout.txt" 2>&1; then
@@ -178,7 +203,7 @@ fi
 python3 "$HERE/board_report.py" --out "$out" --board "$board" --family "$family" --top "$top" \
   --device "${device:-}" --package "${package:-}" --speed "${speed:-}" --seed "$seed" \
   --rtl-rev "$rtl_rev" --head "$head_rev" --params "${params[*]:-}" --synth-s "$synth_s" \
-  --pnr-s "$pnr_s" --pack-s "$pack_s" ${bit:+--bit "$bit"}
+  --pnr-s "$pnr_s" --pack-s "$pack_s" ${bit:+--bit "$bit"} --blackboxes "${blackboxes[*]:-}"
 cat "$out/report.txt"
 exit 0
 }
