@@ -15,6 +15,13 @@
  * room, except that a frame larger than the whole FIFO is dropped so it cannot wedge.
  * Each dropped frame pulses s_drop_bad_o (tuser) or s_drop_full_o (no room), for counters.
  *
+ * Timing (the 125 MHz MAC clocks): the read pointer seen by the write side is converted from
+ * Gray code into a register, and the block RAM's read register feeds a second output register
+ * in the fabric, so that neither the Gray decode nor the RAM's clock-to-out (5.8 ns on an
+ * ECP5-6) is in series with the logic on either side. Both cost one cycle of latency (the
+ * write side sees freed room a cycle later, which is conservative); throughput stays one beat
+ * per cycle.
+ *
  * Both resets must be asserted together (each synchronised to its own clock).
  */
 module ebpf_prim_fifo_async #(
@@ -82,15 +89,15 @@ module ebpf_prim_fifo_async #(
   ////////////////
 
   logic [Aw:0] wr_ptr_q, wr_ptr_d, commit_q, commit_d;
-  logic [Aw:0] rd_ptr_s;                 // read pointer as seen by the write side
+  logic [Aw:0] rd_ptr_s_q;               // read pointer as seen by the write side
   logic [Aw:0] rd_gray_s1_q, rd_gray_s2_q;
   logic        drop_q, drop_d;
   logic        full, too_big, overflow, accept, store, dropping;
 
-  assign rd_ptr_s = gray2bin(rd_gray_s2_q);
-  assign full     = (wr_ptr_q[Aw] != rd_ptr_s[Aw]) && (wr_ptr_q[Aw-1:0] == rd_ptr_s[Aw-1:0]);
+  assign full     = (wr_ptr_q[Aw] != rd_ptr_s_q[Aw]) &&
+                    (wr_ptr_q[Aw-1:0] == rd_ptr_s_q[Aw-1:0]);
   // The FIFO holds nothing but the frame being written: it can never fit.
-  assign too_big  = full && (commit_q == rd_ptr_s);
+  assign too_big  = full && (commit_q == rd_ptr_s_q);
   assign overflow = FrameMode && full && (DropWhenFull || too_big);
 
   always_comb begin
@@ -142,12 +149,14 @@ module ebpf_prim_fifo_async #(
       drop_q       <= 1'b0;
       rd_gray_s1_q <= '0;
       rd_gray_s2_q <= '0;
+      rd_ptr_s_q   <= '0;
     end else begin
       wr_ptr_q     <= wr_ptr_d;
       commit_q     <= commit_d;
       drop_q       <= drop_d;
       rd_gray_s1_q <= rd_gray_q;
       rd_gray_s2_q <= rd_gray_s1_q;
+      rd_ptr_s_q   <= gray2bin(rd_gray_s2_q);
     end
   end
 
@@ -204,7 +213,7 @@ module ebpf_prim_fifo_async #(
 
     assign wr_ptr_m = wr_ptr_m_q;
   end else begin : gen_ptr_gray
-    logic [Aw:0] wr_gray_q, wr_gray_m1_q, wr_gray_m2_q;
+    logic [Aw:0] wr_gray_q, wr_gray_m1_q, wr_gray_m2_q, wr_ptr_m_q;
 
     always_ff @(posedge s_clk_i or negedge s_rst_ni) begin
       if (!s_rst_ni) begin
@@ -218,34 +227,46 @@ module ebpf_prim_fifo_async #(
       if (!m_rst_ni) begin
         wr_gray_m1_q <= '0;
         wr_gray_m2_q <= '0;
+        wr_ptr_m_q   <= '0;
       end else begin
         wr_gray_m1_q <= wr_gray_q;
         wr_gray_m2_q <= wr_gray_m1_q;
+        wr_ptr_m_q   <= gray2bin(wr_gray_m2_q);
       end
     end
 
-    assign wr_ptr_m = gray2bin(wr_gray_m2_q);
+    assign wr_ptr_m = wr_ptr_m_q;
   end
 
   ///////////////
   // Read side //
   ///////////////
 
-  logic [EntW-1:0] out_q;
-  logic            out_valid_q, empty, load;
+  // ram_q: the block RAM's read register; out_q: the output register in the fabric.
+  logic [EntW-1:0] ram_q, out_q;
+  logic            ram_valid_q, out_valid_q, empty, load_ram, load_out;
 
-  assign empty = rd_ptr_q == wr_ptr_m;
-  assign load  = !empty && (!out_valid_q || m_axis_tready_i);
+  assign empty    = rd_ptr_q == wr_ptr_m;
+  assign load_out = ram_valid_q && (!out_valid_q || m_axis_tready_i);
+  assign load_ram = !empty && (!ram_valid_q || load_out);
 
   always_ff @(posedge m_clk_i or negedge m_rst_ni) begin
     if (!m_rst_ni) begin
       rd_ptr_q    <= '0;
       rd_gray_q   <= '0;
+      ram_valid_q <= 1'b0;
       out_valid_q <= 1'b0;
     end else begin
-      if (load) begin
-        rd_ptr_q    <= rd_ptr_q + 1'b1;
-        rd_gray_q   <= bin2gray(rd_ptr_q + 1'b1);
+      if (load_ram) begin
+        rd_ptr_q  <= rd_ptr_q + 1'b1;
+        rd_gray_q <= bin2gray(rd_ptr_q + 1'b1);
+      end
+      if (load_ram) begin
+        ram_valid_q <= 1'b1;
+      end else if (load_out) begin
+        ram_valid_q <= 1'b0;
+      end
+      if (load_out) begin
         out_valid_q <= 1'b1;
       end else if (m_axis_tready_i) begin
         out_valid_q <= 1'b0;
@@ -254,8 +275,14 @@ module ebpf_prim_fifo_async #(
   end
 
   always_ff @(posedge m_clk_i) begin
-    if (load) begin
-      out_q <= mem_q[rd_ptr_q[Aw-1:0]];
+    if (load_ram) begin
+      ram_q <= mem_q[rd_ptr_q[Aw-1:0]];
+    end
+  end
+
+  always_ff @(posedge m_clk_i) begin
+    if (load_out) begin
+      out_q <= ram_q;
     end
   end
 
