@@ -17,7 +17,10 @@
  * locks, then released.
  */
 module ecpix5_top #(
-  parameter int unsigned ImemSlots = 16384,   // 128 KiB of instructions: the largest config
+  // 64 KiB of instructions (32 DP16KD): with ebpf_top's map pools and event FIFO (151 DP16KD
+  // at 4,096 slots) and the network stack, 16,384 slots would need more than the 208 block
+  // RAMs of the 85F (docs/boards.md)
+  parameter int unsigned ImemSlots = 8192,
   parameter logic [47:0] LocalMac  = 48'h02_65_62_70_66_01,
   parameter logic [31:0] LocalIp   = 32'hc0a8_0132            // 192.168.1.50
 ) (
