@@ -2,7 +2,7 @@
 //
 //   ebpf-fpga-sim serve [--listen udp://HOST:PORT] [--port N] [--pcie-socket PATH]
 //                       [--emulate-cmd-unit] [--cmd-unit-base ADDR] [--cmd-latency-us N]
-//                       [--trace WAVES.fst]
+//                       [--trace WAVES.fst] [--mac]
 //
 // Runs the Verilator model of ebpf_top and serves it over Etherbone/UDP (and the pcie-socket
 // protocol) until SIGINT or SIGTERM. Port 0 picks a free port. Stdout says where it listens,
@@ -17,6 +17,9 @@
 #include "board.h"
 #include "ebpf_fpga/error.h"
 #include "etherbone_endpoint.h"
+#ifdef EBPF_FPGA_SIM_MAC
+#include "mac_endpoint.h"
+#endif
 #include "server.h"
 #include "uri.h"
 
@@ -25,6 +28,8 @@ namespace {
 volatile sig_atomic_t g_stop = 0;
 
 void on_signal(int sig) { g_stop = sig; }
+
+bool g_mac = false;  // serve --mac: through the board top level's MAC and network RTL
 
 int serve(const std::string& listen, int port, const std::string& pcie_socket,
           bool emulate_cmd, uint32_t cmd_base, unsigned cmd_latency_us,
@@ -42,7 +47,7 @@ int serve(const std::string& listen, int port, const std::string& pcie_socket,
   so.pcie_socket_path = pcie_socket;
 
   simserve::BoardOptions bo;
-  bo.trace_path = trace;
+  bo.trace_path = g_mac ? "" : trace;
   if (emulate_cmd) bo.cmd_unit_base = cmd_base;
   bo.cmd_latency = std::chrono::microseconds(cmd_latency_us);
 
@@ -64,7 +69,15 @@ int serve(const std::string& listen, int port, const std::string& pcie_socket,
 
   simserve::SimBoard board(bo);
   simserve::EtherboneEndpoint endpoint(board);
-  simserve::Server server(board, endpoint, so);
+  simserve::DatagramHandler* udp = &endpoint;
+#ifdef EBPF_FPGA_SIM_MAC
+  std::unique_ptr<simserve::MacEndpoint> mac;
+  if (g_mac) {
+    mac = std::make_unique<simserve::MacEndpoint>(simserve::MacEndpointOptions{.trace_path = trace});
+    udp = mac.get();
+  }
+#endif
+  simserve::Server server(board, *udp, so);
   std::printf("ebpf-fpga-sim: listening %s\n", server.udp_uri().c_str());
   if (!server.pcie_uri().empty()) {
     std::printf("ebpf-fpga-sim: listening %s\n", server.pcie_uri().c_str());
@@ -92,6 +105,13 @@ int serve(const std::string& listen, int port, const std::string& pcie_socket,
     std::fprintf(stderr, "ebpf-fpga-sim: last malformed datagram: %s\n",
                  endpoint.last_reject().c_str());
   }
+#ifdef EBPF_FPGA_SIM_MAC
+  if (mac) {
+    std::fprintf(stderr, "ebpf-fpga-sim: mac %s\n", mac->stats_text().c_str());
+    const std::string why = mac->last_problem();
+    if (!why.empty()) std::fprintf(stderr, "ebpf-fpga-sim: mac last problem: %s\n", why.c_str());
+  }
+#endif
   return 0;
 }
 
@@ -120,6 +140,10 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   s->add_option("--cmd-latency-us", cmd_latency_us, "how long an emulated command stays busy");
   s->add_option("--trace", trace, "write an FST waveform of every cycle to this file");
+#ifdef EBPF_FPGA_SIM_MAC
+  s->add_flag("--mac", g_mac, "simulate the board top level: each datagram becomes an Ethernet "
+              "frame at the GMII pins of our MAC, IPv4/UDP and Etherbone RTL (docs/host.md)");
+#endif
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -127,6 +151,10 @@ int main(int argc, char** argv) {
   }
   try {
     if (cmd_base & 0xfff) throw ebpf::Error("--cmd-unit-base must be 4 KiB aligned");
+    if (g_mac && (!pcie_socket.empty() || emulate_cmd)) {
+      throw ebpf::Error("--mac serves Etherbone over UDP only (no --pcie-socket, "
+                        "--emulate-cmd-unit, --pcap, --pcap-out or --tap with it)");
+    }
     return serve(listen, port, pcie_socket, emulate_cmd, cmd_base, cmd_latency_us, trace);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "ebpf-fpga-sim: error: %s\n", e.what());

@@ -33,16 +33,29 @@ class TempDir {
   fs::path path_;
 };
 
+// Whether SimServer starts `serve --mac` unless told otherwise: the test_transport_mac
+// binary is built with EBPF_FPGA_TEST_SERVER_MAC=1, so the same tests that go over udp://
+// run through the board top level's MAC, IPv4/UDP and Etherbone RTL.
+#ifdef EBPF_FPGA_TEST_SERVER_MAC
+inline constexpr bool kServerMacDefault = true;
+#else
+inline constexpr bool kServerMacDefault = false;
+#endif
+
 // `ebpf-fpga-sim serve` on 127.0.0.1, started in the constructor (which returns once the
 // server says "ready") and stopped with SIGTERM in the destructor.
 class SimServer {
  public:
   struct Options {
     int port = 0;             // 0: a free port, read back from the server's output
-    bool pcie_socket = true;  // also serve pcie-socket:// in a temporary directory
+    // also serve pcie-socket:// in a temporary directory (not with --mac)
+    bool pcie_socket = !kServerMacDefault;
     bool cmd_unit = false;    // --emulate-cmd-unit
     unsigned cmd_latency_us = 0;
     std::vector<std::string> extra_args = {};
+    // --mac: datagrams go through the simulated board's GMII pins (our MAC, ARP, IPv4/UDP
+    // and Etherbone RTL); Etherbone over UDP only
+    bool mac = kServerMacDefault;
   };
   SimServer() : SimServer(Options{}) {}
   explicit SimServer(const Options& opts);

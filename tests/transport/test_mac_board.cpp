@@ -1,0 +1,492 @@
+// The simulated board's network path in process, without sockets: boards/sim/sim_board_top
+// (our GMII MAC, ARP, IPv4/UDP, Etherbone endpoint and the XDP datapath) at its GMII pins.
+//
+// - MacEndpoint (what `ebpf-fpga-sim serve --mac` runs): ARP at start, docs/etherbone.md's
+//   example byte for byte, probes, the NET page, every frame it got back checked.
+// - ARP by hand: requests for the board answered as the reference builds them, others not.
+// - What a host never sends, pushed at line rate between data-plane frames that an XDP
+//   program returns (XDP_TX): bad FCS, runts, giants, RX_ER, broken preambles, bad IPv4
+//   checksums and headers, fragments, bad UDP checksums, Etherbone with bad magic, version,
+//   sizes, lengths or addresses outside the map, and replies (PR). Each is counted exactly
+//   once in the NET page, none reaches the bus (the bad requests carry a write that would
+//   unload the program), every data frame comes back in order with the program's change,
+//   and the control path answers afterwards.
+#include <gtest/gtest.h>
+
+#include <cctype>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "board_model.h"
+#include "csr_protocol.h"
+#include "ebpf_csr_map.h"
+#include "ebpf_fpga/asm.h"
+#include "etherbone.h"
+#include "eth_frames.h"
+#include "mac_endpoint.h"
+
+namespace ebpf {
+namespace {
+
+namespace eth = sim::eth;
+namespace brd = sim::board;
+using Bytes = std::vector<uint8_t>;
+
+constexpr uint32_t kNet = 0x0'e000;
+constexpr uint32_t kIoCtrl = 0x0'f004;
+// NET page word indexes (docs/network.md)
+enum NetReg : uint32_t {
+  kNetId = 0, kMacHi = 1, kMacLo = 2, kIp = 3, kPort = 4,
+  kRxGood = 8, kRxBadFcs = 9, kRxRunt = 10, kRxGiant = 11, kRxPhyErr = 12, kRxCtrl = 13,
+  kRxData = 14, kRxCtrlOvf = 15, kRxDataOvf = 16, kTxFrames = 17, kArpReplies = 20,
+  kIpUdpGood = 22, kIpBadCsum = 23, kIpBadHdr = 24, kIpFragment = 25, kUdpBad = 26,
+  kEbPackets = 27, kEbProbes = 28, kEbBadMagic = 29, kEbBadVersion = 30, kEbBadSize = 31,
+  kEbBadLen = 32, kEbBadAddr = 33, kEbWrites = 34, kEbReads = 35, kEbTimeouts = 36,
+  kEbIgnored = 37,
+};
+constexpr uint32_t net(uint32_t i) { return kNet + 4 * i; }
+
+constexpr eth::Endpoint kHost{0x02'68'6f'73'74'02ull, 0xc0a8'0165, 40'000};
+constexpr eth::Endpoint kBoard{brd::kLocalMac, brd::kLocalIp, brd::kCtrlPort};
+
+// A record: writes from `base`, then reads.
+etherbone::Record record(uint32_t base, std::vector<uint32_t> writes,
+                         std::vector<uint32_t> reads) {
+  etherbone::Record r;
+  r.base_write_addr = base;
+  r.writes = std::move(writes);
+  r.reads = std::move(reads);
+  return r;
+}
+
+Bytes hex_bytes(const std::string& text) {
+  Bytes b;
+  std::string digits;
+  for (char c : text) {
+    if (std::isxdigit(static_cast<unsigned char>(c))) digits += c;
+  }
+  for (size_t i = 0; i + 1 < digits.size(); i += 2) {
+    b.push_back(static_cast<uint8_t>(std::stoul(digits.substr(i, 2), nullptr, 16)));
+  }
+  return b;
+}
+
+// ---- MacEndpoint -------------------------------------------------------------------------
+
+TEST(MacEndpoint, LearnsTheBoardByArpAndAnswersThroughTheRtl) {
+  simserve::MacEndpoint mac;
+  EXPECT_EQ(mac.board_mac(), brd::kLocalMac);
+  EXPECT_EQ(mac.stats().arp_replies, 1u);
+
+  const uint32_t caps[] = {csr::kId, csr::kVersion, csr::kImemSlots};
+  EXPECT_EQ(mac.read_csr(caps), (std::vector<uint32_t>{csr::kCoreId, csr::kCoreVersion, 4096}));
+  const uint32_t page[] = {net(kNetId), net(kMacHi), net(kMacLo), net(kIp), net(kPort)};
+  EXPECT_EQ(mac.read_csr(page),
+            (std::vector<uint32_t>{0x6e65'7431, static_cast<uint32_t>(brd::kLocalMac >> 32),
+                                   static_cast<uint32_t>(brd::kLocalMac), brd::kLocalIp,
+                                   brd::kCtrlPort}));
+
+  // docs/etherbone.md's example, byte for byte, through MAC, IPv4/UDP and the RTL endpoint.
+  const Bytes req = hex_bytes(
+      "4e 6f 10 44 00 00 00 00  00 0f 01 00 00 00 00 14 00 00 12 34"
+      "00 0f 00 02 00 00 00 00 00 00 00 14 00 00 00 00");
+  const auto reply = mac.on_datagram(req);
+  ASSERT_TRUE(reply.has_value());
+  // The reply's layout byte for byte; PROG_LEN reads what ebpf_top keeps of the 0x1234
+  // written (more than IMEM_SLOTS), the same as a read of its own afterwards.
+  const uint32_t plen[] = {csr::kProgLen};
+  const uint32_t kept = mac.read_csr(plen).at(0);
+  Bytes want = hex_bytes("4e 6f 10 44 00 00 00 00 00 0f 02 00 00 00 00 00 00 00 00 00"
+                         "65 42 50 46");
+  want[18] = static_cast<uint8_t>(kept >> 8);
+  want[19] = static_cast<uint8_t>(kept);
+  EXPECT_EQ(*reply, want);
+  // A probe: header only, PR set, the tag echoed.
+  const auto probe = mac.on_datagram(hex_bytes("4e 6f 11 44 de ad be ef"));
+  ASSERT_TRUE(probe.has_value());
+  EXPECT_EQ(*probe, hex_bytes("4e 6f 12 44 de ad be ef"));
+  // A write-only request gets no reply, and is executed.
+  etherbone::Packet w;
+  w.records.push_back(record(csr::kProgLen, {7}, {}));
+  EXPECT_FALSE(mac.on_datagram(etherbone::encode(w)).has_value());
+  EXPECT_EQ(mac.read_csr(plen), std::vector<uint32_t>{7});
+  // A request the endpoint refuses: no reply, nothing written.
+  etherbone::Packet bad = w;
+  bad.records[0].writes = {9};
+  bad.records.push_back(record(0, {}, {0x0010'0000}));   // outside the 20-bit map
+  EXPECT_FALSE(mac.on_datagram(etherbone::encode(bad)).has_value());
+  EXPECT_EQ(mac.read_csr(plen), std::vector<uint32_t>{7});
+  // Larger than one frame: IP fragments, which the board drops (and counts).
+  std::vector<uint32_t> many(400, csr::kId);
+  etherbone::Packet big;
+  big.records.push_back(record(0, {}, std::vector<uint32_t>(many.begin(), many.begin() + 255)));
+  big.records.push_back(record(0, {}, std::vector<uint32_t>(many.begin() + 255, many.end())));
+  EXPECT_FALSE(mac.on_datagram(etherbone::encode(big)).has_value());
+  EXPECT_EQ(mac.read_csr(many), std::vector<uint32_t>(400, csr::kCoreId));  // 2 requests
+
+  const uint32_t counters[] = {net(kEbPackets), net(kEbProbes), net(kEbBadAddr),
+                               net(kIpFragment), net(kEbWrites), net(kArpReplies)};
+  // Requests so far: caps, page, example, kept, write, plen, plen, 2 x many = 9 accepted
+  // before this read (which counts itself), 1 probe, 1 refused, 2 fragments; writes: 1 + 1.
+  EXPECT_EQ(mac.read_csr(counters), (std::vector<uint32_t>{10, 1, 1, 2, 2, 1}));
+
+  const simserve::MacStats s = mac.stats();
+  EXPECT_EQ(s.lost_replies, 0u) << mac.last_problem();
+  EXPECT_EQ(s.unexpected, 0u) << mac.last_problem();
+  EXPECT_EQ(s.reply_mismatch, 0u) << mac.last_problem();
+  EXPECT_EQ(s.bad_frames_out, 0u) << mac.last_problem();
+  EXPECT_EQ(s.datagrams, 13u);
+  EXPECT_EQ(s.frames_in, 1u + 13u + 1u);   // ARP, 13 datagrams, the extra fragment
+  EXPECT_EQ(s.replies, 10u);
+  EXPECT_EQ(s.no_reply, 3u);
+  EXPECT_EQ(s.frames_out, 1u + 10u);       // ARP reply, replies
+}
+
+// ---- the board model by hand ------------------------------------------------------------
+
+// A host on the board's port: frames in, frames out, Etherbone requests with their replies;
+// every frame that leaves is checked and sorted into replies to us and the rest.
+class Host {
+ public:
+  explicit Host(brd::BoardModel& m) : m_(m) {}
+
+  void send(const Bytes& frame_no_fcs) { m_.send_frame(eth::with_fcs(frame_no_fcs)); }
+  void send_raw(const Bytes& frame_with_fcs) { m_.send_frame(frame_with_fcs); }
+
+  // Ticks `cycles`, sorting what leaves.
+  void run(uint64_t cycles) {
+    for (uint64_t i = 0; i < cycles; i += 16) {
+      m_.tick(16);
+      collect();
+    }
+  }
+
+  std::optional<Bytes> request(const Bytes& eb, const eth::Endpoint& from = kHost,
+                               uint64_t max_cycles = 20'000) {
+    for (const Bytes& f : eth::udp_frames(from, kBoard, eb, ip_id_++)) send(f);
+    const size_t before = replies_.size();
+    for (uint64_t c = 0; c < max_cycles && replies_.size() == before; c += 16) {
+      m_.tick(16);
+      collect();
+    }
+    if (replies_.size() == before) return std::nullopt;
+    Bytes r = replies_.back();
+    replies_.pop_back();
+    return r;
+  }
+
+  std::vector<uint32_t> read(std::vector<uint32_t> addrs) {
+    etherbone::Packet p;
+    p.records.push_back(record(0, {}, std::move(addrs)));
+    const auto r = request(etherbone::encode(p));
+    etherbone::Packet rp;
+    std::string why;
+    if (!r || !etherbone::decode(*r, &rp, &why) || rp.records.size() != 1) {
+      ADD_FAILURE() << "no reply to a read: " << why;
+      return {};
+    }
+    return rp.records[0].writes;
+  }
+  uint32_t read(uint32_t a) {
+    const auto v = read(std::vector<uint32_t>{a});
+    return v.empty() ? 0xdead'beef : v[0];
+  }
+  // A write with a read of ID behind it, so that the board confirms it.
+  void write(uint32_t a, uint32_t v) {
+    etherbone::Packet p;
+    p.records.push_back(record(a, {v}, {csr::kId}));
+    EXPECT_TRUE(request(etherbone::encode(p)).has_value()) << "write " << a;
+  }
+
+  std::vector<Bytes> others;       // good frames not addressed to our UDP port (XDP_TX)
+  std::vector<eth::Arp> arps;
+  std::vector<std::string> bad;    // frames that failed a check, explained
+  uint16_t ip_id_ = 1;
+
+ private:
+  void collect() {
+    auto& q = m_.tx_frames();
+    while (!q.empty()) {
+      brd::TxFrame t = std::move(q.front());
+      q.pop_front();
+      Bytes f;
+      std::string err = eth::check_wire(t.wire, &f);
+      if (err.empty() && t.tx_er) err = "TX_ER";
+      if (!err.empty()) {
+        bad.push_back(err);
+        continue;
+      }
+      eth::Arp a;
+      if (eth::get16(f, 12) == eth::kTypeArp && eth::parse_arp(f, &a).empty()) {
+        arps.push_back(a);
+        continue;
+      }
+      eth::Udp u;
+      if (eth::get48(f, 6) == brd::kLocalMac && eth::parse_udp(f, &u).empty() &&
+          u.src.port == brd::kCtrlPort) {
+        if (u.dst.mac != kHost.mac || u.dst.ip != kHost.ip || u.dst.port != kHost.port ||
+            u.src.ip != brd::kLocalIp) {
+          bad.push_back("reply to the wrong address");
+        }
+        replies_.push_back(u.payload);
+        continue;
+      }
+      others.push_back(std::move(f));
+    }
+  }
+
+  brd::BoardModel& m_;
+  std::vector<Bytes> replies_;
+};
+
+// device::CsrIo over the Host's Etherbone, so that programs load as the host library loads
+// them.
+class HostIo final : public device::CsrIo {
+ public:
+  explicit HostIo(Host& h) : h_(h) {}
+  void write(uint32_t addr, uint32_t value) override { h_.write(addr, value); }
+  uint32_t read(uint32_t addr) override { return h_.read(addr); }
+
+ private:
+  Host& h_;
+};
+
+TEST(MacBoard, AnswersArpForItsAddressOnly) {
+  brd::BoardModel m;
+  Host h(m);
+  h.send(eth::arp_request(kHost.mac, kHost.ip, 0xc0a8'0133));   // someone else
+  h.run(3'000);
+  EXPECT_TRUE(h.arps.empty());
+  h.send(eth::arp_request(kHost.mac, kHost.ip, brd::kLocalIp));
+  h.run(3'000);
+  ASSERT_EQ(h.arps.size(), 1u);
+  const eth::Arp& a = h.arps[0];
+  EXPECT_EQ(a.op, 2);
+  EXPECT_EQ(a.eth_dst, kHost.mac);
+  EXPECT_EQ(a.eth_src, brd::kLocalMac);
+  EXPECT_EQ(a.sha, brd::kLocalMac);
+  EXPECT_EQ(a.spa, brd::kLocalIp);
+  EXPECT_EQ(a.tha, kHost.mac);
+  EXPECT_EQ(a.tpa, kHost.ip);
+  // A request from a second host is answered to that host.
+  h.send(eth::arp_request(0x02'00'00'00'00'77ull, 0x0a00'0001, brd::kLocalIp));
+  h.run(3'000);
+  ASSERT_EQ(h.arps.size(), 2u);
+  EXPECT_EQ(h.arps[1].eth_dst, 0x02'00'00'00'00'77ull);
+  EXPECT_EQ(h.arps[1].tpa, 0x0a00'0001u);
+  EXPECT_TRUE(h.bad.empty()) << h.bad[0];
+  EXPECT_EQ(h.read(net(kArpReplies)), 2u);
+}
+
+// The XDP program: flips the low byte of the EtherType and sends the frame back (XDP_TX);
+// frames shorter than 14 bytes are dropped.
+constexpr const char* kTxFlip = R"(
+ldxw %r2, [%r1+0]
+ldxw %r3, [%r1+4]
+mov %r4, %r2
+add %r4, 14
+jgt %r4, %r3, drop
+ldxb %r5, [%r2+13]
+xor %r5, 0xff
+stxb [%r2+13], %r5
+mov %r0, 3
+exit
+drop:
+mov %r0, 1
+exit
+)";
+
+Bytes data_frame(unsigned i) {
+  Bytes f = {0x02, 0x11, 0x22, 0x33, 0x44, 0x55, 0x02, 0x66, 0x77, 0x88, 0x99, 0xaa, 0x88, 0xb5};
+  for (unsigned k = 0; k < 50 + (i * 37) % 300; ++k) f.push_back(static_cast<uint8_t>(i + k));
+  return f;
+}
+
+TEST(MacBoard, MalformedControlFramesInterleavedWithTheDataPlane) {
+  brd::BoardModel m;
+  Host h(m);
+  HostIo io(h);
+
+  const std::vector<Insn> prog = assemble(kTxFlip);
+  const std::span<const Insn> progs[] = {prog};
+  device::load_program_set(io, "sim board", progs, 0, LoadOptions{}, 4096,
+                           h.read(csr::kMaxPrograms));
+  io.write64(csr::kBudgetLo, 100'000);
+  io.write(csr::kRunCpu, 0);
+  io.write(kIoCtrl, 1);
+  const uint32_t prog_len = h.read(csr::kProgLen);
+  ASSERT_EQ(prog_len, prog.size());
+  const std::vector<uint32_t> net_before = h.read(std::vector<uint32_t>{
+      net(kRxGood), net(kEbPackets), net(kRxCtrl)});
+  ASSERT_EQ(net_before.size(), 3u);
+
+  // Every bad request would unload the program if it reached the bus.
+  etherbone::Packet unload;
+  unload.records.push_back(record(csr::kProgLen, {0}, {0}));
+  const Bytes unload_eb = etherbone::encode(unload);
+  auto ctrl = [&](const Bytes& eb) {
+    return eth::udp_frames(kHost, kBoard, eb, h.ip_id_++).at(0);
+  };
+  auto set16 = [](Bytes& b, size_t i, uint16_t v) {
+    b[i] = static_cast<uint8_t>(v >> 8);
+    b[i + 1] = static_cast<uint8_t>(v);
+  };
+
+  std::map<NetReg, uint32_t> want;   // expected increments
+  std::vector<Bytes> sent_data;
+  constexpr unsigned kKinds = 14, kRounds = 3 * kKinds;
+  for (unsigned i = 0; i < kRounds; ++i) {
+    const Bytes d = data_frame(i);
+    h.send(d);
+    sent_data.push_back(d);
+    Bytes f;
+    switch (i % kKinds) {
+      case 0: {  // bad FCS
+        Bytes w = eth::with_fcs(ctrl(unload_eb));
+        w.back() ^= 0x01;
+        h.send_raw(w);
+        ++want[kRxBadFcs];
+        break;
+      }
+      case 1: {  // runt: 40 bytes + FCS (a good FCS over too few bytes)
+        Bytes r = ctrl(unload_eb);
+        r.resize(40);
+        const uint32_t c = eth::crc32(r);
+        for (int k = 0; k < 4; ++k) r.push_back(static_cast<uint8_t>(c >> (8 * k)));
+        h.send_raw(r);
+        ++want[kRxRunt];
+        break;
+      }
+      case 2: {  // giant: 1600 bytes to the board
+        Bytes g = ctrl(unload_eb);
+        g.resize(1600, 0xab);
+        h.send(g);
+        ++want[kRxGiant];
+        break;
+      }
+      case 3: {  // RX_ER in the middle of a control frame
+        const Bytes w = eth::with_fcs(ctrl(unload_eb));
+        std::vector<brd::GmiiSymbol> s(7, {eth::kPreamble, true, false});
+        s.push_back({eth::kSfd, true, false});
+        for (size_t k = 0; k < w.size(); ++k) s.push_back({w[k], true, k == 30});
+        s.resize(s.size() + brd::kIfgBytes);
+        m.send_symbols(s);
+        ++want[kRxPhyErr];
+        break;
+      }
+      case 4: {  // a preamble byte that is neither 0x55 nor the SFD
+        const Bytes w = eth::with_fcs(ctrl(unload_eb));
+        std::vector<brd::GmiiSymbol> s = {{0x55, true, false}, {0x55, true, false},
+                                          {0x5d, true, false}, {0x55, true, false},
+                                          {eth::kSfd, true, false}};
+        for (uint8_t b : w) s.push_back({b, true, false});
+        s.resize(s.size() + brd::kIfgBytes);
+        m.send_symbols(s);
+        ++want[kRxPhyErr];
+        break;
+      }
+      case 5:  // bad IPv4 header checksum
+        f = ctrl(unload_eb);
+        f[14 + 10] ^= 0x40;
+        h.send(f);
+        ++want[kIpBadCsum];
+        break;
+      case 6:  // IPv4 total length 20 (< 28: no room for UDP)
+        f = ctrl(unload_eb);
+        set16(f, 14 + 2, 20);
+        set16(f, 14 + 10, 0);
+        set16(f, 14 + 10, eth::inet_checksum(std::span<const uint8_t>(f).subspan(14, 20)));
+        h.send(f);
+        ++want[kIpBadHdr];
+        break;
+      case 7:  // bad UDP checksum
+        f = ctrl(unload_eb);
+        f[14 + 20 + 6] ^= 0x10;
+        h.send(f);
+        ++want[kUdpBad];
+        break;
+      case 8: {  // a fragment of a request
+        const Bytes big(1600, 0);
+        f = eth::udp_frames(kHost, kBoard, big, h.ip_id_++).at(0);
+        h.send(f);
+        ++want[kIpFragment];
+        break;
+      }
+      case 9: {  // Etherbone: bad magic
+        Bytes eb = unload_eb;
+        eb[0] = 0x4f;
+        h.send(ctrl(eb));
+        ++want[kEbBadMagic];
+        break;
+      }
+      case 10: {  // Etherbone: version 2
+        Bytes eb = unload_eb;
+        eb[2] = 0x20;
+        h.send(ctrl(eb));
+        ++want[kEbBadVersion];
+        break;
+      }
+      case 11: {  // Etherbone: byte enable 0x03 on a write
+        Bytes eb = unload_eb;
+        eb[8 + 1] = 0x03;
+        h.send(ctrl(eb));
+        ++want[kEbBadSize];
+        break;
+      }
+      case 12: {  // Etherbone: ends inside a record
+        Bytes eb = unload_eb;
+        eb.resize(eb.size() - 4);
+        h.send(ctrl(eb));
+        ++want[kEbBadLen];
+        break;
+      }
+      case 13: {  // Etherbone: the write, then a read outside the 20-bit map
+        etherbone::Packet p = unload;
+        p.records.push_back(record(0, {}, {0x0010'0000}));
+        h.send(ctrl(etherbone::encode(p)));
+        ++want[kEbBadAddr];
+        break;
+      }
+    }
+  }
+  // Everything above went in back to back at line rate; let it drain.
+  h.run(60'000);
+
+  // Every data frame came back through the program, in order, and nothing else did.
+  EXPECT_TRUE(h.bad.empty()) << h.bad.size() << " bad frames, the first: " << h.bad[0];
+  ASSERT_EQ(h.others.size(), sent_data.size());
+  for (size_t i = 0; i < sent_data.size(); ++i) {
+    Bytes w = sent_data[i];
+    w[13] ^= 0xff;
+    EXPECT_EQ(h.others[i], w) << "data frame " << i;
+  }
+
+  // Counted exactly once each, nothing reached the bus, the control path still answers.
+  EXPECT_EQ(h.read(csr::kProgLen), prog_len);
+  std::vector<uint32_t> addrs;
+  const NetReg regs[] = {kRxBadFcs, kRxRunt,   kRxGiant,      kRxPhyErr,    kIpBadCsum,
+                         kIpBadHdr, kUdpBad,   kIpFragment,   kEbBadMagic,  kEbBadVersion,
+                         kEbBadSize, kEbBadLen, kEbBadAddr,   kRxCtrlOvf,   kRxDataOvf,
+                         kEbTimeouts, kEbIgnored};
+  for (NetReg r : regs) addrs.push_back(net(r));
+  const std::vector<uint32_t> got = h.read(addrs);
+  ASSERT_EQ(got.size(), addrs.size());
+  for (size_t k = 0; k < addrs.size(); ++k) {
+    EXPECT_EQ(got[k], want.count(regs[k]) ? want[regs[k]] : 0u) << "NET word " << regs[k];
+  }
+  // Good frames: the data frames and the control frames that passed the MAC.
+  const std::vector<uint32_t> after = h.read(std::vector<uint32_t>{
+      net(kRxGood), net(kEbPackets), net(kRxData), net(kRxCtrl)});
+  const uint32_t mac_bad = want[kRxBadFcs] + want[kRxRunt] + want[kRxGiant] + want[kRxPhyErr];
+  const uint32_t ctrl_good = kRounds - mac_bad;   // reached the control path
+  // Requests since net_before's: PROG_LEN, the counters, this one.
+  EXPECT_EQ(after[0] - net_before[0], kRounds + ctrl_good + 3);
+  EXPECT_EQ(after[1] - net_before[1], 3u);
+  EXPECT_EQ(after[2], kRounds);
+  EXPECT_EQ(after[3] - net_before[2], ctrl_good + 3);
+}
+
+}  // namespace
+}  // namespace ebpf
