@@ -3,10 +3,14 @@
 //   ebpf-fpga-sim serve [--listen udp://HOST:PORT] [--port N] [--pcie-socket PATH]
 //                       [--emulate-cmd-unit] [--cmd-unit-base ADDR] [--cmd-latency-us N]
 //                       [--trace WAVES.fst] [--mac]
+//                       [--pcap IN.pcap [--port-in N] [--pps R] [--loop K]]
+//                       [--pcap-out OUT.pcap] [--tap NAME]
 //
-// Runs the Verilator model of ebpf_top and serves it over Etherbone/UDP (and the pcie-socket
-// protocol) until SIGINT or SIGTERM. Port 0 picks a free port. Stdout says where it listens,
-// one "listening URI" line per socket, then "ready"; stderr gets the statistics at exit.
+// Runs the Verilator model of ebpf_xdp_top (the soft-CPU behind the packet I/O block) and
+// serves it over Etherbone/UDP (and the pcie-socket protocol) until SIGINT or SIGTERM, with
+// traffic from a pcap file or a TAP interface (docs/host.md "The simulated board"). Port 0
+// picks a free port. Stdout says where it listens, one "listening URI" line per socket, then
+// "ready"; stderr gets the statistics at exit.
 #include <signal.h>
 
 #include <CLI/CLI.hpp>
@@ -33,7 +37,7 @@ bool g_mac = false;  // serve --mac: through the board top level's MAC and netwo
 
 int serve(const std::string& listen, int port, const std::string& pcie_socket,
           bool emulate_cmd, uint32_t cmd_base, unsigned cmd_latency_us,
-          const std::string& trace) {
+          const std::string& trace, const ebpf::simserve::TrafficOptions& to) {
   using namespace ebpf;
   simserve::ServerOptions so;
   {
@@ -78,11 +82,21 @@ int serve(const std::string& listen, int port, const std::string& pcie_socket,
   }
 #endif
   simserve::Server server(board, *udp, so);
+  std::unique_ptr<simserve::Traffic> traffic;
+  if (!to.pcap_in.empty() || !to.pcap_out.empty() || !to.tap.empty()) {
+    traffic = std::make_unique<simserve::Traffic>(board, to);
+    server.set_traffic(traffic.get());
+  }
   std::printf("ebpf-fpga-sim: listening %s\n", server.udp_uri().c_str());
   if (!server.pcie_uri().empty()) {
     std::printf("ebpf-fpga-sim: listening %s\n", server.pcie_uri().c_str());
   }
   if (emulate_cmd) std::printf("ebpf-fpga-sim: command unit emulation at 0x%08x\n", cmd_base);
+  if (traffic && !to.pcap_in.empty()) {
+    std::printf("ebpf-fpga-sim: traffic %s x%llu into port %u\n", to.pcap_in.c_str(),
+                static_cast<unsigned long long>(to.loop), to.port_in);
+  }
+  if (traffic && !to.tap.empty()) std::printf("ebpf-fpga-sim: tap %s on port 0\n", to.tap.c_str());
   std::printf("ebpf-fpga-sim: ready\n");
   std::fflush(stdout);
 
@@ -101,6 +115,18 @@ int serve(const std::string& listen, int port, const std::string& pcie_socket,
                ss.pcie_connections, ss.pcie_frames, ss.pcie_bad_frames, ss.pcie_unsupported,
                board.out_of_range(), board.cycles(),
                board.cmd_unit() ? board.cmd_unit()->executed() : 0);
+  if (traffic) {
+    const auto& ts = traffic->stats();
+    std::string per_port;
+    for (uint64_t n : ts.egress_per_port) per_port += (per_port.empty() ? "" : ",") + std::to_string(n);
+    std::fprintf(stderr,
+                 "ebpf-fpga-sim: traffic pcap_fed=%" PRIu64 " tap_in=%" PRIu64 " tap_fed=%" PRIu64
+                 " tap_dropped=%" PRIu64 " tap_out=%" PRIu64 " tap_write_errors=%" PRIu64
+                 " egress=%" PRIu64 " egress_per_port=%s\n",
+                 ts.pcap_fed, ts.tap_in, ts.tap_fed, ts.tap_dropped, ts.tap_out,
+                 ts.tap_write_errors, ts.egress, per_port.c_str());
+    traffic->finish();
+  }
   if (es.malformed) {
     std::fprintf(stderr, "ebpf-fpga-sim: last malformed datagram: %s\n",
                  endpoint.last_reject().c_str());
@@ -144,6 +170,19 @@ int main(int argc, char** argv) {
   s->add_flag("--mac", g_mac, "simulate the board top level: each datagram becomes an Ethernet "
               "frame at the GMII pins of our MAC, IPv4/UDP and Etherbone RTL (docs/host.md)");
 #endif
+  ebpf::simserve::TrafficOptions to;
+  s->add_option("--pcap", to.pcap_in, "feed the frames of this pcap file into the board")
+      ->check(CLI::ExistingFile);
+  s->add_option("--port-in", to.port_in, "ingress port of the --pcap frames")
+      ->capture_default_str();
+  s->add_option("--pps", to.pps, "at most this many --pcap frames per second (0: as fast as "
+                "the model takes them)")->check(CLI::NonNegativeNumber)->capture_default_str();
+  s->add_option("--loop", to.loop, "send the --pcap frames this many times")
+      ->check(CLI::PositiveNumber)->capture_default_str();
+  s->add_option("--pcap-out", to.pcap_out, "record every frame leaving the board here (egress "
+                "port and origin in PATH.ports.tsv)");
+  s->add_option("--tap", to.tap, "connect port 0 to this Linux TAP interface (created if "
+                "needed; needs /dev/net/tun and CAP_NET_ADMIN)");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -151,11 +190,12 @@ int main(int argc, char** argv) {
   }
   try {
     if (cmd_base & 0xfff) throw ebpf::Error("--cmd-unit-base must be 4 KiB aligned");
-    if (g_mac && (!pcie_socket.empty() || emulate_cmd)) {
+    if (g_mac && (!pcie_socket.empty() || emulate_cmd || !to.pcap_in.empty() ||
+                  !to.pcap_out.empty() || !to.tap.empty())) {
       throw ebpf::Error("--mac serves Etherbone over UDP only (no --pcie-socket, "
                         "--emulate-cmd-unit, --pcap, --pcap-out or --tap with it)");
     }
-    return serve(listen, port, pcie_socket, emulate_cmd, cmd_base, cmd_latency_us, trace);
+    return serve(listen, port, pcie_socket, emulate_cmd, cmd_base, cmd_latency_us, trace, to);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "ebpf-fpga-sim: error: %s\n", e.what());
     return 1;

@@ -107,23 +107,32 @@ void Server::run(const volatile sig_atomic_t* stop, const sigset_t& wait_mask) {
   std::vector<pollfd> fds;
   while (!*stop) {
     board_.busy();  // lets an emulated command complete when its time has come
-    const bool core_busy = board_.core_busy();
+    // Frames due go to the board; a paced one not due yet sets the wake-up time.
+    const auto frame_due = traffic_ ? traffic_->pump() : std::nullopt;
+    const bool core_busy = board_.core_busy();  // the core runs or frames move
     const CmdUnit* cu = board_.cmd_unit();
     timespec ts{};
     timespec* timeout = nullptr;  // idle: sleep until a request or a signal
-    if (core_busy) {
-      timeout = &ts;  // the core runs between quick looks at the sockets
-    } else if (cu && cu->busy()) {
-      const auto left = cu->due() - CmdUnit::Clock::now();
-      const auto ns = std::max<int64_t>(
+    auto wake_at = [&](std::chrono::steady_clock::time_point at) {
+      const auto left = at - std::chrono::steady_clock::now();
+      const int64_t ns = std::max<int64_t>(
           0, std::chrono::duration_cast<std::chrono::nanoseconds>(left).count());
+      if (timeout && ts.tv_sec * 1'000'000'000 + ts.tv_nsec <= ns) return;
       ts.tv_sec = ns / 1'000'000'000;
       ts.tv_nsec = ns % 1'000'000'000;
       timeout = &ts;
+    };
+    if (core_busy) {
+      timeout = &ts;  // the core runs between quick looks at the sockets
+    } else {
+      if (cu && cu->busy()) wake_at(cu->due());
+      if (frame_due) wake_at(*frame_due);
     }
     fds.clear();
     if (udp_fd_ >= 0) fds.push_back({udp_fd_, POLLIN, 0});
     if (listen_fd_ >= 0) fds.push_back({listen_fd_, POLLIN, 0});
+    const int tap_fd = traffic_ ? traffic_->tap_fd() : -1;
+    if (tap_fd >= 0) fds.push_back({tap_fd, POLLIN, 0});
     for (const Conn& c : conns_) {
       fds.push_back({c.fd, static_cast<short>(POLLIN | (c.out.empty() ? 0 : POLLOUT)), 0});
     }
@@ -135,6 +144,7 @@ void Server::run(const volatile sig_atomic_t* stop, const sigset_t& wait_mask) {
     size_t i = 0;
     if (udp_fd_ >= 0 && (fds[i++].revents & POLLIN)) serve_udp();
     if (listen_fd_ >= 0 && (fds[i++].revents & POLLIN)) accept_conn();
+    if (tap_fd >= 0 && (fds[i++].revents & POLLIN)) traffic_->read_tap();
     // Connections accepted just now come after the polled ones, with nothing to do yet.
     const size_t polled = fds.size() - i;
     std::vector<Conn> kept;
@@ -151,7 +161,10 @@ void Server::run(const volatile sig_atomic_t* stop, const sigset_t& wait_mask) {
       }
     }
     conns_.swap(kept);
-    if (core_busy) board_.run_clock(opts_.clock_chunk);
+    if (core_busy) {
+      board_.run_clock(opts_.clock_chunk);
+      if (traffic_) traffic_->pump();
+    }
   }
 }
 

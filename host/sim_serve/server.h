@@ -47,6 +47,10 @@ class Server {
 
   const ServerStats& stats() const { return stats_; }
 
+  // Traffic through the board's stream ports (optional; board.h): pumped between requests,
+  // the clock kept running while frames move, the TAP polled with the sockets.
+  void set_traffic(Traffic* t) { traffic_ = t; }
+
  private:
   struct Conn {
     int fd = -1;
@@ -64,6 +68,7 @@ class Server {
   std::string udp_uri_;
   std::vector<Conn> conns_;
   ServerStats stats_;
+  Traffic* traffic_ = nullptr;
   std::vector<uint8_t> rx_ = std::vector<uint8_t>(65536);
 };
 

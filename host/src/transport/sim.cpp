@@ -1,12 +1,14 @@
-// sim: the Verilator model of ebpf_top in this process, driven through sim::Harness's CSR
-// bus one cycle per access, exactly as the rtl engine drives it.
+// sim: the Verilator model of the board's top, ebpf_xdp_top (the soft-CPU behind the packet
+// I/O block, with the rtl engine's map pools: sim/xdp_pipeline.h), in this process, driven
+// through its host CSR bus (a write is one cycle, a read two). The whole CSR map, the packet
+// I/O page included, as on the simulated board (ebpf-fpga-sim serve).
 #include <algorithm>
 #include <cerrno>
 
 #include "transports.h"
 
 #ifdef EBPF_FPGA_HAVE_RTL
-#include "ebpf_sim_harness.h"
+#include "xdp_pipeline.h"
 #endif
 
 namespace ebpf::transport {
@@ -16,20 +18,20 @@ namespace {
 
 // The CSR bus has 20 address bits (docs/registers.md); the model would alias wider ones.
 constexpr uint64_t kCsrSpace = 1u << 20;
-constexpr uint64_t kNsPerCycle = 10;  // ebpf_top's NsPerCycle: the model stands for 100 MHz
+constexpr uint64_t kNsPerCycle = 10;  // ebpf_xdp_top's NsPerCycle: the model stands for 100 MHz
 
 class SimBus final : public Bus {
  public:
   SimBus(const Uri& uri, const BusOpts& opts)
-      : Bus(uri.text), harness_(sim::HarnessOptions{.trace_path = opts.trace_path}) {}
+      : Bus(uri.text), pipe_(sim::XdpPipelineOptions{.trace_path = opts.trace_path}) {}
 
   std::string describe() const override {
-    return "the Verilator model of ebpf_top in this process (CSR bus, one cycle per access)";
+    return "the Verilator model of ebpf_xdp_top in this process (its host CSR bus)";
   }
 
   void wait(std::chrono::nanoseconds d) override {
     const uint64_t cycles = std::max<uint64_t>(1, static_cast<uint64_t>(d.count()) / kNsPerCycle);
-    for (uint64_t i = 0; i < cycles; ++i) harness_.tick();
+    for (uint64_t i = 0; i < cycles; ++i) pipe_.tick();
   }
 
  protected:
@@ -37,13 +39,13 @@ class SimBus final : public Bus {
     for (BusOp& op : ops) {
       if (op.addr >= kCsrSpace) {
         throw BusError(-EFAULT, uri() + ": " + describe_ops({&op, 1}) +
-                                    ": beyond the 1 MiB CSR space of ebpf_top");
+                                    ": beyond the 1 MiB CSR space of ebpf_xdp_top");
       }
       try {
         if (op.kind == BusOp::Kind::kWrite) {
-          harness_.csr_write(op.addr, op.value);
+          pipe_.csr_write(op.addr, op.value);
         } else {
-          op.value = harness_.csr_read(op.addr);
+          op.value = pipe_.csr_read(op.addr);
         }
       } catch (const BusError&) {
         throw;
@@ -54,7 +56,7 @@ class SimBus final : public Bus {
   }
 
  private:
-  sim::Harness harness_;
+  sim::XdpPipeline pipe_;
 };
 
 }  // namespace
