@@ -143,7 +143,8 @@ int Traffic::open_tap(const std::string& name) {
     ::close(fd);
     std::string why = "TUNSETIFF " + name + ": " + std::strerror(e);
     if (e == EPERM || e == EACCES) why += " (creating or attaching a TAP needs CAP_NET_ADMIN)";
-    if (e == EBUSY) why += " (the interface exists and is in use, or is not a TAP)";
+    if (e == EBUSY) why += " (a TAP of that name exists and is in use)";
+    if (e == EINVAL) why += " (an interface of that name exists and is not a TAP)";
     throw Error("TAP is unavailable: " + why);
   }
   return fd;
