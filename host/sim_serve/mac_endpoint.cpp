@@ -96,6 +96,7 @@ MacEndpoint::~MacEndpoint() {
 
 void MacEndpoint::clock_loop() {
   std::unique_lock<std::mutex> lk(mu_);
+  model_->bind_thread();
   for (;;) {
     cv_.wait(lk, [this] { return stop_ || (want_ == 0 && model_->core_busy()); });
     if (stop_) return;

@@ -119,6 +119,7 @@ void BoardModel::tick(uint64_t cycles) {
 uint64_t BoardModel::cycles() const { return impl_->cycles; }
 bool BoardModel::tx_active() const { return impl_->in_tx; }
 std::deque<TxFrame>& BoardModel::tx_frames() { return impl_->tx; }
+void BoardModel::bind_thread() { Verilated::threadContextp(impl_->ctx.get()); }
 bool BoardModel::core_busy() const { return impl_->top->busy_o; }
 bool BoardModel::core_done() const { return impl_->top->done_o; }
 

@@ -62,6 +62,10 @@ class BoardModel {
   // Frames that left GMII TX completely, oldest first (the caller pops them).
   std::deque<TxFrame>& tx_frames();
 
+  // Makes this model's Verilator context the calling thread's current one (for the RTL's
+  // assertion messages). Call it first in a thread that ticks the model (one thread at a time).
+  void bind_thread();
+
   bool core_busy() const;       // the soft-CPU runs (busy_o)
   bool core_done() const;       // done_o
 
