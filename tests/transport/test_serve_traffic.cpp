@@ -2,9 +2,10 @@
 // host loads a firmware program over udp:// with the Device engine API (programs, maps,
 // map-init), attaches it (IO_CTRL.ENABLE), and the corpus's frames go through the Verilated
 // ebpf_xdp_top's stream ports. The IO counters per action must equal the corpus's expected
-// actions (expect.tsv), and every frame leaving the board (--pcap-out) must be the corpus's
-// frame after the program (expect-out.tsv) on the port the steering rule gives, with the
-// redirect target taken from the reference interpreter run of the same frames.
+// actions (expect.tsv), and every frame leaving the board (--pcap-out) must be the reference
+// interpreter's frame after the program (and the corpus's, expect-out.tsv, where it lists
+// one) on the port the steering rule gives, with the redirect target taken from the
+// interpreter's run of the same frames.
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <linux/if_packet.h>
@@ -198,6 +199,7 @@ TEST_P(ServeTraffic, CountersAndEgressFramesMatchTheCorpus) {
   struct Want {
     size_t index;
     uint32_t port;
+    Bytes bytes;  // the interpreter's [data, data_end) after the program
   };
   std::vector<Want> want;
   IoCounters want_c;
@@ -208,14 +210,16 @@ TEST_P(ServeTraffic, CountersAndEgressFramesMatchTheCorpus) {
     m.ingress_ifindex = cp.port_in + 1;
     const RunResult r = interp->run(m);
     const uint32_t action = xdp_action(r);
+    const auto data = m.packet_data();
+    const Bytes after(data.begin(), data.end());
     EXPECT_EQ(std::to_string(action), expect.at(i)) << cp.program << " frame " << i
                                                     << ": the interpreter and expect.tsv";
     ++want_c.action[action];
-    if (action == 2) want.push_back({i, host_port});
-    if (action == 3) want.push_back({i, cp.port_in});
+    if (action == 2) want.push_back({i, host_port, after});
+    if (action == 3) want.push_back({i, cp.port_in, after});
     if (action == 4) {
       if (r.redirect && r.redirect->ifindex >= 1 && r.redirect->ifindex <= num_ports) {
-        want.push_back({i, r.redirect->ifindex - 1});
+        want.push_back({i, r.redirect->ifindex - 1, after});
       } else {
         ++want_c.redir_bad;
       }
@@ -245,19 +249,23 @@ TEST_P(ServeTraffic, CountersAndEgressFramesMatchTheCorpus) {
   const auto side = read_side_table(out + ".ports.tsv");
   ASSERT_EQ(sent.size(), want.size()) << cp.program << ": frames in " << out;
   ASSERT_EQ(side.size(), want.size()) << cp.program << ": rows in " << out << ".ports.tsv";
-  size_t checked_bytes = 0;
+  size_t checked_bytes = 0, same = 0;
   for (size_t k = 0; k < want.size(); ++k) {
     const size_t i = want[k].index;
     EXPECT_EQ(side[k].port, want[k].port) << cp.program << " frame " << i << ": egress port";
     EXPECT_EQ(side[k].source, "pcap");
     EXPECT_EQ(side[k].record, static_cast<int64_t>(i)) << cp.program << " egress frame " << k;
+    EXPECT_EQ(sent[k].bytes, want[k].bytes) << cp.program << " frame " << i
+                                            << ": the interpreter's frame after the program";
+    same += sent[k].bytes == want[k].bytes ? 1 : 0;
     if (auto it = expect_out.find(i); it != expect_out.end()) {
       EXPECT_EQ(sent[k].bytes, from_hex(it->second)) << cp.program << " frame " << i;
       ++checked_bytes;
     }
   }
   std::cout << "[ serve ] " << cp.program << ": " << frames.size() << " frames in, "
-            << sent.size() << " out (" << checked_bytes << " compared with expect-out.tsv)\n";
+            << sent.size() << " out, " << same << " equal to the interpreter's (" << checked_bytes
+            << " also compared with expect-out.tsv)\n";
 }
 
 // mac_swap: XDP_TX; router: redirects (DEVMAP), XDP_PASS and drops with map-init;
