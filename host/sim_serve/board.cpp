@@ -87,14 +87,20 @@ Traffic::Traffic(SimBoard& board, const TrafficOptions& opts) : board_(board), o
     }
   }
   stats_.egress_per_port.assign(pipe.num_ports(), 0);
-  if (!opts_.pcap_out.empty()) {
-    out_ = std::make_unique<PcapWriter>(opts_.pcap_out);
-    const std::string side = opts_.pcap_out + ".ports.tsv";
-    side_ = std::fopen(side.c_str(), "w");
-    if (!side_) throw Error(side + ": cannot create: " + std::strerror(errno));
-    std::fprintf(side_, "# index\tegress_port\tsource\tseq\trecord\n");
-  }
+  // The TAP before the output files, so that a refused TAP leaves no files behind open.
   if (!opts_.tap.empty()) tap_fd_ = open_tap(opts_.tap);
+  try {
+    if (!opts_.pcap_out.empty()) {
+      out_ = std::make_unique<PcapWriter>(opts_.pcap_out);
+      const std::string side = opts_.pcap_out + ".ports.tsv";
+      side_ = std::fopen(side.c_str(), "w");
+      if (!side_) throw Error(side + ": cannot create: " + std::strerror(errno));
+      std::fprintf(side_, "# index\tegress_port\tsource\tseq\trecord\n");
+    }
+  } catch (...) {
+    if (tap_fd_ >= 0) ::close(tap_fd_);
+    throw;
+  }
 }
 
 Traffic::~Traffic() {
