@@ -211,6 +211,9 @@ std::optional<Manifest> read_manifest(Device& dev);
 // Writes raw bytes into the OBJINFO window (tests of corrupt manifests use it).
 void write_objinfo_raw(Device& dev, std::span<const uint8_t> bytes);
 
+// The host library's version ("0.1.0"), as installed (libebpf_fpga.so).
+const char* library_version();
+
 // An XdpSession on a device (`ebpf-fpga run --device URI`): loads through OffloadObject.
 std::unique_ptr<XdpSession> make_device_xdp_session(Device& dev, const XdpSessionOptions& opts);
 

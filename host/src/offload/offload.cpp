@@ -2,6 +2,7 @@
 #include "ebpf_fpga/offload.h"
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cstring>
 #include <ctime>
@@ -49,6 +50,22 @@ class BusCsrIo final : public device::CsrIo {
     return bus_.read_block(base, count);
   }
   void idle() override { bus_.wait(std::chrono::microseconds(1)); }
+  // The staging, doorbell and read-back of a map command as one datagram where it fits.
+  void exchange(std::span<const std::pair<uint32_t, uint32_t>> writes,
+                std::span<const uint32_t> reads, uint32_t* out) override {
+    flush();
+    for (bool atomic : {true, false}) {
+      BusBatch b(bus_);
+      for (const auto& [a, v] : writes) b.write(a, v);
+      for (size_t i = 0; i < reads.size(); ++i) b.read(reads[i], &out[i]);
+      try {
+        b.flush({.atomic = atomic});
+        return;
+      } catch (const BusError& e) {
+        if (!atomic || e.code() != -EMSGSIZE) throw;
+      }
+    }
+  }
   void flush() {
     if (!batch_.empty()) batch_.flush();
   }
@@ -62,7 +79,7 @@ class BusCsrIo final : public device::CsrIo {
 // block with the sizes the manifest recorded. The map unit already holds the maps.
 class ManifestMapAccess final : public MapAccess {
  public:
-  ManifestMapAccess(Bus& bus, const Manifest& m) : io_(bus), port_(io_) {
+  ManifestMapAccess(Bus& bus, const Manifest& m) : io_(bus), port_(io_, bus.uri()) {
     for (const ManifestMap& mm : m.maps) {
       MapSpec s;
       s.name = mm.name;
@@ -558,15 +575,15 @@ OffloadObject OffloadObject::open_loaded(Device& dev) {
     throw Error("no program loaded on " + dev.uri() + " (interp: lives inside one process; "
                 "state persists across processes only on udp://, pcie:// or pcie-socket://)");
   }
-  std::optional<Manifest> m = read_manifest(dev);
-  if (!m) {
-    std::string hint;
-    if (in_process(dev)) {
-      hint = " (sim: lives inside one process; state persists across processes only on "
-             "udp://, pcie:// or pcie-socket://)";
-    }
-    throw Error("no program loaded on " + dev.uri() + hint);
+  const std::string in_process_hint =
+      " (sim: lives inside one process; state persists across processes only on udp://, "
+      "pcie:// or pcie-socket://)";
+  std::optional<Manifest> m;
+  if (in_process(dev) && !read_capabilities(dev).has(kCapObjinfo)) {
+    throw Error("no program loaded on " + dev.uri() + in_process_hint);
   }
+  m = read_manifest(dev);
+  if (!m) throw Error("no program loaded on " + dev.uri() + (in_process(dev) ? in_process_hint : ""));
   // The program table must still hold what the manifest describes.
   Bus& bus = *dev.bus();
   std::vector<uint32_t> table(2 * m->programs.size());
@@ -866,7 +883,7 @@ class DeviceXdpSession final : public XdpSession {
  private:
   Device& dev_;
   XdpSessionOptions opts_;
-  std::string name_ = "device " + dev_.uri();
+  std::string name_ = "device";
   std::optional<OffloadObject> obj_;
 };
 }  // namespace

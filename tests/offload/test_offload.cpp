@@ -1,0 +1,321 @@
+// The offload API (ebpf_fpga/offload.h) end to end: firmware objects loaded on the simulated
+// board over udp:// and pcie-socket:// (and on interp:), packets injected as test runs,
+// verdicts, output bytes, redirects, events and maps equal to the interpreter's XdpSession;
+// the OBJINFO manifest found by a second Device (another "process"), maps changed through
+// it, unload; bad input (wrong key size, unknown map, corrupt manifest, an object that does
+// not fit) refused with a clear error and the device unchanged.
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "ebpf_fpga/error.h"
+#include "ebpf_fpga/map_init.h"
+#include "ebpf_fpga/offload.h"
+#include "ebpf_fpga/pcap_io.h"
+#include "etherbone.h"
+#include "transport_test_util.h"
+
+namespace ebpf {
+namespace {
+
+std::string fw(const std::string& name) { return std::string(EBPF_FPGA_FIRMWARE_DIR) + "/" + name; }
+
+bool have_firmware(const std::string& program) {
+  return std::ifstream(fw(program + ".o")).good() &&
+         std::ifstream(fw("pcap/" + program + ".pcap")).good();
+}
+
+MapInit init_of(const std::string& program) {
+  const std::string path = fw("pcap/" + program + ".map-init.json");
+  return std::ifstream(path) ? read_map_init_file(path) : MapInit{};
+}
+
+// The error text of `f`, or "" when it did not throw.
+template <typename F>
+std::string error_of(F&& f) {
+  try {
+    f();
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "";
+}
+
+// ---- manifest encoding ----
+
+Manifest sample_manifest() {
+  Manifest m;
+  m.object = "firmware/firewall.o";
+  m.load_time = 1'700'000'000;
+  m.entry = 1;
+  m.cores = 2;
+  m.programs = {{"a", "xdp", 10, 0, 0x1122334455667788ull}, {"firewall", "xdp/fw", 167, 10, 42}};
+  m.maps = {{"rules", 1, 4, 4, 256, 0, 0}, {".rodata", 2, 4, 8, 1, 0x80, 1}};
+  return m;
+}
+
+TEST(Manifest, RoundTrips) {
+  const Manifest m = sample_manifest();
+  const std::vector<uint8_t> b = encode_manifest(m);
+  ASSERT_EQ(b.size() % 4, 0u);
+  const Manifest d = decode_manifest(b, "dev");
+  EXPECT_EQ(d.object, m.object);
+  EXPECT_EQ(d.load_time, m.load_time);
+  EXPECT_EQ(d.entry, 1u);
+  EXPECT_EQ(d.cores, 2u);
+  ASSERT_EQ(d.programs.size(), 2u);
+  EXPECT_EQ(d.programs[0].tag, 0x1122334455667788ull);
+  EXPECT_EQ(d.programs[1].name, "firewall");
+  EXPECT_EQ(d.programs[1].section, "xdp/fw");
+  EXPECT_EQ(d.programs[1].first, 10u);
+  ASSERT_EQ(d.maps.size(), 2u);
+  EXPECT_EQ(d.maps[1].name, ".rodata");
+  EXPECT_EQ(d.maps[1].flags, 0x80u);
+  EXPECT_EQ(d.maps[1].index, 1u);
+}
+
+TEST(Manifest, EveryCorruptionIsAClearErrorNeverACrash) {
+  const std::vector<uint8_t> good = encode_manifest(sample_manifest());
+  // Every single-byte change is caught (header checks or the checksum).
+  for (size_t i = 0; i < good.size(); ++i) {
+    std::vector<uint8_t> b = good;
+    b[i] ^= 0x5a;
+    const std::string e = error_of([&] { decode_manifest(b, "udp://x:1"); });
+    EXPECT_NE(e.find("object info on udp://x:1 is corrupt: "), std::string::npos)
+        << "byte " << i << ": " << e;
+  }
+  // Truncation.
+  for (size_t n = 0; n < good.size(); n += 3) {
+    const std::string e =
+        error_of([&] { decode_manifest(std::span(good).first(n), "dev"); });
+    EXPECT_NE(e.find("is corrupt"), std::string::npos) << n << ": " << e;
+  }
+  EXPECT_EQ(error_of([&] {
+              std::vector<uint8_t> b = good;
+              b[0] = 'X';
+              decode_manifest(b, "dev");
+            }),
+            "object info on dev is corrupt: magic reads 0x494f4258, expected 0x494f4245 "
+            "(\"EBOI\")");
+  // A body whose counts run past the end, with a valid checksum: bounds, not a crash.
+  std::vector<uint8_t> body(32, 0xff);
+  std::vector<uint8_t> b = {0x45, 0x42, 0x4f, 0x49, 1, 0, 0, 0, 48, 0, 0, 0, 0, 0, 0, 0};
+  b.insert(b.end(), body.begin(), body.end());
+  uint32_t h = 0x811c9dc5u;
+  for (uint8_t c : body) h = (h ^ c) * 0x01000193u;
+  for (int i = 0; i < 4; ++i) b[12 + i] = static_cast<uint8_t>(h >> (8 * i));
+  const std::string e = error_of([&] { decode_manifest(b, "dev"); });
+  EXPECT_NE(e.find("runs past the manifest's end"), std::string::npos) << e;
+}
+
+// ---- the whole loop ----
+
+struct Corpus {
+  std::string program, entry;
+};
+
+void compare_with_interp(Device& dev, const Corpus& run) {
+  const Object obj = Object::open_file(fw(run.program + ".o"));
+  const MapInit init = init_of(run.program);
+  OffloadObject off = OffloadObject::load(dev, obj, {.program = run.entry, .section = std::nullopt});
+  apply_map_init(off.map_access(), init, run.program);
+  std::vector<Event> seen;
+  off.on_event([&](const Event& ev) { seen.push_back(ev); });
+
+  auto interp = make_xdp_session("interp");
+  interp->load(obj, obj.select_program(run.entry, std::nullopt));
+  apply_map_init(interp->maps(), init, run.program);
+
+  const auto frames = read_pcap_file(fw("pcap/" + run.program + ".pcap"));
+  ASSERT_FALSE(frames.empty());
+  std::vector<Event> expected_events;
+  for (size_t i = 0; i < frames.size(); ++i) {
+    const XdpPacketIn in{frames[i].bytes, 1, 0};
+    const XdpPacketOut a = off.test_run(in), b = interp->run(in);
+    const std::string at = run.program + " packet " + std::to_string(i) + " on " + dev.uri();
+    EXPECT_EQ(a.action, b.action) << at;
+    EXPECT_EQ(a.fault, b.fault) << at;
+    EXPECT_EQ(a.data, b.data) << at;
+    EXPECT_EQ(a.redirect, b.redirect) << at;
+    EXPECT_EQ(a.events, b.events) << at;
+    expected_events.insert(expected_events.end(), b.events.begin(), b.events.end());
+  }
+  EXPECT_EQ(seen, expected_events) << "events delivered through the callback";
+  for (uint32_t m = 0; m < obj.maps().size(); ++m) {
+    EXPECT_EQ(off.map(obj.maps()[m].name).entries(), dump_map(interp->maps(), m))
+        << run.program << " map " << obj.maps()[m].name << " on " << dev.uri();
+  }
+  std::cout << "[ offload ] " << run.program << " on " << dev.uri() << ": " << frames.size()
+            << " packets, " << seen.size() << " events, " << obj.maps().size() << " maps\n";
+}
+
+const Corpus kRuns[] = {{"firewall", "firewall"},
+                     {"router", "router"},
+                     {"sampler", "sampler"},
+                     {"tail_chain", "tail_entry"}};
+
+TEST(OffloadInterp, FirmwareEqualsTheInterpreterSession) {
+  for (const Corpus& r : kRuns) {
+    if (!have_firmware(r.program)) GTEST_SKIP() << fw(r.program + ".o") << " not built";
+    Device dev = Device::open("interp:");
+    compare_with_interp(dev, r);
+  }
+}
+
+class OffloadDevice : public ::testing::TestWithParam<std::string> {
+ protected:
+  static void SetUpTestSuite() { server_ = new test::SimServer(); }
+  static void TearDownTestSuite() {
+    delete server_;
+    server_ = nullptr;
+  }
+  std::string uri() const {
+    return GetParam() == "udp" ? server_->udp_uri() : server_->pcie_uri();
+  }
+  static test::SimServer* server_;
+};
+test::SimServer* OffloadDevice::server_ = nullptr;
+
+TEST_P(OffloadDevice, FirmwareEqualsTheInterpreterSession) {
+  for (const Corpus& r : kRuns) {
+    if (!have_firmware(r.program)) GTEST_SKIP() << fw(r.program + ".o") << " not built";
+    Device dev = Device::open(uri());
+    ASSERT_NO_FATAL_FAILURE(compare_with_interp(dev, r));
+  }
+}
+
+TEST_P(OffloadDevice, AnotherProcessFindsTheObjectByName) {
+  if (!have_firmware("firewall")) GTEST_SKIP() << "firmware not built";
+  Device dev = Device::open(uri());
+  const Capabilities caps = read_capabilities(dev);
+  const Object obj = Object::open_file(fw("firewall.o"));
+  OffloadObject off = OffloadObject::load(dev, obj);
+  apply_map_init(off.map_access(), init_of("firewall"), "firewall");
+  if (!caps.has(kCapObjinfo)) {
+    EXPECT_NE(error_of([&] { OffloadObject::open_loaded(dev); }).find("no OBJINFO window"),
+              std::string::npos);
+    GTEST_SKIP() << uri() << " has no OBJINFO window (CAP_FEATURES bit 2 clear)";
+  }
+  // A second connection, as a separate CLI invocation would open it.
+  Device other_dev = Device::open(uri());
+  OffloadObject other = OffloadObject::open_loaded(other_dev);
+  EXPECT_EQ(other.manifest().object, obj.name());
+  EXPECT_EQ(other.entry().name, "firewall");
+  EXPECT_EQ(other.entry().insns, obj.programs()[0].insns.size());
+  EXPECT_EQ(other.entry().tag, program_tag(obj.programs()[0].insns));
+  ASSERT_EQ(other.maps().size(), obj.maps().size());
+  EXPECT_EQ(other.map("rules").entries(), off.map("rules").entries());
+  EXPECT_EQ(other.map("rules").entries().size(), 4u);
+
+  // The other process blocks DNS: rule key {17, 0, htons(53)} -> XDP_DROP.
+  const auto frames = read_pcap_file(fw("pcap/firewall.pcap"));
+  const std::vector<uint8_t> key = {0x11, 0x00, 0x00, 0x35};
+  const std::vector<uint8_t> drop = {1, 0, 0, 0}, pass = {2, 0, 0, 0};
+  OffloadMap& rules = other.map("rules");
+  EXPECT_EQ(rules.update(key, drop, kBpfNoexist), -EEXIST);
+  EXPECT_EQ(rules.update(key, drop, kBpfExist), 0);
+  EXPECT_EQ(rules.lookup(key), drop);
+  EXPECT_EQ(rules.remove(key), 0);
+  EXPECT_EQ(rules.remove(key), -ENOENT);
+  EXPECT_FALSE(rules.lookup(key).has_value());
+  EXPECT_EQ(rules.update(key, drop, kBpfNoexist), 0);
+  // get_next_key walks every key once.
+  size_t n = 0;
+  for (auto k = rules.next_key(std::nullopt); k; k = rules.next_key(*k)) ++n;
+  EXPECT_EQ(n, 4u);
+
+  // Bad input from the other process: clear errors before anything is sent.
+  EXPECT_EQ(error_of([&] { rules.update(std::vector<uint8_t>{1, 2, 3}, drop); }),
+            "map 'rules' on " + uri() + ": key is 3 bytes, the map's key_size is 4");
+  EXPECT_EQ(error_of([&] { rules.update(key, std::vector<uint8_t>{1}); }),
+            "map 'rules' on " + uri() + ": value is 1 bytes, the map's value size is 4");
+  EXPECT_EQ(error_of([&] { other.map("nosuch"); }),
+            "no map 'nosuch' in " + obj.name() + " on " + uri() +
+                " (maps: conntrack, rules, .rodata, .bss)");
+  EXPECT_NE(error_of([&] { other.test_run({frames[0].bytes, 1, 0}); })
+                .find("test_run needs the object loaded by this process"),
+            std::string::npos);
+  const auto after_other = rules.entries();
+  EXPECT_EQ(after_other.size(), 4u);
+
+  // The loading process's next map command finds that the sequence moved on (another host
+  // used the map unit): one error, without effect (the device ignores a staging whose
+  // number is not LAST + 1), and it follows the device again from then on.
+  const std::string step = error_of([&] { off.map("rules").lookup(key); });
+  if (caps.has(kCapMcmdSeq)) {
+    EXPECT_NE(step.find("the map command sequence is out of step"), std::string::npos) << step;
+  } else {
+    EXPECT_EQ(step, "");
+  }
+  EXPECT_EQ(off.map("rules").entries(), after_other);
+  EXPECT_EQ(off.map("rules").lookup(key), drop);
+
+  // Garbage in the window: a clear error; the program and maps are untouched.
+  const XdpPacketOut before_out = off.test_run({frames[0].bytes, 1, 0});
+  const auto rules_before = off.map("rules").entries();
+  std::vector<uint8_t> garbage(64);
+  for (size_t i = 0; i < garbage.size(); ++i) garbage[i] = static_cast<uint8_t>(i * 37 + 5);
+  write_objinfo_raw(dev, garbage);
+  EXPECT_NE(error_of([&] { OffloadObject::open_loaded(other_dev); })
+                .find("object info on " + uri() + " is corrupt: magic reads"),
+            std::string::npos);
+  EXPECT_EQ(off.map("rules").entries(), rules_before);
+  EXPECT_EQ(off.test_run({frames[0].bytes, 1, 0}).data, before_out.data);
+  EXPECT_EQ(off.test_run({frames[0].bytes, 1, 0}).action, before_out.action);
+
+  // Reload, then unload from the other process: nothing is loaded any more.
+  OffloadObject again = OffloadObject::load(dev, obj);
+  OffloadObject found = OffloadObject::open_loaded(other_dev);
+  found.unload();
+  EXPECT_EQ(error_of([&] { OffloadObject::open_loaded(dev); }), "no program loaded on " + uri());
+  EXPECT_FALSE(read_manifest(dev).has_value());
+}
+
+TEST_P(OffloadDevice, AttachNeedsAPacketIoBlock) {
+  if (!have_firmware("xdp_pass")) GTEST_SKIP() << "firmware not built";
+  Device dev = Device::open(uri());
+  OffloadObject off = OffloadObject::load(dev, Object::open_file(fw("xdp_pass.o")));
+  if (off.capabilities().io_block) {
+    off.attach();
+    EXPECT_TRUE(off.attached());
+    off.detach();
+    EXPECT_FALSE(off.attached());
+    const IoCounters c = off.io_counters();
+    EXPECT_EQ(c.rx.size(), off.capabilities().io_ports);
+  } else {
+    EXPECT_NE(error_of([&] { off.attach(); }).find("cannot attach: the device has no packet I/O"),
+              std::string::npos);
+    EXPECT_FALSE(off.attached());
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Transports, OffloadDevice, ::testing::Values("udp", "pcie_socket"));
+
+// An object that does not fit is refused before anything is written.
+TEST(OffloadCapabilities, RefusedBeforeAnyWrite) {
+  if (!have_firmware("firewall")) GTEST_SKIP() << "firmware not built";
+  std::atomic<int> write_requests{0};
+  auto regs = test::FakeEtherbone::registers({{0x000, 0x65425046},
+                                              {0x004, 0x00010000},
+                                              {0x01c, 64},  // IMEM_SLOTS
+                                              {0x0c0, 32},  // MAP_SLOTS
+                                              {0x0ec, 16}});
+  test::FakeEtherbone fake([&](const std::vector<uint8_t>& req) {
+    etherbone::Packet p;
+    std::string why;
+    if (etherbone::decode(req, &p, &why)) {
+      for (const etherbone::Record& r : p.records) write_requests += !r.writes.empty();
+    }
+    return regs(req);
+  });
+  Device dev = Device::open(fake.uri());
+  const Object obj = Object::open_file(fw("firewall.o"));
+  const std::string e = error_of([&] { OffloadObject::load(dev, obj); });
+  EXPECT_EQ(e, obj.name() + " on " + fake.uri() + ": the programs have " +
+                   std::to_string(obj.programs()[0].insns.size()) +
+                   " instruction slots; the device's instruction memory holds 64 (IMEM_SLOTS)");
+  EXPECT_EQ(write_requests.load(), 0);
+}
+
+}  // namespace
+}  // namespace ebpf
