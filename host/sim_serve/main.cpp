@@ -77,7 +77,9 @@ int serve(const std::string& listen, int port, const std::string& pcie_socket,
 #ifdef EBPF_FPGA_SIM_MAC
   std::unique_ptr<simserve::MacEndpoint> mac;
   if (g_mac) {
-    mac = std::make_unique<simserve::MacEndpoint>(simserve::MacEndpointOptions{.trace_path = trace});
+    simserve::MacEndpointOptions mo;
+    mo.trace_path = trace;
+    mac = std::make_unique<simserve::MacEndpoint>(mo);
     udp = mac.get();
   }
 #endif
