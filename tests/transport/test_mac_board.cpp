@@ -73,6 +73,78 @@ Bytes hex_bytes(const std::string& text) {
   return b;
 }
 
+// ---- the bridge's own frame builder and checker --------------------------------------------
+
+TEST(EthFrames, BuildsWhatItChecksAndRejectsWhatIsWrong) {
+  const std::string check = "123456789";
+  EXPECT_EQ(eth::crc32(std::span<const uint8_t>(
+                reinterpret_cast<const uint8_t*>(check.data()), check.size())),
+            0xcbf4'3926u);   // the CRC-32 check value
+  // RFC 1071's example words 0001 f203 f4f5 f6f7: sum ddf2, checksum 220d.
+  EXPECT_EQ(eth::inet_checksum(Bytes{0x00, 0x01, 0xf2, 0x03, 0xf4, 0xf5, 0xf6, 0xf7}), 0x220d);
+
+  const Bytes payload = {1, 2, 3, 4, 5};
+  const auto frames = eth::udp_frames(kHost, kBoard, payload, 77);
+  ASSERT_EQ(frames.size(), 1u);
+  Bytes wire(7, eth::kPreamble);
+  wire.push_back(eth::kSfd);
+  const Bytes body = eth::with_fcs(frames[0]);
+  EXPECT_EQ(body.size(), 64u);   // padded to 60, plus the FCS
+  wire.insert(wire.end(), body.begin(), body.end());
+  Bytes f;
+  ASSERT_EQ(eth::check_wire(wire, &f), "");
+  eth::Udp u;
+  ASSERT_EQ(eth::parse_udp(f, &u), "");
+  EXPECT_EQ(u.payload, payload);
+  EXPECT_EQ(u.src.mac, kHost.mac);
+  EXPECT_EQ(u.dst.ip, kBoard.ip);
+  EXPECT_EQ(u.dst.port, kBoard.port);
+  EXPECT_EQ(u.ip_id, 77);
+  EXPECT_NE(u.udp_checksum, 0);
+
+  auto wire_err = [&](size_t at, uint8_t x) {
+    Bytes w = wire;
+    w[at] ^= x;
+    return eth::check_wire(w, nullptr);
+  };
+  EXPECT_EQ(wire_err(3, 0x01), "preamble byte 3 is not 0x55");
+  EXPECT_EQ(wire_err(7, 0x01), "no SFD (0xd5) after 7 preamble bytes");
+  EXPECT_EQ(wire_err(wire.size() - 1, 0x80).substr(0, 8), "bad FCS ");
+  EXPECT_EQ(wire_err(30, 0x01).substr(0, 8), "bad FCS ");
+  EXPECT_EQ(eth::check_wire(std::span<const uint8_t>(wire).first(8 + 63), nullptr),
+            "runt: 63 bytes with FCS (minimum 64)");
+  auto udp_err = [&](size_t at, uint8_t x) {
+    Bytes g = f;
+    g[at] ^= x;
+    return eth::parse_udp(g, nullptr);
+  };
+  EXPECT_EQ(udp_err(12, 0x08), "EtherType is not IPv4");
+  EXPECT_EQ(udp_err(14, 0x01), "IPv4 version/IHL byte is not 0x45");
+  EXPECT_EQ(udp_err(14 + 8, 0x01), "bad IPv4 header checksum");   // TTL
+  EXPECT_EQ(udp_err(14 + 20 + 8, 0x01), "bad UDP checksum");      // payload
+  EXPECT_EQ(udp_err(14 + 20 + 5, 0x01), "UDP length does not match the IPv4 length");
+
+  // Over the MTU: fragments of 1480 bytes (a multiple of 8), MF on all but the last, the
+  // same ID, and together the UDP datagram.
+  Bytes big(3000);
+  for (size_t i = 0; i < big.size(); ++i) big[i] = static_cast<uint8_t>(i * 7);
+  const auto frags = eth::udp_frames(kHost, kBoard, big, 9);
+  ASSERT_EQ(frags.size(), 3u);
+  Bytes udp;
+  for (size_t k = 0; k < frags.size(); ++k) {
+    const Bytes& g = frags[k];
+    EXPECT_EQ(eth::inet_checksum(std::span<const uint8_t>(g).subspan(14, 20)), 0);
+    EXPECT_EQ(eth::get16(g, 14 + 4), 9);
+    const uint16_t fl = eth::get16(g, 14 + 6);
+    EXPECT_EQ((fl & 0x1fff) * 8u, udp.size());
+    EXPECT_EQ((fl & 0x2000) != 0, k + 1 < frags.size());
+    EXPECT_EQ(eth::parse_udp(g, nullptr), "IPv4 fragment");
+    udp.insert(udp.end(), g.begin() + 34, g.end());
+  }
+  ASSERT_EQ(udp.size(), 8 + big.size());
+  EXPECT_EQ(Bytes(udp.begin() + 8, udp.end()), big);
+}
+
 // ---- MacEndpoint -------------------------------------------------------------------------
 
 TEST(MacEndpoint, LearnsTheBoardByArpAndAnswersThroughTheRtl) {
