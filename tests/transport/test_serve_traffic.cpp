@@ -88,6 +88,16 @@ std::map<size_t, std::string> read_tsv(const std::string& path) {
   return r;
 }
 
+std::string test_hex(const std::vector<uint8_t>& b) {
+  static const char* digits = "0123456789abcdef";
+  std::string s;
+  for (uint8_t x : b) {
+    s += digits[x >> 4];
+    s += digits[x & 15];
+  }
+  return s;
+}
+
 Bytes from_hex(const std::string& s) {
   Bytes b;
   for (size_t i = 0; i + 1 < s.size(); i += 2) {
@@ -344,6 +354,88 @@ TEST(ServeTrafficLoop, HostReadsWhileFramesFlow) {
   EXPECT_GT(reads, 1u) << "the host's reads interleaved with the traffic";
   std::cout << "[ serve ] proto_count x" << kLoops << ": " << total << " frames, " << reads
             << " counter reads and " << pauses << " map dumps while they flowed\n";
+}
+
+// Map updates while paced frames flow, without pausing: a staging write refused while a frame
+// is in flight (IO_CNT_HOST_DROP) disturbs the command, which the host library stages again;
+// every update lands exactly once, with its own key, and every frame is counted.
+//
+// DISABLED until the map unit keeps the host's staged key apart from the program's: run on
+// the tree of 2026-11-24 04:00 (RTL with MCMD_SEQ, uncommitted), 200 updates gave 205 new
+// rules, the 5 extra ones with keys the firewall program itself looks up (06000000,
+// 11000000, 2f000000, and 0a000001 / 0a000003, the first bytes of conntrack flow keys) and
+// values of our updates: a frame's run between the host's KBUF staging and its doorbell
+// overwrote the key, and the command ran on it. Run it with
+//   test_serve_traffic --gtest_also_run_disabled_tests --gtest_filter='*MapUpdates*'
+TEST(ServeTrafficLoop, DISABLED_MapUpdatesWhilePacedFramesFlow) {
+  const std::string object = firmware_dir() + "/firewall.o";
+  const std::string base = firmware_dir() + "/pcap/firewall";
+  if (!std::ifstream(object) || !std::ifstream(base + ".pcap")) {
+    GTEST_SKIP() << object << " not built";
+  }
+  const size_t n = read_pcap_file(base + ".pcap").size();
+  constexpr uint32_t kLoops = 20;
+  test::SimServer server(test::SimServer::Options{
+      .pcie_socket = false,
+      .extra_args = {"--pcap", base + ".pcap", "--loop", std::to_string(kLoops), "--pps", "500"},
+      .mac = false});
+  const Object obj = Object::open_file(object);
+  Device dev = Device::open(server.udp_uri());
+  Bus& bus = *dev.bus();
+  // Without the device's map command sequencing (CAP_FEATURES bit 1, MCMD_SEQ) a staging
+  // write refused mid-frame is not noticed: the doorbell then runs the command on what the
+  // buffers hold.
+  constexpr uint32_t kCapFeatures = 0x178, kFeatureMcmdSeq = 1u << 1;
+  if (!(bus.read(kCapFeatures) & kFeatureMcmdSeq)) {
+    GTEST_SKIP() << "the device has no MCMD_SEQ (CAP_FEATURES bit 1): map commands are not "
+                    "safe against refused staging writes while frames flow";
+  }
+  const MapInit init = read_map_init_file(base + ".map-init.json");
+  ASSERT_NO_FATAL_FAILURE(load_object(dev.engine(), obj,
+                                      obj.select_program("firewall", std::nullopt), init,
+                                      base + ".map-init.json"));
+  MapAccess& maps = *dev.engine().maps();
+  uint32_t rules = 0;
+  while (rules < obj.maps().size() && obj.maps()[rules].name != "rules") ++rules;
+  ASSERT_LT(rules, obj.maps().size());
+  const auto before = dump_map(maps, rules);
+  bus.write(io::kCtrl, io::kCtrlEnable);
+  const uint32_t total = static_cast<uint32_t>(n * kLoops);
+  // Rules no frame of the corpus matches (protocol 132, SCTP): key {proto, pad, dport BE}.
+  auto key_of = [](uint32_t k) {
+    return std::array<uint8_t, 4>{132, 0, static_cast<uint8_t>(k >> 8), static_cast<uint8_t>(k)};
+  };
+  uint32_t updates = 0;
+  IoCounters c = read_counters(bus);
+  const auto end = Clock::now() + std::chrono::seconds(120);
+  while ((c.ended() < total || updates < 20) && updates < 200 && Clock::now() < end) {
+    const auto key = key_of(updates + 1);
+    const std::array<uint8_t, 4> value = {static_cast<uint8_t>(updates), 0, 0, 0};
+    ASSERT_EQ(maps.update(rules, key, value, 0), 0) << "update " << updates;
+    ++updates;
+    c = read_counters(bus);
+  }
+  c = wait_for_frames(bus, total, std::chrono::seconds(60));
+  EXPECT_EQ(c.ended(), total);
+  EXPECT_EQ(c.rx[0], total);
+  const auto after = dump_map(maps, rules);
+  EXPECT_EQ(after.size(), before.size() + updates);
+  for (const auto& [k, v] : after) {
+    const int port = k.size() == 4 ? (k[2] << 8) | k[3] : 0;
+    const bool ours = k.size() == 4 && k[0] == 132 && k[1] == 0 && port >= 1 &&
+                      port <= static_cast<int>(updates);
+    if (!ours && std::find(before.begin(), before.end(), MapEntry{k, v}) == before.end()) {
+      ADD_FAILURE() << "a rule nobody wrote: key " << test_hex(k) << " value " << test_hex(v);
+    }
+  }
+  for (uint32_t k = 0; k < updates; ++k) {
+    std::array<uint8_t, 4> got{};
+    ASSERT_EQ(maps.lookup(rules, key_of(k + 1), got), 0) << "rule " << k + 1;
+    EXPECT_EQ(got[0], static_cast<uint8_t>(k)) << "rule " << k + 1;
+  }
+  std::cout << "[ serve ] firewall x" << kLoops << " at 500 pps: " << total << " frames, "
+            << updates << " rule updates while they flowed, IO_CNT_HOST_DROP " << c.host_drop
+            << " (refused staging writes, staged again)\n";
 }
 
 // --pps: the frames are spread out in wall-clock time (at most R per second).
