@@ -2,11 +2,11 @@
 //
 // DatagramHandler is the seam between the server's sockets and the board: one UDP payload
 // in, at most one out. Today's implementation, EtherboneEndpoint, parses Etherbone in C++ and
-// performs the records on the board's CSR bus. The MAC-level mode will be a second
-// implementation that wraps the payload in Ethernet/IPv4/UDP, feeds the frame to the RTL
-// network stack (boards/common/rtl) on its AXI-Stream input, ticks the model and returns the
-// payload of the frame that comes out, so the same sockets and tests exercise the RTL
-// Etherbone endpoint.
+// performs the records on the board's CSR bus. The MAC-level mode (`serve --mac`,
+// mac_endpoint.h) is the second implementation: it wraps the payload in Ethernet/IPv4/UDP,
+// drives the frame into the GMII pins of the Verilated board top, ticks the model and returns
+// the payload of the frame that comes out, so the same sockets and tests exercise the RTL
+// MAC, IPv4/UDP and Etherbone endpoint.
 #pragma once
 
 #include <cstdint>
