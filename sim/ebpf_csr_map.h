@@ -60,6 +60,25 @@ inline constexpr uint32_t kMapKeyWords = 0x0'00f0;
 inline constexpr uint32_t kMapBuckets = 0x0'00f4;
 inline constexpr uint32_t kMapPoolSlots = 0x0'00f8;
 inline constexpr uint32_t kMapValueWords = 0x0'00fc;
+// Capability block (RO).
+inline constexpr uint32_t kCapCores = 0x0'0160;
+inline constexpr uint32_t kCapStackBytes = 0x0'0164;
+inline constexpr uint32_t kCapPacketBytes = 0x0'0168;
+inline constexpr uint32_t kCapMapvalBytes = 0x0'016c;
+inline constexpr uint32_t kCapEvtBytes = 0x0'0170;
+inline constexpr uint32_t kCapMapTypes = 0x0'0174;
+inline constexpr uint32_t kCapFeatures = 0x0'0178;
+inline constexpr uint32_t kObjinfoBytes = 0x0'017c;
+inline constexpr uint32_t kCapHelpers = 0x0'0180;  // word i: helper ids 32i .. 32i + 31
+inline constexpr uint32_t kCapHelpersEnd = 0x0'01a0;
+// Exactly-once sequencing.
+inline constexpr uint32_t kRunSeq = 0x0'01a0;
+inline constexpr uint32_t kLastRunSeq = 0x0'01a4;
+inline constexpr uint32_t kMcmdStage = 0x0'01a8;
+inline constexpr uint32_t kMcmdLastSeq = 0x0'01ac;
+inline constexpr uint32_t kMcmdDoneSeq = 0x0'01b0;
+inline constexpr uint32_t kMcmdExecuted = 0x0'01b4;
+inline constexpr uint32_t kMcmdSeqStatus = 0x0'01c4;
 inline constexpr uint32_t kCyclesLo = 0x0'0080;
 inline constexpr uint32_t kCyclesHi = 0x0'0084;
 inline constexpr uint32_t kInstretLo = 0x0'0088;
@@ -80,6 +99,8 @@ inline constexpr uint32_t kMinfo = 0x0'0800;  // map i: + 16i: type/valid, key, 
 inline constexpr uint32_t kWinKbuf = 0x0'2000;
 inline constexpr uint32_t kWinVbuf = 0x0'2400;
 inline constexpr uint32_t kWinMapDesc = 0x0'4000;
+inline constexpr uint32_t kWinObjinfo = 0x0'1000;  // 4 KiB of host RAM (object manifest)
+inline constexpr uint32_t kObjinfoSize = 4096;
 // Reserved 4 KiB pages (unmapped in ebpf_top, answered by the blocks around it): the network
 // stack's NET page and the packet I/O page (rtl/io/ebpf_io_pkg.sv, docs/packet_io.md).
 inline constexpr unsigned kPageBits = 12;
@@ -103,6 +124,12 @@ inline constexpr uint32_t kRedirHasMap = 1u << 1;
 inline constexpr uint32_t kMinfoValid = 1u << 31;
 inline constexpr uint32_t kMcmdNullKey = 1u << 8;
 inline constexpr uint32_t kMcmdProg = 1u << 9;
+inline constexpr uint32_t kMcmdSeqDisturbed = 1u << 0;
+inline constexpr uint32_t kMcmdSeqStageOk = 1u << 1;
+inline constexpr uint32_t kFeatRunSeq = 1u << 0;
+inline constexpr uint32_t kFeatMcmdSeq = 1u << 1;
+inline constexpr uint32_t kFeatObjinfo = 1u << 2;
+inline constexpr uint32_t kFeatEvtHold = 1u << 3;
 
 constexpr uint32_t prog_first(unsigned k) { return kProgs + 8 * k; }
 constexpr uint32_t prog_len(unsigned k) { return kProgs + 8 * k + 4; }

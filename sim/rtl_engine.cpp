@@ -55,7 +55,7 @@ class RtlEngine final : public Engine {
   explicit RtlEngine(const RtlEngineOptions& opts)
       : harness_(sim::HarnessOptions{.trace_path = opts.trace_path}),
         io_(harness_),
-        map_port_(io_),
+        map_port_(io_, "rtl"),
         params_(device::read_map_unit_params(io_)),
         map_driver_(map_port_, params_),
         insn_bound_(device::max_insn_cycles(params_)) {
@@ -160,6 +160,7 @@ class RtlEngine final : public Engine {
               "most " + std::to_string(insn_bound_) + " cycles, the budget of " +
               std::to_string(opts.budget) + " at most " + std::to_string(limit) + ")";
       harness_.reset();
+      map_port_.resync();  // the reset model's MCMD_LAST_SEQ reads 0
       stack_.clear();
       packet_.clear();
       loaded_ = false;

@@ -73,6 +73,27 @@ package ebpf_csr_pkg;
   localparam logic [CsrAw-1:0] CSR_MAP_BUCKETS    = 20'h0_00f4;
   localparam logic [CsrAw-1:0] CSR_MAP_POOL_SLOTS = 20'h0_00f8;
   localparam logic [CsrAw-1:0] CSR_MAP_VALUE_WORDS = 20'h0_00fc;
+  // Capability block (RO, docs/registers.md "Capability block"): what the host checks an
+  // object against before loading it.
+  localparam logic [CsrAw-1:0] CSR_CAP_CORES        = 20'h0_0160;   // cores (1)
+  localparam logic [CsrAw-1:0] CSR_CAP_STACK_BYTES  = 20'h0_0164;   // stack memory per run
+  localparam logic [CsrAw-1:0] CSR_CAP_PACKET_BYTES = 20'h0_0168;   // packet buffer
+  localparam logic [CsrAw-1:0] CSR_CAP_MAPVAL_BYTES = 20'h0_016c;   // map value memory
+  localparam logic [CsrAw-1:0] CSR_CAP_EVT_BYTES    = 20'h0_0170;   // event room per run
+  localparam logic [CsrAw-1:0] CSR_CAP_MAP_TYPES    = 20'h0_0174;   // bit t: bpf_map_type t
+  localparam logic [CsrAw-1:0] CSR_CAP_FEATURES     = 20'h0_0178;   // see Feat* bits
+  localparam logic [CsrAw-1:0] CSR_OBJINFO_BYTES    = 20'h0_017c;   // bytes of WIN_OBJINFO
+  // Helper bitmap: bit (id % 32) of word CSR_CAP_HELPERS + 4 * (id / 32), ids 0-255.
+  localparam logic [CsrAw-1:0] CSR_CAP_HELPERS      = 20'h0_0180;
+  localparam logic [CsrAw-1:0] CSR_CAP_HELPERS_END  = 20'h0_01a0;
+  // Exactly-once sequencing (docs/registers.md "Exactly-once commands").
+  localparam logic [CsrAw-1:0] CSR_RUN_SEQ          = 20'h0_01a0;   // W start if LAST + 1; R LAST
+  localparam logic [CsrAw-1:0] CSR_LAST_RUN_SEQ     = 20'h0_01a4;   // RO  last sequenced run
+  localparam logic [CsrAw-1:0] CSR_MCMD_STAGE       = 20'h0_01a8;   // RW  seq being staged
+  localparam logic [CsrAw-1:0] CSR_MCMD_LAST_SEQ    = 20'h0_01ac;   // RO  last accepted command
+  localparam logic [CsrAw-1:0] CSR_MCMD_DONE_SEQ    = 20'h0_01b0;   // RO  last completed one
+  localparam logic [CsrAw-1:0] CSR_MCMD_EXECUTED    = 20'h0_01b4;   // RO  commands executed
+  localparam logic [CsrAw-1:0] CSR_MCMD_SEQ_STATUS  = 20'h0_01c4;   // RO  see McmdSeq* bits
   // Performance counters of the last run (RO, 64-bit _LO/_HI pairs).
   localparam logic [CsrAw-1:0] CSR_CYCLES_LO      = 20'h0_0080;
   localparam logic [CsrAw-1:0] CSR_CYCLES_HI      = 20'h0_0084;
@@ -102,6 +123,10 @@ package ebpf_csr_pkg;
   localparam logic [CsrAw-1:0] WIN_KBUF           = 20'h0_2000;
   localparam logic [CsrAw-1:0] WIN_VBUF           = 20'h0_2400;
   localparam logic [CsrAw-1:0] WIN_MAPDESC        = 20'h0_4000;
+  // Object info window: plain RAM for the host's manifest of what it loaded (never
+  // interpreted by the device); written while the core is idle, readable any time.
+  localparam logic [CsrAw-1:0] WIN_OBJINFO        = 20'h0_1000;   // 0x0_1000-0x0_1fff
+  localparam int unsigned      ObjinfoBytes       = 4096;
   // Reserved 4 KiB pages that ebpf_top leaves unmapped (reads 0, writes ignored) for the
   // blocks around it, which answer them before the bus reaches ebpf_top: the network stack's
   // NET page (boards/common/rtl/ebpf_net_pkg.sv NetCsrBase) and the packet I/O page
@@ -134,6 +159,17 @@ package ebpf_csr_pkg;
   // CSR_MCMD bits: [2:0] op (ebpf_map_pkg::map_op_e).
   localparam int unsigned McmdNullKey     = 8;    // NEXT_KEY from NULL
   localparam int unsigned McmdProg        = 9;    // program semantics
+  // CSR_MCMD_SEQ_STATUS bits.
+  localparam int unsigned McmdSeqDisturbed = 0;   // a staging write of MCMD_STAGE was lost
+  localparam int unsigned McmdSeqStageOk   = 1;   // MCMD_STAGE == MCMD_LAST_SEQ + 1
+  // CSR_CAP_FEATURES bits.
+  localparam int unsigned FeatRunSeq      = 0;    // RUN_SEQ / LAST_RUN_SEQ
+  localparam int unsigned FeatMcmdSeq     = 1;    // sequenced map commands (MCMD_STAGE...)
+  localparam int unsigned FeatObjinfo     = 2;    // the OBJINFO window
+  localparam int unsigned FeatEvtHold     = 3;    // EVT_CTRL.HOLD (not implemented: 0)
+  localparam logic [31:0] CapCores        = 32'd1;
+  localparam logic [31:0] CapFeatures     = (32'd1 << FeatRunSeq) | (32'd1 << FeatMcmdSeq) |
+                                            (32'd1 << FeatObjinfo);
 
   /* verilator lint_on UNUSEDPARAM */
 

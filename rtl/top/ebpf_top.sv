@@ -48,6 +48,13 @@ module ebpf_top
   input  logic [7:0]        pkt_port_wmask_i,
   output logic [63:0]       pkt_port_rdata_o,
 
+  // A host write that a block in front of this one refused (ebpf_xdp_top while a frame is in
+  // flight), with its address: a refused map-command staging write marks the staging
+  // disturbed, so that the doorbell cannot execute a command with stale buffer bytes. Tie to
+  // 0 when nothing sits in front of the bus.
+  input  logic              host_drop_i,
+  input  logic [CsrAw-1:0]  host_drop_addr_i,
+
   // Status lines (the same as CSR_STATUS bits), e.g. for an interrupt
   output logic              busy_o,
   output logic              done_o
@@ -66,6 +73,28 @@ module ebpf_top
   localparam int unsigned KbAw       = 6;    // map unit key buffer: 512 bytes
   localparam int unsigned VbAw       = 7;    // map unit value buffer: 1,024 bytes
 
+  // Capability block: the helpers the helper unit implements (every Helper* id of ebpf_pkg,
+  // the list generated from the C++ table helpers.h; ebpf_helper_unit decodes each of them)
+  // and the map types of the map unit (ebpf_pkg::MapType*, Linux bpf_map_type numbers).
+  localparam logic [255:0] CapHelpers =
+      (256'd1 << HelperMapLookupElem) | (256'd1 << HelperMapUpdateElem) |
+      (256'd1 << HelperMapDeleteElem) | (256'd1 << HelperKtimeGetNs) |
+      (256'd1 << HelperTracePrintk) | (256'd1 << HelperGetPrandomU32) |
+      (256'd1 << HelperGetSmpProcessorId) | (256'd1 << HelperTailCall) |
+      (256'd1 << HelperRedirect) | (256'd1 << HelperPerfEventOutput) |
+      (256'd1 << HelperCsumDiff) | (256'd1 << HelperXdpAdjustHead) |
+      (256'd1 << HelperRedirectMap) | (256'd1 << HelperXdpAdjustMeta) |
+      (256'd1 << HelperXdpAdjustTail) | (256'd1 << HelperRingbufOutput) |
+      (256'd1 << HelperXdpGetBuffLen) | (256'd1 << HelperXdpLoadBytes) |
+      (256'd1 << HelperXdpStoreBytes);
+  localparam logic [31:0] CapMapTypes =
+      (32'd1 << MapTypeHash) | (32'd1 << MapTypeArray) |
+      (32'd1 << MapTypeProgArray) | (32'd1 << MapTypePerfEvent) |
+      (32'd1 << MapTypePercpuHash) | (32'd1 << MapTypePercpuArr) |
+      (32'd1 << MapTypeLruHash) | (32'd1 << MapTypeLpmTrie) |
+      (32'd1 << MapTypeDevmap) | (32'd1 << MapTypeDevmapHash) |
+      (32'd1 << MapTypeRingbuf);
+
   if ((ImemSlots & (ImemSlots - 1)) != 0) begin : gen_imem_check
     $error("ebpf_top: ImemSlots (%0d) must be a power of two (instance %m)", ImemSlots);
   end
@@ -83,7 +112,21 @@ module ebpf_top
   logic        csr_wr, csr_rd, start;
   assign csr_wr = csr_req_i && csr_we_i;
   assign csr_rd = csr_req_i && !csr_we_i;
-  assign start  = csr_wr && csr_addr_i == CSR_CTRL && csr_wdata_i[CtrlStart];
+  // A run starts on CTRL.START, or on a RUN_SEQ write of the next sequence number while the
+  // core is idle (exactly-once runs: a repeated write of the same number is ignored).
+  logic [31:0] last_run_seq_q;
+  logic        run_seq_take;
+  assign run_seq_take = csr_wr && csr_addr_i == CSR_RUN_SEQ && !busy_o &&
+                        csr_wdata_i == last_run_seq_q + 32'd1;
+  assign start  = (csr_wr && csr_addr_i == CSR_CTRL && csr_wdata_i[CtrlStart]) || run_seq_take;
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      last_run_seq_q <= '0;
+    end else if (run_seq_take) begin
+      last_run_seq_q <= csr_wdata_i;
+    end
+  end
 
   // Program table (docs/xdp_datapath.md "Program table"): first slot and length per program.
   logic [MaxPrograms-1:0][31:0] prog_first_q, prog_len_q, prog_len_eff;
@@ -210,6 +253,7 @@ module ebpf_top
   logic [31:0] reg_lo_q;
 
   logic win_regs, win_stack, win_pkt, win_imem, win_ev, win_mv, win_kbuf, win_vbuf, win_desc;
+  logic win_obj, win_caph;
   logic host_mem;          // a memory window access the bus may make now (core idle)
   logic [127:0] mv_rdata;  // map value memory read data
   logic [3:0] reg_idx;
@@ -221,6 +265,8 @@ module ebpf_top
   assign win_ev    = csr_addr_i[CsrAw-1:17] == WIN_EVENTS[CsrAw-1:17];
   assign win_mv    = csr_addr_i[CsrAw-1:17] == WIN_MAPVAL[CsrAw-1:17];
   assign reg_idx   = win_regs ? 4'((csr_addr_i - CSR_REGS) >> 3) : 4'd0;
+  assign win_obj   = csr_addr_i[CsrAw-1:PageBits] == WIN_OBJINFO[CsrAw-1:PageBits];
+  assign win_caph  = csr_addr_i >= CSR_CAP_HELPERS && csr_addr_i < CSR_CAP_HELPERS_END;
 
   // Word (64-bit) index and half of a memory-window access.
   always_ff @(posedge clk_i or negedge rst_ni) begin
@@ -481,6 +527,10 @@ module ebpf_top
   logic [31:0] hc_map_q, hc_status_q, hc_offset_q;
   logic [63:0] hc_flags_q, hc_word_q;
   logic [7:0]  hc_cpu_q;
+  // Sequenced host commands: the number being staged, the last accepted and the last
+  // completed command, the count executed, and the "staging disturbed" flag.
+  logic [31:0] hc_stage_q, hc_last_q, hc_done_q, hc_exec_q;
+  logic        hc_disturbed_q;
 
   assign win_kbuf = csr_addr_i >= WIN_KBUF && csr_addr_i < WIN_KBUF + CsrAw'(8 << KbAw);
   assign win_vbuf = csr_addr_i >= WIN_VBUF && csr_addr_i < WIN_VBUF + CsrAw'(8 << VbAw);
@@ -515,12 +565,39 @@ module ebpf_top
   assign half64     = {csr_wdata_i, csr_wdata_i};
   assign half_mask8 = win_half ? 8'hf0 : 8'h0f;
 
-  assign mu_kb_req   = host_side ? (csr_req_i && win_kbuf) : hkb_we;
+  // Staging: the key and value buffer windows and the command fields. Writes take effect
+  // only for the command being staged (MCMD_STAGE == MCMD_LAST_SEQ + 1) while the unit can
+  // take them; one dropped for another reason (core running, command in progress) disturbs
+  // the staging, and so does one refused in front of this block (host_drop_i), and any use
+  // of the buffers by a run's helper calls.
+  logic stage_ok, stage_addr, stage_wr, stage_take, stage_lost, drop_stage_addr, doorbell;
+  logic buf_free;
+
+  function automatic logic is_stage_addr(logic [CsrAw-1:0] a);
+    return (a >= WIN_KBUF && a < WIN_KBUF + CsrAw'(8 << KbAw)) ||
+           (a >= WIN_VBUF && a < WIN_VBUF + CsrAw'(8 << VbAw)) ||
+           a == CSR_MCMD_MAP || a == CSR_MCMD_CPU || a == CSR_MCMD_FLAGS_LO ||
+           a == CSR_MCMD_FLAGS_HI;
+  endfunction
+
+  assign buf_free        = host_side && !hc_pending_q && !mu_busy;
+  assign stage_ok        = hc_stage_q == hc_last_q + 32'd1;
+  assign stage_addr      = is_stage_addr(csr_addr_i);
+  assign drop_stage_addr = is_stage_addr(host_drop_addr_i);
+  assign stage_wr        = csr_wr && stage_addr;
+  assign stage_take      = stage_wr && stage_ok && buf_free;
+  assign stage_lost      = (stage_wr && stage_ok && !buf_free) ||
+                           (host_drop_i && drop_stage_addr) ||
+                           hkb_we || hvb_we || (!host_side && mu_valid);
+  assign doorbell        = csr_wr && csr_addr_i == CSR_MCMD && stage_ok && !hc_disturbed_q &&
+                           buf_free;
+
+  assign mu_kb_req   = host_side ? (csr_req_i && win_kbuf && (!csr_we_i || stage_take)) : hkb_we;
   assign mu_kb_we    = host_side ? csr_we_i : 1'b1;
   assign mu_kb_addr  = host_side ? KbAw'(csr_addr_i[KbAw+2:3]) : hkb_addr;
   assign mu_kb_wdata = host_side ? half64 : hkb_wdata;
   assign mu_kb_wmask = host_side ? half_mask8 : hkb_wmask;
-  assign mu_vb_req   = host_side ? (csr_req_i && win_vbuf) : hvb_we;
+  assign mu_vb_req   = host_side ? (csr_req_i && win_vbuf && (!csr_we_i || stage_take)) : hvb_we;
   assign mu_vb_we    = host_side ? csr_we_i : 1'b1;
   assign mu_vb_addr  = host_side ? VbAw'(csr_addr_i[VbAw+2:3]) : hvb_addr;
   assign mu_vb_wdata = host_side ? half64 : hvb_wdata;
@@ -595,21 +672,35 @@ module ebpf_top
       hc_status_q  <= '0;
       hc_offset_q  <= '0;
       hc_word_q    <= '0;
+      hc_stage_q   <= '0;
+      hc_last_q    <= '0;
+      hc_done_q    <= '0;
+      hc_exec_q    <= '0;
+      hc_disturbed_q <= 1'b0;
     end else begin
       if (host_side && hc_pending_q && mu_done) begin
         hc_pending_q <= 1'b0;
         hc_status_q  <= mu_status;
         hc_offset_q  <= mu_offset;
         hc_word_q    <= mu_word;
+        hc_done_q    <= hc_last_q;
+        hc_exec_q    <= hc_exec_q + 32'd1;
       end
-      if (csr_wr && host_side && !hc_pending_q) begin
+      if (csr_wr && csr_addr_i == CSR_MCMD_STAGE) begin
+        hc_stage_q     <= csr_wdata_i;
+        hc_disturbed_q <= 1'b0;
+      end else if (stage_lost) begin
+        hc_disturbed_q <= 1'b1;
+      end
+      if (doorbell) begin
+        hc_pending_q <= 1'b1;
+        hc_last_q    <= hc_stage_q;
+        hc_op_q      <= csr_wdata_i[2:0];
+        hc_null_q    <= csr_wdata_i[McmdNullKey];
+        hc_prog_q    <= csr_wdata_i[McmdProg];
+      end
+      if (stage_take) begin
         unique case (csr_addr_i)
-          CSR_MCMD: begin
-            hc_pending_q <= !mu_busy;
-            hc_op_q      <= csr_wdata_i[2:0];
-            hc_null_q    <= csr_wdata_i[McmdNullKey];
-            hc_prog_q    <= csr_wdata_i[McmdProg];
-          end
           CSR_MCMD_MAP:      hc_map_q          <= csr_wdata_i;
           CSR_MCMD_FLAGS_LO: hc_flags_q[31:0]  <= csr_wdata_i;
           CSR_MCMD_FLAGS_HI: hc_flags_q[63:32] <= csr_wdata_i;
@@ -619,6 +710,28 @@ module ebpf_top
       end
     end
   end
+
+  ///////////////////////
+  // Object info window //
+  ///////////////////////
+
+  // 4 KiB of RAM for the host's manifest (never interpreted here): written while the core
+  // is idle, read at any time.
+  localparam int unsigned ObjWords = ObjinfoBytes / 4;
+  logic [31:0] obj_rdata;
+
+  ebpf_prim_ram_1p #(
+    .Width (32),
+    .Depth (ObjWords)
+  ) u_objinfo (
+    .clk_i   (clk_i),
+    .req_i   (csr_req_i && win_obj && (!csr_we_i || !busy_o)),
+    .we_i    (csr_we_i),
+    .addr_i  ($clog2(ObjWords)'(csr_addr_i[PageBits-1:2])),
+    .wdata_i (csr_wdata_i),
+    .wmask_i (4'hf),
+    .rdata_o (obj_rdata)
+  );
 
   // The run's XDP action, as the host reports it: ABORTED after a fault or for r0 > 4.
   logic [2:0] action;
@@ -788,15 +901,16 @@ module ebpf_top
   // CSR read //
   //////////////
 
-  typedef enum logic [2:0] {
-    RD_REG   = 3'd0,
-    RD_IMEM  = 3'd1,
-    RD_STACK = 3'd2,
-    RD_PKT   = 3'd3,
-    RD_EV    = 3'd4,
-    RD_MV    = 3'd5,
-    RD_KBUF  = 3'd6,
-    RD_VBUF  = 3'd7
+  typedef enum logic [3:0] {
+    RD_REG   = 4'd0,
+    RD_IMEM  = 4'd1,
+    RD_STACK = 4'd2,
+    RD_PKT   = 4'd3,
+    RD_EV    = 4'd4,
+    RD_MV    = 4'd5,
+    RD_KBUF  = 4'd6,
+    RD_VBUF  = 4'd7,
+    RD_OBJ   = 4'd8
   } rd_src_e;
 
   logic [31:0] reg_rdata_d, reg_rdata_q;
@@ -823,6 +937,10 @@ module ebpf_top
       rd_src_d = RD_KBUF;
     end else if (win_vbuf) begin
       rd_src_d = RD_VBUF;
+    end else if (win_obj) begin
+      rd_src_d = RD_OBJ;
+    end else if (win_caph) begin
+      reg_rdata_d = CapHelpers[32 * 32'(csr_addr_i[4:2]) +: 32];
     end else if (win_regs) begin
       reg_rdata_d = csr_addr_i[2] ? host_reg_rdata[63:32] : host_reg_rdata[31:0];
     end else if (win_progs) begin
@@ -886,6 +1004,24 @@ module ebpf_top
         CSR_MAP_POOL_SLOTS:  reg_rdata_d = MapPoolSlots;
         CSR_MAP_VALUE_WORDS: reg_rdata_d = MvWords;
         CSR_MCMD:         reg_rdata_d = {31'd0, hc_pending_q};
+        CSR_MCMD_STAGE:   reg_rdata_d = hc_stage_q;
+        CSR_MCMD_LAST_SEQ: reg_rdata_d = hc_last_q;
+        CSR_MCMD_DONE_SEQ: reg_rdata_d = hc_done_q;
+        CSR_MCMD_EXECUTED: reg_rdata_d = hc_exec_q;
+        CSR_MCMD_SEQ_STATUS: begin
+          reg_rdata_d[McmdSeqDisturbed] = hc_disturbed_q;
+          reg_rdata_d[McmdSeqStageOk]   = stage_ok;
+        end
+        CSR_RUN_SEQ:      reg_rdata_d = last_run_seq_q;
+        CSR_LAST_RUN_SEQ: reg_rdata_d = last_run_seq_q;
+        CSR_CAP_CORES:    reg_rdata_d = CapCores;
+        CSR_CAP_STACK_BYTES:  reg_rdata_d = StackSize;
+        CSR_CAP_PACKET_BYTES: reg_rdata_d = PacketBufferSize;
+        CSR_CAP_MAPVAL_BYTES: reg_rdata_d = MapValueBytes;
+        CSR_CAP_EVT_BYTES:    reg_rdata_d = EventFifoBytes;
+        CSR_CAP_MAP_TYPES:    reg_rdata_d = CapMapTypes;
+        CSR_CAP_FEATURES:     reg_rdata_d = CapFeatures;
+        CSR_OBJINFO_BYTES:    reg_rdata_d = ObjinfoBytes;
         CSR_MCMD_MAP:     reg_rdata_d = hc_map_q;
         CSR_MCMD_CPU:     reg_rdata_d = {24'd0, hc_cpu_q};
         CSR_MCMD_FLAGS_LO: reg_rdata_d = hc_flags_q[31:0];
@@ -923,7 +1059,7 @@ module ebpf_top
       if (csr_rd) begin
         rd_src_q    <= rd_src_d;
         rd_half_q   <= win_half;
-        rd_mem_ok_q <= host_mem;
+        rd_mem_ok_q <= host_mem || win_obj;
         reg_rdata_q <= reg_rdata_d;
       end
     end
@@ -946,6 +1082,7 @@ module ebpf_top
   assign csr_rvalid_o = rvalid_q;
   assign csr_rdata_o  = (rd_src_q == RD_REG) ? reg_rdata_q :
                         !rd_mem_ok_q ? 32'd0 :
+                        (rd_src_q == RD_OBJ) ? obj_rdata :
                         rd_half_q ? mem_word[63:32] : mem_word[31:0];
 
 endmodule

@@ -14,8 +14,10 @@
  * by ebpf_xdp_ctrl; every other address goes to ebpf_top. The host always wins the bus in
  * the cycle it uses it (the sequencer waits), but while a frame is in flight (IO_STATUS.BUSY)
  * host writes to ebpf_top and host accesses to the packet window are refused, and while
- * IO_CTRL.ENABLE is set so are host writes of CTRL (START): the I/O block owns the core then.
- * A refused read answers 0; every refused access is counted (IO_CNT_HOST_DROP).
+ * IO_CTRL.ENABLE is set so are host writes of CTRL (START) and RUN_SEQ: the I/O block owns
+ * the core then. A refused read answers 0; every refused access is counted
+ * (IO_CNT_HOST_DROP), and every refused write is reported to ebpf_top (host_drop_i), which
+ * marks a map command's staging disturbed when the write was part of it.
  */
 module ebpf_xdp_top
   import ebpf_csr_pkg::*;
@@ -82,7 +84,8 @@ module ebpf_xdp_top
   assign host_top     = csr_req_i && !host_page;
   assign host_pkt_win = csr_addr_i[CsrAw-1:17] == WIN_PACKET[CsrAw-1:17];
   assign host_refuse  = host_top && ((io_busy && (csr_we_i || host_pkt_win)) ||
-                                     (io_enabled && csr_we_i && csr_addr_i == CSR_CTRL));
+                                     (io_enabled && csr_we_i &&
+                                      (csr_addr_i == CSR_CTRL || csr_addr_i == CSR_RUN_SEQ)));
   assign host_ok      = host_top && !host_refuse;
 
   // Sequencer master: granted when the host leaves the bus to it.
@@ -145,6 +148,8 @@ module ebpf_xdp_top
     .pkt_port_wdata_i (pkt_wdata),
     .pkt_port_wmask_i (pkt_wmask),
     .pkt_port_rdata_o (pkt_rdata),
+    .host_drop_i      (host_refuse && csr_we_i),
+    .host_drop_addr_i (csr_addr_i),
     .busy_o           (core_busy),
     .done_o           (core_done)
   );

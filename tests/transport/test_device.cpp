@@ -6,6 +6,8 @@
 #include "ebpf_fpga/asm.h"
 #include "ebpf_fpga/conformance.h"
 #include "ebpf_fpga/device.h"
+#include "ebpf_fpga/helpers.h"
+#include "ebpf_fpga/maps.h"
 #include "ebpf_fpga/rtl_engine.h"
 #include "transport_test_util.h"
 
@@ -48,12 +50,15 @@ TEST(Device, RefusesAMismatchingCapabilityBlock) {
     test::FakeEtherbone fake(test::FakeEtherbone::registers(c.regs));
     EXPECT_EQ(open_error(fake.uri()), fake.uri() + ": " + c.message);
   }
-  // A newer minor version and a smaller instruction memory are fine.
+  // A newer minor version and a smaller instruction memory are fine; a core without the
+  // capability block (it reads 0) opens with no features, and cannot start runs.
   test::FakeEtherbone fake(test::FakeEtherbone::registers(
       {{0x0, csr::kCoreId}, {0x4, 0x0001'0007}, {0x1c, 16}}));
   Device dev = Device::open(fake.uri());
   EXPECT_EQ(dev.info().version_minor(), 7u);
   EXPECT_EQ(dev.info().imem_slots, 16u);
+  EXPECT_FALSE(dev.info().has_capabilities);
+  EXPECT_EQ(dev.info().features, 0u);
   std::vector<Insn> prog(17, Insn::make(0xb7, 0, 0, 0, 0));
   prog.back() = Insn::make(0x95, 0, 0, 0, 0);
   try {
@@ -81,6 +86,58 @@ class DeviceTest : public ::testing::TestWithParam<std::string> {
 };
 test::SimServer* DeviceTest::server_ = nullptr;
 
+// The capability block: values a host cannot drive are refused, naming the register.
+TEST(Device, RefusesAnImplausibleCapabilityBlock) {
+  using Regs = std::map<uint32_t, uint32_t>;
+  const Regs good = {{csr::kId, csr::kCoreId},         {csr::kVersion, csr::kCoreVersion},
+                     {csr::kImemSlots, 4096},          {csr::kMapSlots, 32},
+                     {csr::kMaxPrograms, 16},          {csr::kCapCores, 1},
+                     {csr::kCapStackBytes, 4096},      {csr::kCapPacketBytes, 9530},
+                     {csr::kCapMapvalBytes, 65536},    {csr::kCapEvtBytes, 65536},
+                     {csr::kCapMapTypes, 1u << 2},     {csr::kCapFeatures, 7},
+                     {csr::kObjinfoBytes, 4096},       {csr::kCapHelpers, 1u << 1}};
+  struct Case {
+    uint32_t reg, value;
+    std::string message;  // after "URI: implausible capability block: "
+  };
+  const Case cases[] = {
+      {csr::kCapCores, 0x100, "CAP_CORES reads 256, expected 1 to 255"},
+      {csr::kCapStackBytes, 2048,
+       "CAP_STACK_BYTES reads 2048, this host library expects 4096 (docs/registers.md)"},
+      {csr::kCapPacketBytes, 4096,
+       "CAP_PACKET_BYTES reads 4096, this host library expects 9530 (docs/registers.md)"},
+      {csr::kMaxPrograms, 0, "MAX_PROGRAMS reads 0, expected 1 to 256"},
+      {csr::kCapEvtBytes, 1u << 20, "CAP_EVT_BYTES reads 1048576, expected 0 to 65536"},
+      {csr::kObjinfoBytes, 0,
+       "CAP_FEATURES bit 2 (OBJINFO) is set but OBJINFO_BYTES reads 0"},
+  };
+  for (const Case& c : cases) {
+    Regs regs = good;
+    regs[c.reg] = c.value;
+    test::FakeEtherbone fake(test::FakeEtherbone::registers(regs));
+    EXPECT_EQ(open_error(fake.uri()), fake.uri() + ": implausible capability block: " + c.message);
+  }
+  test::FakeEtherbone fake(test::FakeEtherbone::registers(good));
+  Device dev = Device::open(fake.uri());
+  const DeviceInfo& in = dev.info();
+  EXPECT_TRUE(in.has_capabilities);
+  EXPECT_TRUE(in.has_helper(1));
+  EXPECT_FALSE(in.has_helper(2));
+  EXPECT_TRUE(in.has_map_type(2));
+  EXPECT_FALSE(in.has_map_type(1));
+  EXPECT_EQ(in.mapval_bytes, 65536u);
+  // A program calling a helper this device lacks is refused at load, before anything is
+  // written, with the instruction and the helper named.
+  try {
+    dev.load(assemble("mov %r0, 0\nmov %r1, 0\ncall 5\nexit\n"));
+    FAIL() << "loaded";
+  } catch (const Error& e) {
+    EXPECT_EQ(std::string(e.what()), fake.uri() + ": program: instruction 2 calls helper 5 "
+                                                  "(bpf_ktime_get_ns), which the device does "
+                                                  "not implement (CAP_HELPERS)");
+  }
+}
+
 TEST_P(DeviceTest, InfoAndLoadLimits) {
   Device dev = Device::open(uri(GetParam()));
   const DeviceInfo& in = dev.info();
@@ -90,6 +147,25 @@ TEST_P(DeviceTest, InfoAndLoadLimits) {
   EXPECT_EQ(in.imem_slots, interp ? 65536u : 4096u);
   EXPECT_EQ(in.has_counters, !interp);
   EXPECT_EQ(dev.bus() == nullptr, interp);
+  // The capability block, read in the same batch: the model's, or the interpreter's own.
+  EXPECT_TRUE(in.has_capabilities);
+  EXPECT_EQ(in.cores, 1u);
+  EXPECT_EQ(in.stack_bytes, addr::kStackSize);
+  EXPECT_EQ(in.packet_bytes, addr::kPacketBufferSize);
+  EXPECT_EQ(in.event_bytes, 65536u);
+  for (const HelperInfo& h : helpers()) EXPECT_TRUE(in.has_helper(h.id)) << h.name;
+  EXPECT_FALSE(in.has_helper(4));  // bpf_probe_write_user: nobody implements it
+  EXPECT_TRUE(in.has_map_type(static_cast<uint32_t>(MapType::kLpmTrie)));
+  EXPECT_FALSE(in.has_map_type(7));  // BPF_MAP_TYPE_STACK_TRACE
+  if (!interp) {
+    EXPECT_EQ(in.features, DeviceInfo::kFeatRunSeq | DeviceInfo::kFeatMcmdSeq |
+                               DeviceInfo::kFeatObjinfo);
+    EXPECT_EQ(in.objinfo_bytes, 4096u);
+    EXPECT_EQ(in.map_slots, 32u);
+    EXPECT_EQ(in.max_programs, 16u);
+    EXPECT_EQ(in.mapval_bytes, 8 * in.map_value_words);
+    EXPECT_GT(in.map_buckets, 0u);
+  }
 
   // The whole instruction memory loads; one more slot is refused.
   std::vector<Insn> prog(4096, Insn::make(0x07, 0, 0, 0, 1));  // r0 += 1

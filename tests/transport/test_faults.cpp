@@ -7,9 +7,9 @@
 #include "ebpf_csr_map.h"
 #include "ebpf_fpga/asm.h"
 #include "ebpf_fpga/bus.h"
-#include "ebpf_fpga/cmd_channel.h"
 #include "ebpf_fpga/conformance.h"
 #include "ebpf_fpga/device.h"
+#include "ebpf_fpga/maps.h"
 #include "etherbone.h"
 #include "transport_test_util.h"
 
@@ -18,6 +18,17 @@ namespace {
 
 using Bytes = std::vector<uint8_t>;
 using Clock = std::chrono::steady_clock;
+
+MapSpec make_spec(const std::string& name, MapType type, uint32_t key_size,
+                  uint32_t value_size, uint32_t max_entries) {
+  MapSpec s;
+  s.name = name;
+  s.type = type;
+  s.key_size = key_size;
+  s.value_size = value_size;
+  s.max_entries = max_entries;
+  return s;
+}
 
 const char* kProgram = "mov %r0, 42\nexit\n";
 
@@ -65,28 +76,33 @@ TEST(Faults, UdpServerRestartMidSession) {
   EXPECT_EQ(dev.test_run(mem).r0, 42u);
 }
 
-TEST(Faults, CommandUnitResetIsReported) {
-  auto server = std::make_unique<test::SimServer>(
-      test::SimServer::Options{.pcie_socket = false, .cmd_unit = true});
+// A board reset between map commands: MCMD_LAST_SEQ reads 0, and the next command says so
+// instead of running with a stale number (the maps are gone); configuring again recovers.
+TEST(Faults, MapUnitResetIsReported) {
+  auto server = std::make_unique<test::SimServer>(test::SimServer::Options{.pcie_socket = false});
   const int port = server->port();
-  auto bus = Bus::open(server->udp_uri());
-  CommandChannel ch(*bus, 0x4'0000);
-  const uint32_t args[2] = {1, 1};
-  for (int i = 0; i < 3; ++i) ch.execute(1, args);
+  Device dev = Device::open(server->udp_uri());
+  const std::vector<MapSpec> specs = {make_spec("h", MapType::kHash, 4, 4, 8)};
+  dev.engine().configure_maps(specs, {});
+  MapAccess& maps = *dev.engine().maps();
+  const uint8_t key[4] = {1, 0, 0, 0}, value[4] = {2, 0, 0, 0};
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(maps.update(0, key, value, kBpfAny), 0);
+  const uint32_t last = dev.bus()->read(csr::kMcmdLastSeq);
   server.reset();
   server = std::make_unique<test::SimServer>(
-      test::SimServer::Options{.port = port, .pcie_socket = false, .cmd_unit = true});
+      test::SimServer::Options{.port = port, .pcie_socket = false});
   try {
-    ch.execute(1, args);
+    maps.update(0, key, value, kBpfAny);
     FAIL() << "no sign of the reset";
   } catch (const Error& e) {
     EXPECT_EQ(std::string(e.what()),
-              server->udp_uri() + ": command unit at 0x00040000: LAST_SEQ reads 0 and DONE_SEQ "
-                                  "0 while command 4 was expected next: the device was reset or "
-                                  "another host is using the unit");
+              server->udp_uri() + ": the device was reset: MCMD_LAST_SEQ reads 0, the host's "
+                                  "last map command was " + std::to_string(last) +
+                                  "; its maps are gone: load and configure again");
   }
-  // The channel has resynchronised: the next command runs (as sequence number 1).
-  EXPECT_EQ(ch.execute(1, args).seq, 1u);
+  dev.engine().configure_maps(specs, {});
+  EXPECT_EQ(maps.update(0, key, value, kBpfNoexist), 0);
+  EXPECT_EQ(maps.update(0, key, value, kBpfNoexist), -EEXIST);
 }
 
 TEST(Faults, PcieSocketServerGoesAway) {

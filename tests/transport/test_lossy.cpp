@@ -1,17 +1,21 @@
 // A seeded loss-injecting proxy between the host and the simulated board: register traffic
-// stays correct with exact retry accounting, sequence-numbered commands execute exactly once,
-// a command whose fate is unknown is settled before the next, and runs are repeated (never
-// doubled) when the datagram that starts them is re-sent.
+// stays correct with exact retry accounting; the map unit's sequenced commands (MCMD_STAGE,
+// the MCMD doorbell, MCMD_LAST_SEQ) execute exactly once with the status the reference
+// map model gives, under loss and under duplication and reordering; a command whose fate
+// is unknown is settled before the next; runs started with RUN_SEQ never run twice.
 #include <gtest/gtest.h>
 
+#include <array>
+#include <cerrno>
+#include <cstring>
 #include <random>
 
 #include "ebpf_csr_map.h"
 #include "ebpf_fpga/asm.h"
 #include "ebpf_fpga/bus.h"
-#include "ebpf_fpga/cmd_channel.h"
 #include "ebpf_fpga/conformance.h"
 #include "ebpf_fpga/device.h"
+#include "ebpf_fpga/maps.h"
 #include "transport_test_util.h"
 
 namespace ebpf {
@@ -19,10 +23,19 @@ namespace {
 
 using namespace std::chrono_literals;
 
+MapSpec make_spec(const std::string& name, MapType type, uint32_t key_size,
+                  uint32_t value_size, uint32_t max_entries) {
+  MapSpec s;
+  s.name = name;
+  s.type = type;
+  s.key_size = key_size;
+  s.value_size = value_size;
+  s.max_entries = max_entries;
+  return s;
+}
+
 // A lossy link wants short timeouts and many retries.
 const std::string kLossy = "?timeout_us=1000&backoff=1.5&max_timeout_ms=20&retries=40";
-constexpr uint32_t kCmdBase = 0x4'0000;  // ebpf-fpga-sim --emulate-cmd-unit default
-constexpr uint32_t kOpAdd = 1, kOpGet = 2;
 
 void print_stats(const char* what, const BusStats& s, const test::ProxyDirStats& c2s,
                  const test::ProxyDirStats& s2c) {
@@ -92,129 +105,243 @@ TEST(Lossy, TenThousandWritesAndReadbacksUnderTwentyPercentLoss) {
   EXPECT_EQ(server.stat("malformed"), 0u);
 }
 
-TEST(Lossy, TenThousandCommandsExecuteExactlyOnce) {
-  test::SimServer server({.pcie_socket = false, .cmd_unit = true});
-  test::LossyProxy proxy(server.port(), {.drop_c2s = 0.2,
-                                         .drop_s2c = 0.2,
-                                         .duplicate = 0.05,
-                                         .reorder = 0.05,
-                                         .seed = 1234});
-  auto bus = Bus::open(proxy.uri() + kLossy);
-  CommandChannel ch(*bus, kCmdBase);
-  std::mt19937 rng(99);
-  std::array<uint32_t, 256> sums{};
-  int wrong = 0;
-  for (int i = 0; i < 10'000; ++i) {
-    const uint32_t key = rng() & 0xff;
-    const uint32_t add = static_cast<uint32_t>(rng() % 1000 + 1);
-    sums[key] += add;
-    const uint32_t args[2] = {key, add};
-    const CommandResult r = ch.execute(kOpAdd, args, 1);
-    // The new sum after every command: executing one twice (or not at all) shows at once.
-    wrong += r.result != 0 || r.data[0] != sums[key];
-  }
-  EXPECT_EQ(wrong, 0);
-  for (uint32_t key = 0; key < 256; ++key) {
-    const uint32_t args[1] = {key};
-    EXPECT_EQ(ch.execute(kOpGet, args, 1).data[0], sums[key]) << key;
-  }
-  drain(proxy, *bus);
-  EXPECT_EQ(bus->read(kCmdBase + cmd_reg::kExecuted), 10'256u);
-  EXPECT_EQ(bus->read(kCmdBase + cmd_reg::kDoneSeq), 10'256u);
-  EXPECT_EQ(ch.stats().commands, 10'256u);
-  EXPECT_EQ(ch.stats().fences, 0u);
+// One hash map of 4-byte keys and 8-byte values, on the device and in the reference model.
+std::vector<MapSpec> hash_map(uint32_t max_entries) {
+  return {make_spec("h", MapType::kHash, 4, 8, max_entries)};
+}
 
-  const BusStats s = bus->stats();
+std::array<uint8_t, 4> key_bytes(uint32_t k) {
+  std::array<uint8_t, 4> b;
+  std::memcpy(b.data(), &k, 4);
+  return b;
+}
+std::array<uint8_t, 8> value_bytes(uint64_t v) {
+  std::array<uint8_t, 8> b;
+  std::memcpy(b.data(), &v, 8);
+  return b;
+}
+
+struct MixResult {
+  uint64_t commands = 0;           // map commands the mix issued
+  uint64_t noexist_inserts = 0;    // of distinct new keys (each must answer 0)
+  uint64_t updates = 0, deletes = 0;
+  uint64_t expected_errors = 0;    // -EEXIST, -ENOENT, -E2BIG the reference also gives
+  int wrong_status = 0;
+};
+
+// `updates` updates and about a tenth as many deletes on map 0 of `dev` and of `ref`, with
+// every status compared: NOEXIST inserts of fresh keys, EXIST and ANY updates of present
+// keys, NOEXIST on present keys (-EEXIST), EXIST on absent ones (-ENOENT), deletes of
+// present and absent keys. A command run twice shows as a wrong status (a repeated NOEXIST
+// insert answers -EEXIST, a repeated delete -ENOENT) or, at the end, as a wrong value.
+MixResult run_mix(MapAccess& dev, MapStore& ref, uint32_t updates, uint32_t seed,
+                  uint32_t max_entries) {
+  std::mt19937 rng(seed);
+  std::vector<uint32_t> present;
+  uint32_t next_key = 1;
+  MixResult m;
+  uint32_t done_updates = 0;
+  while (done_updates < updates) {
+    const auto dice = static_cast<uint32_t>(rng() % 100);
+    uint32_t k;
+    uint64_t flags = kBpfAny;
+    bool del = false;
+    if (dice < 9 && !present.empty()) {  // delete a present key
+      const size_t i = rng() % present.size();
+      k = present[i];
+      present[i] = present.back();
+      present.pop_back();
+      del = true;
+    } else if (dice < 10) {  // delete an absent key: -ENOENT
+      k = 0x8000'0000u + (rng() & 0xffff);
+      del = true;
+    } else if (dice < 55 && present.size() < max_entries) {  // NOEXIST insert of a new key
+      k = next_key++ * 2654435761u;
+      flags = kBpfNoexist;
+      present.push_back(k);
+      ++m.noexist_inserts;
+    } else if (dice < 60 && !present.empty()) {  // NOEXIST on a present key: -EEXIST
+      k = present[rng() % present.size()];
+      flags = kBpfNoexist;
+    } else if (dice < 65) {  // EXIST on an absent key: -ENOENT
+      k = 0x9000'0000u + (rng() & 0xffff);
+      flags = kBpfExist;
+    } else if (!present.empty()) {  // EXIST or ANY update of a present key
+      k = present[rng() % present.size()];
+      flags = (dice & 1) ? kBpfExist : kBpfAny;
+    } else {
+      continue;
+    }
+    const auto kb = key_bytes(k);
+    int want, got;
+    if (del) {
+      want = ref.remove(0, kb);
+      got = dev.remove(0, kb);
+      ++m.deletes;
+    } else {
+      const auto vb = value_bytes((uint64_t{k} << 32) | done_updates);
+      want = ref.update(0, kb, vb, flags);
+      got = dev.update(0, kb, vb, flags);
+      ++m.updates;
+      ++done_updates;
+    }
+    ++m.commands;
+    if (want != 0) ++m.expected_errors;
+    if (got != want) {
+      if (++m.wrong_status <= 10) {
+        ADD_FAILURE() << "command " << m.commands << (del ? ": delete" : ": update flags ")
+                      << (del ? 0 : flags) << " key " << k << ": the device answered " << got
+                      << ", the reference " << want;
+      }
+    }
+  }
+  return m;
+}
+
+void check_map_updates_exactly_once(const test::ProxyOptions& link, uint32_t seed,
+                                    const char* what) {
+  test::SimServer server({.pcie_socket = false});
+  test::LossyProxy proxy(server.port(), {});
+  Device dev = Device::open(proxy.uri() + kLossy);
+  constexpr uint32_t kMaxEntries = 2048;
+  const auto specs = hash_map(kMaxEntries);
+  dev.engine().configure_maps(specs, {});
+  MapStore ref;
+  ref.configure(specs);
+  Bus& bus = *dev.bus();
+  const uint32_t exec0 = bus.read(csr::kMcmdExecuted);
+  const uint64_t host0 = dev.stats().map_commands;
+  proxy.set_options(link);
+
+  const MixResult m = run_mix(*dev.engine().maps(), ref, 10'000, seed, kMaxEntries);
+  drain(proxy, bus);
+  EXPECT_EQ(m.wrong_status, 0);
+  EXPECT_EQ(m.updates, 10'000u);
+  EXPECT_GT(m.noexist_inserts, 2'000u);
+  EXPECT_GT(m.deletes, 500u);
+  EXPECT_GT(m.expected_errors, 1'000u);
+  // The device executed each command exactly once: its count moved by the number issued.
+  EXPECT_EQ(bus.read(csr::kMcmdExecuted) - exec0, m.commands);
+  EXPECT_EQ(dev.stats().map_commands - host0, m.commands);
+  EXPECT_EQ(bus.read(csr::kMcmdDoneSeq), bus.read(csr::kMcmdLastSeq));
+  EXPECT_EQ(dev.stats().map_fences, 0u);
+  // The map holds what the reference holds, in the same iteration order.
+  const std::vector<MapEntry> got = dump_map(*dev.engine().maps(), 0);
+  const std::vector<MapEntry> want = dump_map(ref, 0);
+  EXPECT_EQ(got.size(), want.size());
+  EXPECT_TRUE(got == want) << "the device's map differs from the reference";
+
+  const BusStats s = bus.stats();
   const test::ProxyDirStats c2s = proxy.c2s(), s2c = proxy.s2c();
-  print_stats("commands", s, c2s, s2c);
-  std::printf("commands: %llu re-sent whole after a disturbed staging\n",
-              (unsigned long long)ch.stats().resends);
-  EXPECT_GT(c2s.duplicated + s2c.duplicated, 500u);
-  EXPECT_GT(c2s.held + s2c.held, 500u);
-  EXPECT_GT(s.retries, 3000u);
+  print_stats(what, s, c2s, s2c);
+  std::printf("%s: %llu map commands (%llu updates, %llu deletes, %llu expected errors), %llu "
+              "stagings sent again\n",
+              what, (unsigned long long)m.commands, (unsigned long long)m.updates,
+              (unsigned long long)m.deletes, (unsigned long long)m.expected_errors,
+              (unsigned long long)dev.stats().map_restages);
+  EXPECT_GT(s.retries, 2'000u);
   EXPECT_EQ(s.datagrams_sent, c2s.in);
   EXPECT_EQ(s.replies, s2c.out);
   EXPECT_EQ(s.replies, s.accepted + s.stale_replies);
   EXPECT_EQ(s.accepted, s.requests);
+  if (link.duplicate > 0) {
+    EXPECT_GT(c2s.duplicated + s2c.duplicated, 500u);
+  }
+  if (link.reorder > 0) {
+    EXPECT_GT(c2s.held + s2c.held, 500u);
+  }
   ASSERT_EQ(server.stop(), 0);
   EXPECT_EQ(server.stat("datagrams"), c2s.out);
-  EXPECT_EQ(server.stat("cmd_executed"), 10'256u);
+}
+
+TEST(Lossy, TenThousandMapUpdatesUnderTwentyPercentLossExecuteExactlyOnce) {
+  check_map_updates_exactly_once({.drop_c2s = 0.2, .drop_s2c = 0.2, .seed = 1234}, 99,
+                                 "map updates, 20% loss");
+}
+
+TEST(Lossy, TenThousandMapUpdatesUnderDuplicationAndReorderingExecuteExactlyOnce) {
+  check_map_updates_exactly_once({.drop_c2s = 0.2,
+                                  .drop_s2c = 0.2,
+                                  .duplicate = 0.1,
+                                  .reorder = 0.1,
+                                  .seed = 4321},
+                                 77, "map updates, 20% loss + 10% duplicated + 10% reordered");
 }
 
 TEST(Lossy, ACommandWhoseFateIsUnknownIsSettledFirst) {
-  test::SimServer server({.pcie_socket = false, .cmd_unit = true});
-  test::LossyProxy proxy(server.port(), {});
-  auto bus = Bus::open(proxy.uri() + "?timeout_ms=5&retries=2&backoff=1");
-  CommandChannel ch(*bus, kCmdBase);
-  const uint32_t add5[2] = {1, 5}, add7[2] = {1, 7}, add11[2] = {1, 11}, add100[2] = {1, 100};
-  const uint32_t get1[1] = {1};
-  EXPECT_EQ(ch.execute(kOpAdd, add5, 1).data[0], 5u);
-
-  // The requests vanish: the ADD never reaches the device. The next command first takes
-  // its sequence number with a NOP, so a late copy of it could never run.
-  proxy.set_options({.drop_c2s = 1.0});
-  EXPECT_THROW(ch.execute(kOpAdd, add7, 1), BusError);
-  proxy.set_options({});
-  EXPECT_EQ(ch.execute(kOpAdd, add11, 1).data[0], 16u);
-  EXPECT_EQ(ch.stats().fences, 1u);
-  EXPECT_EQ(ch.stats().late_executions, 0u);
-
-  // The replies vanish: the ADD ran once, unbeknown to the host; the next command finds out.
-  proxy.set_options({.drop_s2c = 1.0});
-  EXPECT_THROW(ch.execute(kOpAdd, add100, 1), BusError);
-  proxy.set_options({});
-  EXPECT_EQ(ch.execute(kOpGet, get1, 1).data[0], 116u);
-  EXPECT_EQ(ch.stats().fences, 1u);
-  EXPECT_EQ(ch.stats().late_executions, 1u);
-  // 1 ADD, the fencing NOP, 1 ADD, the ADD that ran late, the GET.
-  EXPECT_EQ(bus->read(kCmdBase + cmd_reg::kExecuted), 5u);
-}
-
-TEST(Commands, BusyCommandsArePolledAndErrorsReturned) {
-  test::SimServer server({.pcie_socket = true, .cmd_unit = true, .cmd_latency_us = 3000});
-  for (const std::string& uri : {server.udp_uri(), server.pcie_uri()}) {
-    auto bus = Bus::open(uri);
-    CommandChannel ch(*bus, kCmdBase);
-    EXPECT_EQ(ch.arg_words(), 64u);
-    const uint32_t args[2] = {9, 3};
-    EXPECT_EQ(ch.execute(kOpAdd, args, 1).result, 0) << uri;
-    EXPECT_GT(ch.stats().polls, 0u) << uri;
-    EXPECT_EQ(ch.execute(77, args).result, -EINVAL) << uri;  // an opcode the unit lacks
-    const std::vector<uint32_t> too_many(65, 0);
-    EXPECT_THROW(ch.execute(kOpAdd, too_many), Error);
-  }
-  // Over PCIe an unmapped block reads 0 (over Etherbone the endpoint would drop the request).
-  auto bus = Bus::open(server.pcie_uri());
-  try {
-    CommandChannel(*bus, 0x5'0000);
-    FAIL() << "found a command unit where there is none";
-  } catch (const Error& e) {
-    EXPECT_EQ(std::string(e.what()), server.pcie_uri() + ": no command unit at 0x00050000 "
-                                                         "(ARG_WORDS reads 0, expected 1..254)");
-  }
-}
-
-// Today's START has no sequence number: a re-sent START datagram may run the program twice,
-// so the device layer repeats such a run from a full rewrite. The program increments the
-// word it is given: a doubled run would return 7.
-TEST(Lossy, RunsAreRepeatedNotDoubled) {
   test::SimServer server({.pcie_socket = false});
-  test::LossyProxy proxy(server.port(), {.drop_c2s = 0.2, .drop_s2c = 0.2, .seed = 5});
-  // Each attempt's START datagram is re-sent with a probability of about 40% here.
-  Device dev = Device::open(proxy.uri() + kLossy, {.max_reruns = 30});
-  dev.load(assemble("ldxw %r0, [%r1]\nadd %r0, 1\nstxw [%r1], %r0\nexit\n"));
+  test::LossyProxy proxy(server.port(), {});
+  Device dev = Device::open(proxy.uri() + "?timeout_ms=5&retries=2&backoff=1");
+  dev.engine().configure_maps(hash_map(64), {});
+  MapAccess& maps = *dev.engine().maps();
+  Bus& bus = *dev.bus();
+  const uint32_t exec0 = bus.read(csr::kMcmdExecuted);
+  const auto k1 = key_bytes(1), k2 = key_bytes(2), k3 = key_bytes(3);
+  const auto v = value_bytes(5);
+  std::array<uint8_t, 8> out{};
+  EXPECT_EQ(maps.update(0, k1, v, kBpfNoexist), 0);
+
+  // The requests vanish: the insert never reaches the device. The next command first gives
+  // its sequence number to a command without effect, so a late copy could never run.
+  proxy.set_options({.drop_c2s = 1.0});
+  EXPECT_THROW(maps.update(0, k2, v, kBpfNoexist), BusError);
+  proxy.set_options({});
+  EXPECT_EQ(maps.lookup(0, k2, out), -ENOENT);
+  EXPECT_EQ(dev.stats().map_fences, 1u);
+  EXPECT_EQ(maps.update(0, k2, v, kBpfNoexist), 0);
+
+  // The replies vanish: the insert ran once, unbeknown to the host; the next command finds
+  // its number taken and needs no fence.
+  proxy.set_options({.drop_s2c = 1.0});
+  EXPECT_THROW(maps.update(0, k3, v, kBpfNoexist), BusError);
+  proxy.set_options({});
+  EXPECT_EQ(maps.lookup(0, k3, out), 0);
+  EXPECT_EQ(dev.stats().map_fences, 1u);
+  EXPECT_EQ(maps.update(0, k3, v, kBpfNoexist), -EEXIST);
+  // insert, fence, lookup, insert, insert (ran), lookup, insert (-EEXIST).
+  EXPECT_EQ(bus.read(csr::kMcmdExecuted) - exec0, 7u);
+}
+
+// A run that changes memory and a map (an array counter) under loss and duplication: each
+// run is started by RUN_SEQ exactly once, so the counter ends at the number of runs and
+// LAST_RUN_SEQ moved by as much, however often the starting datagram was re-sent.
+TEST(Lossy, RunsStartExactlyOnce) {
+  test::SimServer server({.pcie_socket = false});
+  test::LossyProxy proxy(server.port(), {});
+  Device dev = Device::open(proxy.uri() + kLossy);
+  const std::vector<MapSpec> specs = {make_spec("count", MapType::kArray, 4, 8, 1)};
+  dev.engine().configure_maps(specs, {});
+  dev.load(assemble(
+      "mov %r6, %r1\nstw [%r10-4], 0\nlddw %r1, map[0]\nmov %r2, %r10\nadd %r2, -4\n"
+      "call 1\njeq %r0, 0, out\nldxdw %r1, [%r0]\nadd %r1, 1\nstxdw [%r0], %r1\n"
+      "out:\nldxw %r0, [%r6]\nadd %r0, 1\nstxw [%r6], %r0\nexit\n"));
+  Bus& bus = *dev.bus();
+  const uint32_t seq0 = bus.read(csr::kLastRunSeq);
+  proxy.set_options({.drop_c2s = 0.2, .drop_s2c = 0.2, .duplicate = 0.2, .seed = 5});
+  constexpr int kRuns = 300;
   int wrong = 0;
-  for (int i = 0; i < 200; ++i) {
+  for (int i = 0; i < kRuns; ++i) {
     MemoryImage mem = conformance_memory({5, 0, 0, 0});
     const RunResult r = dev.test_run(mem);
-    wrong += r.r0 != 6 || mem.packet[addr::kPacketHeadroom] != 6;
+    wrong += r.fault != FaultCode::kNone || r.r0 != 6 || mem.packet[mem.data] != 6;
   }
+  drain(proxy, bus);
   EXPECT_EQ(wrong, 0);
-  std::printf("runs: 200, repeated %llu, bus retries %llu\n",
+  EXPECT_EQ(bus.read(csr::kLastRunSeq) - seq0, static_cast<uint32_t>(kRuns));
+  std::array<uint8_t, 8> count{};
+  ASSERT_EQ(dev.engine().maps()->lookup(0, key_bytes(0), count), 0);
+  uint64_t n;
+  std::memcpy(&n, count.data(), 8);
+  EXPECT_EQ(n, static_cast<uint64_t>(kRuns));
+  const test::ProxyDirStats c2s = proxy.c2s();
+  std::printf("runs: %d, RUN_SEQ datagrams re-sent %llu, not taken %llu, bus retries %llu, "
+              "c2s duplicated %llu\n",
+              kRuns, (unsigned long long)dev.stats().start_resends,
               (unsigned long long)dev.stats().reruns,
-              (unsigned long long)dev.bus()->stats().retries);
-  EXPECT_GT(dev.stats().reruns, 20u);
-  EXPECT_EQ(dev.stats().runs, 200u);
+              (unsigned long long)bus.stats().retries, (unsigned long long)c2s.duplicated);
+  EXPECT_GT(dev.stats().start_resends, 20u);  // re-sent starts that did not run twice
+  EXPECT_GT(c2s.duplicated, 100u);
+  EXPECT_EQ(dev.stats().runs, static_cast<uint64_t>(kRuns));
 }
 
 }  // namespace

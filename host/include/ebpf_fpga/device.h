@@ -26,10 +26,12 @@
 #include "ebpf_fpga/bus.h"
 #include "ebpf_fpga/engine.h"
 #include "ebpf_fpga/isa.h"
+#include "ebpf_fpga/object.h"
 
 namespace ebpf {
 
-// What the device says about itself (docs/registers.md, offsets 0x000-0x01c).
+// What the device says about itself (docs/registers.md "Registers" and "Capability block"),
+// read in one batch by Device::open. interp: reports the interpreter's own capabilities.
 struct DeviceInfo {
   std::string uri = {};
   std::string transport = {};  // one line: how the host reaches it
@@ -38,8 +40,38 @@ struct DeviceInfo {
   uint32_t imem_slots = 0;  // IMEM_SLOTS: instruction memory capacity in 8-byte slots
   bool has_counters = false;  // cycle and stall counters (the RTL; not the interpreter)
 
+  // The capability block (0x160-0x19c). A core built before it reads 0 there:
+  // has_capabilities is then false and the fields below stay 0 (no features).
+  bool has_capabilities = false;
+  uint32_t cores = 0;          // CAP_CORES
+  uint32_t stack_bytes = 0;    // CAP_STACK_BYTES: stack memory of a run (all frames)
+  uint32_t packet_bytes = 0;   // CAP_PACKET_BYTES: packet buffer
+  uint32_t mapval_bytes = 0;   // CAP_MAPVAL_BYTES: map value memory
+  uint32_t event_bytes = 0;    // CAP_EVT_BYTES: event room per run
+  uint32_t map_slots = 0;      // MAP_SLOTS: maps the map unit holds
+  uint32_t max_programs = 0;   // MAX_PROGRAMS: entries of the program table
+  uint32_t map_key_words = 0;  // MAP_KEY_WORDS, MAP_BUCKETS, MAP_POOL_SLOTS, MAP_VALUE_WORDS:
+  uint32_t map_buckets = 0;    //   the map unit's pools (map_layout.h)
+  uint32_t map_pool_slots = 0;
+  uint32_t map_value_words = 0;
+  uint32_t map_types = 0;       // CAP_MAP_TYPES: bit t = Linux bpf_map_type t is supported
+  uint32_t helpers[8] = {};     // CAP_HELPERS: bit id % 32 of word id / 32 = helper id exists
+  uint32_t features = 0;        // CAP_FEATURES: bit 0 RUN_SEQ, 1 MCMD_SEQ, 2 OBJINFO, 3 EVT_HOLD
+  uint32_t objinfo_bytes = 0;   // OBJINFO_BYTES: the object info window (0 when absent)
+
+  static constexpr uint32_t kFeatRunSeq = 1u << 0;
+  static constexpr uint32_t kFeatMcmdSeq = 1u << 1;
+  static constexpr uint32_t kFeatObjinfo = 1u << 2;
+  static constexpr uint32_t kFeatEvtHold = 1u << 3;
+
   uint32_t version_major() const { return version >> 16; }
   uint32_t version_minor() const { return version & 0xffff; }
+  bool has_helper(int64_t helper_id) const {
+    return helper_id >= 0 && helper_id < 256 &&
+           ((helpers[helper_id / 32] >> (helper_id % 32)) & 1u);
+  }
+  bool has_map_type(uint32_t type) const { return type < 32 && ((map_types >> type) & 1u); }
+  bool has_feature(uint32_t bit) const { return (features & bit) == bit; }
 };
 
 struct DeviceOpts {
@@ -48,9 +80,9 @@ struct DeviceOpts {
   // wall-clock time, or when it has taken more cycles than the budget allows (the bound of
   // device::max_insn_cycles per instruction, from the device's memory sizes).
   std::chrono::milliseconds run_timeout{60'000};
-  // udp://: when the datagram that starts a run had to be re-sent, the device may have run
-  // the program twice (today's CTRL.START has no sequence number), so the run is repeated
-  // from a full rewrite of its memories, at most this many times.
+  // Runs start with RUN_SEQ (exactly once however often the datagram is re-sent); a run
+  // whose RUN_SEQ the device did not take (it was busy, or the write was refused while
+  // packet I/O is attached) is tried again at most this many times.
   unsigned max_reruns = 8;
 };
 
@@ -67,10 +99,21 @@ struct DeviceCounters {
 struct DeviceStats {
   uint64_t loads = 0;
   uint64_t runs = 0;
-  uint64_t reruns = 0;       // runs repeated because their START datagram was re-sent
+  uint64_t reruns = 0;       // runs whose RUN_SEQ the device did not take, started again
+  uint64_t start_resends = 0;  // RUN_SEQ datagrams re-sent by the transport (run once anyway)
   uint64_t polls = 0;        // STATUS reads while waiting for runs
   uint64_t busy_waits = 0;   // times the device was found busy before a load or run
+  // Sequenced map commands (docs/registers.md "Exactly-once commands").
+  uint64_t map_commands = 0;  // completed
+  uint64_t map_restages = 0;  // stagings sent again: the device did not take the doorbell
+  uint64_t map_fences = 0;    // no-effect commands that settled one of unknown fate
 };
+
+// The checks of Device::check_compatible against a given capability block (for a device
+// not opened here, e.g. one described by a file).
+void check_compatible(const DeviceInfo& info, const Object& obj);
+void check_compatible(const DeviceInfo& info, std::span<const Insn> prog,
+                      std::string_view name = "program");
 
 class Device {
  public:
@@ -95,6 +138,17 @@ class Device {
   // writes the memories and initial registers, starts, waits for done (run_timeout), reads
   // the result, registers, counters and written memory back.
   RunResult test_run(MemoryImage& mem, const RunOptions& opts = {});
+
+  // Checks what a program or an object needs against the capability block: every helper it
+  // calls (call imm), every map type, and the numbers of maps, programs and instruction
+  // slots. Throws ebpf::Error naming the program, the instruction index and the helper id and
+  // name, or the map, its type and the device's limit. load() refuses a program that calls
+  // a helper this library knows but the device lacks (an id nobody implements is left to
+  // fault at run time, as on every engine); check_compatible refuses any helper the device
+  // lacks. A device without a capability block (has_capabilities false) passes every
+  // helper, map type and table-size check (only IMEM_SLOTS is known).
+  void check_compatible(const Object& obj) const;
+  void check_compatible(std::span<const Insn> prog, std::string_view name = "program") const;
 
   // The hardware counters of the last run; throws ebpf::Error on interp:, which has none.
   DeviceCounters counters();

@@ -4,13 +4,15 @@
 //      the device holds, the packet offsets, CONFIG, BUDGET and r0-r9 are written (one
 //      batch). A busy device would drop those writes, so the batch is redone once it is idle;
 //      a PROG_LEN other than the loaded length means the device lost the program (reset).
-//   2. CTRL.START and a STATUS read, in one datagram on udp://.
+//   2. RUN_SEQ = LAST_RUN_SEQ + 1 with LAST_RUN_SEQ and STATUS read back, in one datagram on
+//      udp://. The device starts a run only for the next number, so a re-sent or duplicated
+//      datagram never runs the program twice. LAST_RUN_SEQ still at the old number means the
+//      device did not take it (busy, or packet I/O attached): the run is tried again from
+//      step 1 (DeviceOpts::max_reruns).
 //   3. STATUS until DONE.
 //   4. STATUS, FAULT_PC, INSTRET, CYCLES, r0-r10, R0 and the written-word ranges, then the
 //      written stack and packet words.
-// START is the one write that is not idempotent, and today's CSR map gives it no sequence
-// number. When its datagram had to be re-sent (a lost reply), the program may have run
-// twice; the run is then repeated from a full rewrite of the memories (DeviceOpts::max_reruns).
+// Map commands are sequenced the same way (CsrMapPort, csr_protocol.h).
 #include "bus_engine.h"
 
 #include <algorithm>
@@ -23,12 +25,13 @@ namespace ebpf::device {
 
 using Clock = std::chrono::steady_clock;
 
-BusEngine::BusEngine(Bus& bus, uint32_t imem_slots, const DeviceOpts& opts)
+BusEngine::BusEngine(Bus& bus, uint32_t imem_slots, uint32_t features, const DeviceOpts& opts)
     : bus_(bus),
       io_(bus),
-      map_port_(io_),
+      map_port_(io_, bus.uri()),
       map_driver_(std::in_place, map_port_),
       imem_slots_(imem_slots),
+      features_(features),
       opts_(opts) {}
 
 void BusEngine::load_programs(std::span<const std::vector<Insn>> progs, size_t entry,
@@ -162,6 +165,11 @@ void BusEngine::sync_out(std::vector<uint8_t>& shadow, uint8_t* image, uint32_t 
 
 RunResult BusEngine::run(MemoryImage& mem, const RunOptions& opts) {
   if (!loaded_) throw Error(bus_.uri() + ": run() called before load()");
+  if (!(features_ & DeviceInfo::kFeatRunSeq)) {
+    throw Error(bus_.uri() + ": the device cannot start runs exactly once (CAP_FEATURES bit 0, "
+                "RUN_SEQ, is clear: a core older than the capability block); update its "
+                "bitstream");
+  }
   if (mem.stack.size() < addr::kStackSize || mem.packet.size() < addr::kPacketBufferSize) {
     throw Error("memory image has the wrong size");
   }
@@ -195,13 +203,14 @@ RunResult BusEngine::run(MemoryImage& mem, const RunOptions& opts) {
   const unsigned max_attempts = opts_.max_reruns + 4;  // reruns, plus a few busy retries
   for (unsigned attempt = 0;; ++attempt) {
     if (attempt >= max_attempts) {
-      throw Error(bus_.uri() + ": could not complete a run in " + std::to_string(attempt) +
-                  " attempts (the datagram starting it was re-sent every time: a lossy link)");
+      throw Error(bus_.uri() + ": could not start a run in " + std::to_string(attempt) +
+                  " attempts: the device did not take RUN_SEQ (a run was in progress every "
+                  "time, or packet I/O is attached: IO_CTRL.ENABLE)");
     }
     // 1. Inputs.
-    uint32_t status = 0, prog_len = 0;
+    uint32_t status = 0, prog_len = 0, last_seq = 0;
     BusBatch b(bus_);
-    b.read(csr::kStatus, &status).read(csr::kProgLen, &prog_len);
+    b.read(csr::kStatus, &status).read(csr::kProgLen, &prog_len).read(csr::kLastRunSeq, &last_seq);
     sync_in(b, stack_, mem.stack.data(), addr::kStackSize, csr::kWinStack);
     sync_in(b, packet_, mem.packet.data(), addr::kPacketBufferSize, csr::kWinPacket);
     const uint32_t offsets[5] = {mem.data_meta, mem.data, mem.data_end, mem.ingress_ifindex,
@@ -224,12 +233,25 @@ RunResult BusEngine::run(MemoryImage& mem, const RunOptions& opts) {
                   " was loaded): it was reset, or another host loaded a program; load again");
     }
 
-    // 2. Start.
+    // 2. Start, exactly once.
+    const uint32_t seq = last_seq + 1;
+    uint32_t took = 0;
     const uint64_t retries_before = bus_.stats().retries;
     BusBatch s(bus_);
-    s.write(csr::kCtrl, csr::kCtrlStart).read(csr::kStatus, &status);
+    s.write(csr::kRunSeq, seq).read(csr::kLastRunSeq, &took).read(csr::kStatus, &status);
     s.flush({.atomic = true});
-    const bool start_resent = bus_.stats().retries != retries_before;
+    stats_.start_resends += bus_.stats().retries - retries_before;
+    if (took != seq) {
+      if (took != last_seq) {
+        throw Error(bus_.uri() + ": LAST_RUN_SEQ reads " + std::to_string(took) + " after " +
+                    "RUN_SEQ " + std::to_string(seq) + " (it read " + std::to_string(last_seq) +
+                    " before): another host is starting runs on this device");
+      }
+      ++stats_.reruns;
+      invalidate();
+      wait_idle("start a run");
+      continue;
+    }
 
     // 3. Wait: the first polls back to back (a short program is done within a round
     // trip), then with pauses growing to 1 ms. Each poll reads STATUS with the device's
@@ -283,12 +305,6 @@ RunResult BusEngine::run(MemoryImage& mem, const RunOptions& opts) {
       w.flush();
       ++stats_.polls;
     }
-    if (start_resent) {
-      ++stats_.reruns;
-      invalidate();
-      continue;
-    }
-
     // 4. Outputs.
     RunResult res;
     uint64_t cycles = 0;

@@ -3,6 +3,7 @@
 // costs a handful of round trips per run. Internal to the device library.
 #pragma once
 
+#include <cerrno>
 #include <optional>
 #include <vector>
 
@@ -15,7 +16,8 @@ namespace ebpf::device {
 
 class BusEngine final : public Engine {
  public:
-  BusEngine(Bus& bus, uint32_t imem_slots, const DeviceOpts& opts);
+  // features: CAP_FEATURES (runs need RUN_SEQ).
+  BusEngine(Bus& bus, uint32_t imem_slots, uint32_t features, const DeviceOpts& opts);
 
   std::string_view name() const override { return "device"; }
   void load(std::span<const Insn> prog, const LoadOptions& opts) override;
@@ -26,7 +28,13 @@ class BusEngine final : public Engine {
   MapAccess* maps() override { return &*map_driver_; }
 
   DeviceCounters counters();
-  const DeviceStats& stats() const { return stats_; }
+  DeviceStats stats() const {
+    DeviceStats s = stats_;
+    s.map_commands = map_port_.stats().commands;
+    s.map_restages = map_port_.stats().restages;
+    s.map_fences = map_port_.stats().fences;
+    return s;
+  }
 
  private:
   // Waits until STATUS.BUSY is clear (run_timeout); returns the last STATUS read.
@@ -59,6 +67,25 @@ class BusEngine final : public Engine {
       return bus_.read_block(base, count);
     }
     void idle() override { bus_.wait(std::chrono::microseconds(1)); }
+    // One datagram on udp:// (retried whole) when it fits, else several in order (an
+    // atomic batch that does not fit is refused before anything is sent).
+    void exchange(std::span<const std::pair<uint32_t, uint32_t>> writes,
+                  std::span<const uint32_t> reads, uint32_t* out) override {
+      flush();
+      for (bool atomic : {true, false}) {
+        BusBatch b(bus_);
+        for (const auto& [a, v] : writes) b.write(a, v);
+        for (size_t i = 0; i < reads.size(); ++i) b.read(reads[i], &out[i]);
+        try {
+          b.flush({.atomic = atomic});
+          return;
+        } catch (const BusError& e) {
+          if (!atomic || e.code() != -EMSGSIZE) throw;
+          ++split_exchanges;
+        }
+      }
+    }
+    uint64_t split_exchanges = 0;  // exchanges too large for one datagram
     void flush() {
       if (!batch_.empty()) batch_.flush();
     }
@@ -78,6 +105,7 @@ class BusEngine final : public Engine {
   bool params_read_ = false;  // map_driver_ knows the device's pool sizes
   uint64_t insn_bound_ = 0;   // max_insn_cycles of the device (0: not read yet)
   uint32_t imem_slots_;
+  uint32_t features_;
   DeviceOpts opts_;
   bool loaded_ = false;
   uint32_t loaded_len_ = 0;

@@ -56,6 +56,12 @@ void load_program_set(CsrIo& io, const std::string& who,
   io.write64(csr::kSeedLo, opts.prandom_seed);
 }
 
+void CsrIo::exchange(std::span<const std::pair<uint32_t, uint32_t>> writes,
+                     std::span<const uint32_t> reads, uint32_t* out) {
+  for (const auto& [a, v] : writes) write(a, v);
+  for (size_t i = 0; i < reads.size(); ++i) out[i] = read(reads[i]);
+}
+
 void CsrMapPort::write_desc(uint32_t index, uint32_t value) {
   io_.write(csr::kWinMapDesc + 4 * index, value);
 }
@@ -69,34 +75,110 @@ void CsrMapPort::write_vbuf(uint32_t word, uint64_t data, uint8_t mask) {
 uint64_t CsrMapPort::read_vbuf(uint32_t word) { return io_.read64(csr::kWinVbuf + 8 * word); }
 
 // The bus writes 32-bit halves: a half with any byte enabled is written whole (bytes past a
-// key or value are don't-care to the unit).
+// key or value are don't-care to the unit). They are staged with the next command.
 void CsrMapPort::write_buf(uint32_t window, uint32_t word, uint64_t data, uint8_t mask) {
-  if (mask & 0x0f) io_.write(window + 8 * word, static_cast<uint32_t>(data));
-  if (mask & 0xf0) io_.write(window + 8 * word + 4, static_cast<uint32_t>(data >> 32));
+  if (mask & 0x0f) staged_.emplace_back(window + 8 * word, static_cast<uint32_t>(data));
+  if (mask & 0xf0) staged_.emplace_back(window + 8 * word + 4, static_cast<uint32_t>(data >> 32));
+}
+
+void CsrMapPort::lost_sync(uint32_t last, uint32_t expected) {
+  // The next command starts from what the device says (after a reset: configure again).
+  synced_ = false;
+  unsettled_ = false;
+  if (last == 0) {
+    throw Error(who_ + ": the device was reset: MCMD_LAST_SEQ reads 0, the host's last map "
+                "command was " + std::to_string(expected) + "; its maps are gone: load and "
+                "configure again");
+  }
+  throw Error(who_ + ": the map command sequence is out of step: MCMD_LAST_SEQ reads " +
+              std::to_string(last) + ", the host's last command was " + std::to_string(expected) +
+              " (another host is using the device's map unit, or it was reset)");
+}
+
+void CsrMapPort::sync() {
+  if (synced_) return;
+  next_seq_ = io_.read(csr::kMcmdLastSeq) + 1;
+  synced_ = true;
+}
+
+std::array<uint32_t, 6> CsrMapPort::ring(uint32_t seq, uint32_t mcmd, uint32_t map,
+                                         uint64_t flags, uint32_t cpu,
+                                         std::span<const std::pair<uint32_t, uint32_t>> staging) {
+  std::vector<std::pair<uint32_t, uint32_t>> w;
+  w.reserve(staging.size() + 6);
+  w.emplace_back(csr::kMcmdStage, seq);
+  w.insert(w.end(), staging.begin(), staging.end());
+  w.emplace_back(csr::kMcmdMap, map);  // MAP, CPU, FLAGS_LO/HI: consecutive addresses
+  w.emplace_back(csr::kMcmdCpu, cpu);
+  w.emplace_back(csr::kMcmdFlagsLo, static_cast<uint32_t>(flags));
+  w.emplace_back(csr::kMcmdFlagsHi, static_cast<uint32_t>(flags >> 32));
+  w.emplace_back(csr::kMcmd, mcmd);
+  for (unsigned attempt = 0;; ++attempt) {
+    std::array<uint32_t, 6> got{};
+    unsettled_ = true;  // from here until the device answers, the fate of `seq` is unknown
+    io_.exchange(w, kResultRegs, got.data());
+    if (got[1] == seq) return got;  // taken (now, or by an earlier copy of this staging)
+    if (got[1] != seq - 1) lost_sync(got[1], seq - 1);
+    // Not taken: the core ran, a command was in progress, or a staging write was refused
+    // (a frame in flight): stage it again.
+    if (attempt + 1 >= kMaxStagings) {
+      // unsettled_ stays set: a late copy could still run, so the next command settles it.
+      throw Error(who_ + ": the device did not take map command " + std::to_string(seq) +
+                  " in " + std::to_string(kMaxStagings) + " stagings (MCMD_LAST_SEQ stays " +
+                  std::to_string(got[1]) + ")");
+    }
+    ++stats_.restages;
+    io_.idle();
+  }
 }
 
 MapUnitPort::Result CsrMapPort::command(MapOp op, uint32_t map, uint64_t flags, bool prog,
                                         uint32_t cpu, bool null_key) {
-  io_.write(csr::kMcmdMap, map);
-  io_.write64(csr::kMcmdFlagsLo, flags);
-  io_.write(csr::kMcmdCpu, cpu);
-  io_.write(csr::kMcmd, static_cast<uint32_t>(op) | (null_key ? csr::kMcmdNullKey : 0) |
-                            (prog ? csr::kMcmdProg : 0));
+  std::vector<std::pair<uint32_t, uint32_t>> staging;
+  staging.swap(staged_);
+  sync();
+  if (unsettled_) {
+    // The previous command under next_seq_ may still arrive: give its number to a command
+    // without effect (or find that it ran).
+    const uint32_t last = io_.read(csr::kMcmdLastSeq);
+    if (last == next_seq_ - 1) {
+      ++stats_.fences;
+      ring(next_seq_, static_cast<uint32_t>(MapOp::kLookup), UINT32_MAX, 0, 0, {});
+      // It needs no result: the next command's number follows it.
+    } else if (last != next_seq_) {
+      lost_sync(last, next_seq_);
+    }
+    unsettled_ = false;
+    ++next_seq_;
+  }
+  const uint32_t seq = next_seq_;
+  std::array<uint32_t, 6> got =
+      ring(seq, static_cast<uint32_t>(op) | (null_key ? csr::kMcmdNullKey : 0) |
+                    (prog ? csr::kMcmdProg : 0),
+           map, flags, cpu, staging);
   // The slowest command (an LPM scan, an LRU eviction over its window) takes thousands of
   // cycles; a million polls means the unit is stuck.
   constexpr unsigned kMaxPolls = 1'000'000;
   unsigned polls = 0;
-  while (io_.read(csr::kMcmd) & 1) {
+  for (;;) {
+    if (got[1] != seq) lost_sync(got[1], seq);
+    if (got[0] == seq) break;
     if (++polls > kMaxPolls) {
-      throw Error("the map unit did not answer a command (MCMD still pending after " +
+      throw Error(who_ + ": the map unit did not complete command " + std::to_string(seq) +
+                  " (MCMD_DONE_SEQ still " + std::to_string(got[0]) + " after " +
                   std::to_string(kMaxPolls) + " polls)");
     }
+    ++stats_.polls;
     io_.idle();
+    io_.exchange({}, kResultRegs, got.data());
   }
+  unsettled_ = false;
+  ++next_seq_;
+  ++stats_.commands;
   Result r;
-  r.status = static_cast<int32_t>(io_.read(csr::kMcmdStatus));
-  r.offset = io_.read(csr::kMcmdOffset);
-  r.word = io_.read64(csr::kMcmdWordLo);
+  r.status = static_cast<int32_t>(got[2]);
+  r.offset = got[3];
+  r.word = got[4] | (uint64_t{got[5]} << 32);
   r.cycles = polls;
   return r;
 }

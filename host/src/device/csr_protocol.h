@@ -5,12 +5,15 @@
 // them over its Verilator harness, the device engine (bus_engine.cpp) over any Bus.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "ebpf_csr_map.h"
 #include "ebpf_fpga/engine.h"
 #include "ebpf_fpga/helpers.h"
 #include "ebpf_fpga/maps.h"
@@ -28,6 +31,11 @@ class CsrIo {
   virtual std::vector<uint32_t> read_block(uint32_t base, size_t count);
   // Ticks or sleeps a little while polling (the sim advances its clock, a network waits).
   virtual void idle() {}
+  // Performs `writes` (address, value) then `reads` in order, carried as one unit where the
+  // transport can (udp://: one datagram, retried whole; a batch too large for a datagram is
+  // sent in several). out[i] receives reads[i]. The default does them one by one.
+  virtual void exchange(std::span<const std::pair<uint32_t, uint32_t>> writes,
+                        std::span<const uint32_t> reads, uint32_t* out);
   uint64_t read64(uint32_t lo) { return read(lo) | (uint64_t{read(lo + 4)} << 32); }
   void write64(uint32_t lo, uint64_t v) {
     write(lo, static_cast<uint32_t>(v));
@@ -42,10 +50,27 @@ void load_program_set(CsrIo& io, const std::string& who,
                       std::span<const std::span<const Insn>> progs, size_t entry,
                       const LoadOptions& opts, uint32_t imem_slots, uint32_t max_programs);
 
-// The map unit's ports through the host command block, for MapUnitDriver.
+// Counters of the sequenced command protocol (docs/registers.md "Exactly-once commands").
+struct MapCommandStats {
+  uint64_t commands = 0;   // commands completed
+  uint64_t restages = 0;   // stagings sent again because the device did not take the doorbell
+  uint64_t polls = 0;      // MCMD_DONE_SEQ reads while a command ran
+  uint64_t fences = 0;     // no-effect commands that settled a command of unknown fate
+};
+
+// The map unit's ports through the host command block, for MapUnitDriver. Every command is
+// sequenced (docs/registers.md "Exactly-once commands"): the key and value buffer writes
+// are kept until command(), which sends MCMD_STAGE = n, the staging, the command fields and
+// the doorbell (MCMD) as one exchange, then reads MCMD_LAST_SEQ and MCMD_DONE_SEQ. The
+// device runs the doorbell only for n == MCMD_LAST_SEQ + 1 with an undisturbed staging, so
+// a re-sent, duplicated or late datagram never runs a command twice; a staging the device
+// did not take is sent again. A command whose fate is unknown (the bus failed) is settled
+// before the next one with a no-effect command (LOOKUP on no map: -EINVAL) under its
+// number. MCMD_LAST_SEQ below the host's number means the device was reset (reads 0) or
+// another host uses the unit: ebpf::Error.
 class CsrMapPort final : public MapUnitPort {
  public:
-  explicit CsrMapPort(CsrIo& io) : io_(io) {}
+  explicit CsrMapPort(CsrIo& io, std::string who = "device") : io_(io), who_(std::move(who)) {}
   void write_desc(uint32_t index, uint32_t value) override;
   void write_kbuf(uint32_t word, uint64_t data, uint8_t mask) override;
   uint64_t read_kbuf(uint32_t word) override;
@@ -54,9 +79,37 @@ class CsrMapPort final : public MapUnitPort {
   Result command(MapOp op, uint32_t map, uint64_t flags, bool prog, uint32_t cpu,
                  bool null_key) override;
 
+  // Forgets the sequence (after a reset the host made itself): the next command reads
+  // MCMD_LAST_SEQ again.
+  void resync() {
+    synced_ = false;
+    unsettled_ = false;
+    staged_.clear();
+  }
+  const MapCommandStats& stats() const { return stats_; }
+  // Attempts at one staging before giving up (the device refused every doorbell).
+  static constexpr unsigned kMaxStagings = 64;
+
  private:
   void write_buf(uint32_t window, uint32_t word, uint64_t data, uint8_t mask);
+  void sync();
+  // Stages and rings `seq` until MCMD_LAST_SEQ reads it (the device took it, or an earlier
+  // copy of the same staging).
+  // Returns kResultRegs as read after the doorbell.
+  std::array<uint32_t, 6> ring(uint32_t seq, uint32_t mcmd, uint32_t map, uint64_t flags,
+                               uint32_t cpu,
+                               std::span<const std::pair<uint32_t, uint32_t>> staging);
+  static constexpr uint32_t kResultRegs[6] = {csr::kMcmdDoneSeq, csr::kMcmdLastSeq,
+                                              csr::kMcmdStatus,  csr::kMcmdOffset,
+                                              csr::kMcmdWordLo,  csr::kMcmdWordHi};
+  [[noreturn]] void lost_sync(uint32_t last, uint32_t expected);
   CsrIo& io_;
+  std::string who_;
+  std::vector<std::pair<uint32_t, uint32_t>> staged_;  // buffer writes of the next command
+  bool synced_ = false;
+  bool unsettled_ = false;  // next_seq_ was rung but the bus failed: its fate is unknown
+  uint32_t next_seq_ = 1;
+  MapCommandStats stats_;
 };
 
 // The map unit's pool sizes as the device reports them (MAP_SLOTS, MAP_*_WORDS...).

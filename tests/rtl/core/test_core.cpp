@@ -117,6 +117,18 @@ TEST(RtlCore, CsrMapMatchesThePackage) {
       {"StatusFault", 2},                {"StatusFaultLsb", csr::kStatusFaultLsb},
       {"PageBits", csr::kPageBits},      {"PAGE_NET", csr::kPageNet},
       {"PAGE_IO", csr::kPageIo},
+      {"CSR_CAP_CORES", csr::kCapCores}, {"CSR_CAP_STACK_BYTES", csr::kCapStackBytes},
+      {"CSR_CAP_PACKET_BYTES", csr::kCapPacketBytes},
+      {"CSR_CAP_MAPVAL_BYTES", csr::kCapMapvalBytes},
+      {"CSR_CAP_EVT_BYTES", csr::kCapEvtBytes}, {"CSR_CAP_MAP_TYPES", csr::kCapMapTypes},
+      {"CSR_CAP_FEATURES", csr::kCapFeatures}, {"CSR_OBJINFO_BYTES", csr::kObjinfoBytes},
+      {"CSR_CAP_HELPERS", csr::kCapHelpers}, {"CSR_CAP_HELPERS_END", csr::kCapHelpersEnd},
+      {"CSR_RUN_SEQ", csr::kRunSeq},     {"CSR_LAST_RUN_SEQ", csr::kLastRunSeq},
+      {"CSR_MCMD_STAGE", csr::kMcmdStage}, {"CSR_MCMD_LAST_SEQ", csr::kMcmdLastSeq},
+      {"CSR_MCMD_DONE_SEQ", csr::kMcmdDoneSeq}, {"CSR_MCMD_EXECUTED", csr::kMcmdExecuted},
+      {"CSR_MCMD_SEQ_STATUS", csr::kMcmdSeqStatus}, {"WIN_OBJINFO", csr::kWinObjinfo},
+      {"ObjinfoBytes", csr::kObjinfoSize}, {"McmdSeqDisturbed", 0}, {"McmdSeqStageOk", 1},
+      {"FeatRunSeq", 0}, {"FeatMcmdSeq", 1}, {"FeatObjinfo", 2}, {"FeatEvtHold", 3},
   };
   for (const auto& [name, value] : cpp) {
     ASSERT_TRUE(sv.count(name)) << name << " is not in ebpf_csr_pkg.sv";
