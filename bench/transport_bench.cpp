@@ -1,7 +1,10 @@
 // Host transports against the simulated board: CSR operations per second (one per round
 // trip, and batched), the load time of a 4,096-instruction program, runs per second, and
 // exactly-once commands per second, with the host process's CPU time per operation.
-// Starts `ebpf-fpga-sim serve` on 127.0.0.1 itself. Prints a Markdown table (docs/host.md).
+// Then the offload API (ebpf_fpga/offload.h) on the real map unit: map updates and lookups
+// per second on a firmware object's hash map, and the load time of a whole firmware object
+// (capability check, program table, maps, OBJINFO manifest).
+// Starts `ebpf-fpga-sim serve` on 127.0.0.1 itself. Prints Markdown tables (docs/perf.md).
 //
 //   build/bench/transport_bench [--quick]
 #include <fcntl.h>
@@ -16,6 +19,7 @@
 #include <cstring>
 #include <ctime>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -25,6 +29,8 @@
 #include "ebpf_fpga/cmd_channel.h"
 #include "ebpf_fpga/conformance.h"
 #include "ebpf_fpga/device.h"
+#include "ebpf_fpga/error.h"
+#include "ebpf_fpga/offload.h"
 
 namespace {
 
@@ -196,5 +202,59 @@ int main(int argc, char** argv) {
   }
   std::printf("\nThe load-time checker alone on 4,096 instructions: %s ms.\n",
               fmt(check_ms).c_str());
+
+  // ---- The offload API on the map unit: firewall.o's `rules` (HASH, 4-byte keys and
+  // values, 256 entries), 200 keys updated round robin (BPF_ANY), then looked up.
+  const std::string fw = std::string(EBPF_FPGA_FIRMWARE_DIR) + "/firewall.o";
+  std::optional<Object> obj;
+  try {
+    obj.emplace(Object::open_file(fw));
+  } catch (const Error& e) {
+    std::printf("\n(no offload table: %s)\n", e.what());
+    return 0;
+  }
+  struct OffRow {
+    std::string transport;
+    bool seq = false;
+    Measure load, update, lookup;
+  };
+  std::vector<OffRow> off_rows;
+  const std::pair<const char*, std::string> all[] = {{"interp:", "interp:"},
+                                                     {"sim:", "sim:"},
+                                                     {"udp://", server.udp},
+                                                     {"pcie-socket://", server.pcie}};
+  for (const auto& [name, uri] : all) {
+    OffRow row;
+    row.transport = name;
+    Device dev = Device::open(uri);
+    row.seq = read_capabilities(dev).has(kCapMcmdSeq);
+    row.load = measure(secs, 1, [&] { (void)OffloadObject::load(dev, *obj); });
+    OffloadObject off = OffloadObject::load(dev, *obj);
+    OffloadMap& rules = off.map("rules");
+    uint32_t i = 0;
+    row.update = measure(secs, 1, [&] {
+      const uint8_t k[4] = {6, 0, static_cast<uint8_t>(i % 200), 0}, v[4] = {2, 0, 0, 0};
+      ++i;
+      if (rules.update(k, v, kBpfAny) != 0) std::abort();
+    });
+    row.lookup = measure(secs, 1, [&] {
+      const uint8_t k[4] = {6, 0, static_cast<uint8_t>(i % 200), 0};
+      ++i;
+      if (!rules.lookup(k)) std::abort();
+    });
+    off_rows.push_back(row);
+  }
+  std::printf("\nOffload API on the map unit (%s, %zu instructions, %zu maps):\n\n", fw.c_str(),
+              obj->programs()[0].insns.size(), obj->maps().size());
+  std::printf("| device | map updates/s | map lookups/s | object load (ms) | host CPU per update "
+              "(us) | per lookup (us) | per load (us) | MCMD_SEQ |\n");
+  std::printf("|---|---|---|---|---|---|---|---|\n");
+  for (const OffRow& r : off_rows) {
+    std::printf("| `%s` | %s | %s | %s | %s | %s | %s | %s |\n", r.transport.c_str(),
+                fmt(r.update.per_second).c_str(), fmt(r.lookup.per_second).c_str(),
+                fmt(1e3 / r.load.per_second).c_str(), fmt(r.update.cpu_us_per_op).c_str(),
+                fmt(r.lookup.cpu_us_per_op).c_str(), fmt(r.load.cpu_us_per_op).c_str(),
+                r.seq ? "yes" : "no");
+  }
   return 0;
 }

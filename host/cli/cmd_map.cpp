@@ -78,7 +78,8 @@ std::string errno_text(int rc) {
   const char* name = e == ENOENT ? "ENOENT" : e == EEXIST ? "EEXIST" : e == E2BIG ? "E2BIG"
                    : e == EINVAL ? "EINVAL" : e == ENOMEM ? "ENOMEM" : e == EPERM ? "EPERM"
                    : e == 524 ? "ENOTSUPP" : "errno";
-  return std::string(name) + " (" + std::to_string(rc) + (e == 524 ? "" : ": " + std::string(std::strerror(e))) + ")";
+  return std::string(name) + " (" + std::to_string(rc) +
+         (e == 524 ? "" : ": " + std::string(std::strerror(e))) + ")";
 }
 
 void print_entry(const OffloadMap& m, const std::vector<uint8_t>& key,

@@ -88,10 +88,13 @@ int main(int argc, char** argv) {
       };
       std::this_thread::sleep_for(std::chrono::milliseconds(500));
       show("attached:");
-      // Block DNS while frames flow: the update is one exactly-once map command.
-      if (rules.update(rule(17, 53), action(ebpf::kXdpDrop), ebpf::kBpfExist) != 0) {
-        throw std::runtime_error("the DNS rule was not there");
-      }
+      // Block DNS while frames flow: one exactly-once map command, with the flow paused for
+      // it (detach waits for the frame in flight; frames wait upstream meanwhile). Updates
+      // without the pause are not safe yet (docs/host.md, "The simulated board").
+      fw.detach();
+      const int rc = rules.update(rule(17, 53), action(ebpf::kXdpDrop), ebpf::kBpfExist);
+      fw.attach();
+      if (rc != 0) throw std::runtime_error("the DNS rule was not there");
       show("DNS blocked:");
       std::this_thread::sleep_for(std::chrono::milliseconds(500));
       show("after 0.5 s:");

@@ -117,7 +117,8 @@ struct Corpus {
 void compare_with_interp(Device& dev, const Corpus& run) {
   const Object obj = Object::open_file(fw(run.program + ".o"));
   const MapInit init = init_of(run.program);
-  OffloadObject off = OffloadObject::load(dev, obj, {.program = run.entry, .section = std::nullopt});
+  OffloadObject off =
+      OffloadObject::load(dev, obj, {.program = run.entry, .section = std::nullopt});
   apply_map_init(off.map_access(), init, run.program);
   std::vector<Event> seen;
   off.on_event([&](const Event& ev) { seen.push_back(ev); });

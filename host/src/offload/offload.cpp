@@ -583,7 +583,9 @@ OffloadObject OffloadObject::open_loaded(Device& dev) {
     throw Error("no program loaded on " + dev.uri() + in_process_hint);
   }
   m = read_manifest(dev);
-  if (!m) throw Error("no program loaded on " + dev.uri() + (in_process(dev) ? in_process_hint : ""));
+  if (!m) {
+    throw Error("no program loaded on " + dev.uri() + (in_process(dev) ? in_process_hint : ""));
+  }
   // The program table must still hold what the manifest describes.
   Bus& bus = *dev.bus();
   std::vector<uint32_t> table(2 * m->programs.size());
