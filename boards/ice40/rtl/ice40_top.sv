@@ -63,6 +63,8 @@ module ice40_top #(
     .pkt_port_wdata_i ('0),
     .pkt_port_wmask_i ('0),
     .pkt_port_rdata_o (unused_pkt_rdata),
+    .host_drop_i      (1'b0),   // the bridge refuses only addresses outside the CSR map
+    .host_drop_addr_i ('0),
     .busy_o           (busy),
     .done_o           (done)
   );

@@ -101,6 +101,8 @@ module ebpf_pcie_core #(
     .pkt_port_wdata_i ('0),
     .pkt_port_wmask_i ('0),
     .pkt_port_rdata_o (unused_pkt_rdata),
+    .host_drop_i      (1'b0),   // the bridge refuses only addresses outside the CSR map
+    .host_drop_addr_i ('0),
     .busy_o           (busy_o),
     .done_o           (done_o)
   );
