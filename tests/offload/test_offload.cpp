@@ -6,6 +6,7 @@
 // not fit) refused with a clear error and the device unchanged.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 
 #include "ebpf_fpga/error.h"
@@ -288,6 +289,48 @@ TEST_P(OffloadDevice, AttachNeedsAPacketIoBlock) {
               std::string::npos);
     EXPECT_FALSE(off.attached());
   }
+}
+
+// PERCPU maps: one value per core, read back whole (round_up(value_size, 8) x cores bytes)
+// and split by lookup_percpu, also from a second connection (cores from the manifest).
+TEST_P(OffloadDevice, PercpuValuesOnePerCore) {
+  if (!have_firmware("proto_count")) GTEST_SKIP() << "firmware not built";
+  const Object obj = Object::open_file(fw("proto_count.o"));
+  Device dev = Device::open(uri());
+  OffloadLoadOptions o;
+  o.maps.cores = 2;
+  OffloadObject off = OffloadObject::load(dev, obj, o);
+  XdpSessionOptions so;
+  so.maps.cores = 2;
+  auto interp = make_xdp_session("interp", so);
+  interp->load(obj, obj.programs()[0]);
+  for (const PcapRecord& r : read_pcap_file(fw("pcap/proto_count.pcap"))) {
+    EXPECT_EQ(off.test_run({r.bytes, 1, 0}).action, interp->run({r.bytes, 1, 0}).action);
+  }
+  const uint32_t m = static_cast<uint32_t>(*obj.find_map("proto_stats"));
+  const std::vector<MapEntry> want = dump_map(interp->maps(), m);
+  ASSERT_EQ(want.size(), 256u);
+  OffloadMap& stats = off.map("proto_stats");
+  EXPECT_EQ(stats.value_bytes(), 2 * map_value_stride(obj.maps()[m].value_size));
+  EXPECT_EQ(stats.entries(), want);
+  size_t counted = 0;
+  for (const MapEntry& e : want) {
+    const auto per_cpu = stats.lookup_percpu(e.first);
+    ASSERT_TRUE(per_cpu.has_value());
+    ASSERT_EQ(per_cpu->size(), 2u);
+    const uint32_t vs = obj.maps()[m].value_size;
+    EXPECT_EQ((*per_cpu)[0], std::vector<uint8_t>(e.second.begin(), e.second.begin() + vs));
+    EXPECT_EQ((*per_cpu)[1], std::vector<uint8_t>(e.second.begin() + map_value_stride(vs),
+                                                  e.second.begin() + map_value_stride(vs) + vs));
+    counted += std::any_of((*per_cpu)[0].begin(), (*per_cpu)[0].end(),
+                           [](uint8_t b) { return b != 0; });
+  }
+  EXPECT_GT(counted, 0u) << "the corpus counted some protocol on cpu 0";
+  if (!read_capabilities(dev).has(kCapObjinfo)) GTEST_SKIP() << "no OBJINFO window";
+  Device other_dev = Device::open(uri());
+  OffloadObject other = OffloadObject::open_loaded(other_dev);
+  EXPECT_EQ(other.manifest().cores, 2u);
+  EXPECT_EQ(other.map("proto_stats").entries(), want);
 }
 
 INSTANTIATE_TEST_SUITE_P(Transports, OffloadDevice, ::testing::Values("udp", "pcie_socket"));
