@@ -498,6 +498,13 @@ OffloadObject OffloadObject::load(Device& dev, const Object& obj, const OffloadL
   o.caps_ = read_capabilities(dev);
   const ProgramSpec& entry = obj.select_program(opts.program, opts.section);
   check_fits(dev, obj, o.caps_, opts);
+  // The device library's own check of the same block (helpers by name, map types, table
+  // sizes), so that both refuse the same objects.
+  try {
+    dev.check_compatible(obj);
+  } catch (const Error& e) {
+    throw Error(obj.name() + " on " + dev.uri() + ": " + e.what());
+  }
   Bus* bus = dev.bus();
   if (bus) {
     // The map pools: refuse maps that do not fit before anything is written.
