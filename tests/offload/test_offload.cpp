@@ -335,6 +335,50 @@ TEST_P(OffloadDevice, PercpuValuesOnePerCore) {
 
 INSTANTIATE_TEST_SUITE_P(Transports, OffloadDevice, ::testing::Values("udp", "pcie_socket"));
 
+// Map commands by name through a lossy link (20% of datagrams dropped each way, 5%
+// duplicated, 5% reordered) from a process that re-opened the object: 1,000 inserts with
+// NOEXIST and deletes, each with its one right result (a command run twice would answer
+// -EEXIST or -ENOENT), and the map exactly as it started.
+TEST(OffloadLossy, MapCommandsByNameExactlyOnce) {
+  if (!have_firmware("firewall")) GTEST_SKIP() << "firmware not built";
+  test::SimServer server;
+  Device dev = Device::open(server.udp_uri());
+  if (!read_capabilities(dev).has(kCapObjinfo) || !read_capabilities(dev).has(kCapMcmdSeq)) {
+    GTEST_SKIP() << "the device lacks OBJINFO or sequenced map commands";
+  }
+  const Object obj = Object::open_file(fw("firewall.o"));
+  OffloadObject off = OffloadObject::load(dev, obj);
+  apply_map_init(off.map_access(), init_of("firewall"), "firewall");
+  const auto start = off.map("rules").entries();
+
+  test::LossyProxy proxy(server.port(), {.drop_c2s = 0.2, .drop_s2c = 0.2, .duplicate = 0.05,
+                                         .reorder = 0.05, .seed = 7});
+  Device lossy = Device::open(proxy.uri() +
+                              "?timeout_us=1000&backoff=1.5&max_timeout_ms=20&retries=40");
+  OffloadObject other = OffloadObject::open_loaded(lossy);
+  OffloadMap& rules = other.map("rules");
+  int wrong = 0;
+  for (int round = 0; round < 5; ++round) {
+    for (uint8_t k = 0; k < 100; ++k) {
+      const std::vector<uint8_t> key = {0xaa, static_cast<uint8_t>(round), k, 0};
+      const std::vector<uint8_t> value = {k, 0, 0, 0};
+      wrong += rules.update(key, value, kBpfNoexist) != 0;
+    }
+    for (uint8_t k = 0; k < 100; ++k) {
+      const std::vector<uint8_t> key = {0xaa, static_cast<uint8_t>(round), k, 0};
+      wrong += rules.remove(key) != 0;
+    }
+  }
+  EXPECT_EQ(wrong, 0);
+  EXPECT_EQ(rules.entries(), start);
+  EXPECT_GT(proxy.c2s().dropped, 0u);
+  EXPECT_GT(proxy.s2c().dropped, 0u);
+  std::cout << "[ offload ] 1,000 map commands through the lossy proxy: c2s " << proxy.c2s().in
+            << " in, " << proxy.c2s().dropped << " dropped, " << proxy.c2s().duplicated
+            << " duplicated; s2c " << proxy.s2c().in << " in, " << proxy.s2c().dropped
+            << " dropped\n";
+}
+
 // An object that does not fit is refused before anything is written.
 TEST(OffloadCapabilities, RefusedBeforeAnyWrite) {
   if (!have_firmware("firewall")) GTEST_SKIP() << "firmware not built";
