@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <fstream>
 #include <regex>
+#include <thread>
 
 #include "transport_test_util.h"
 
@@ -243,6 +244,51 @@ TEST(CliDevice, EventsOfTestRuns) {
   const test::ProcessResult flow = cli({"events", "--object", obj, "--device", "interp:"});
   EXPECT_EQ(flow.exit_code, 1);
   EXPECT_TRUE(contains(flow.err, "does not keep events while frames flow")) << flow.err;
+}
+
+// Frames flowing through the served board once `prog load --attach`: `stats` counts them
+// per action as the corpus's expectations say (firewall: 9 XDP_DROP, 9 XDP_PASS), and
+// `prog detach` / `prog show` report the state.
+TEST(CliDevice, StatsCountFramesWhileAttached) {
+  const std::string obj = firmware("firewall.o"), init = firmware("pcap/firewall.map-init.json"),
+                    pcap = firmware("pcap/firewall.pcap"),
+                    expect = firmware("pcap/firewall.expect.tsv");
+  if (!std::ifstream(obj) || !std::ifstream(expect)) GTEST_SKIP() << obj << " not built";
+  size_t want[5] = {};
+  std::ifstream tsv(expect);
+  for (std::string line; std::getline(tsv, line);) {
+    if (line.empty() || line[0] == '#') continue;
+    const size_t tab = line.find('\t');
+    ++want[std::stoul(line.substr(tab + 1))];
+  }
+  test::SimServer::Options so;
+  so.extra_args = {"--pcap", pcap};
+  test::SimServer server(so);
+  const std::string uri = server.udp_uri();
+  test::ProcessResult r =
+      cli({"prog", "load", obj, "--map-init", init, "--attach", "--device", uri});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string counts = "\"XDP_ABORTED\": " + std::to_string(want[0]) +
+                             ", \"XDP_DROP\": " + std::to_string(want[1]) +
+                             ", \"XDP_PASS\": " + std::to_string(want[2]) +
+                             ", \"XDP_TX\": " + std::to_string(want[3]) +
+                             ", \"XDP_REDIRECT\": " + std::to_string(want[4]) + "}";
+  for (int i = 0; i < 100; ++i) {
+    r = cli({"stats", "--device", uri, "--json"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    if (contains(r.out, counts)) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_TRUE(contains(r.out, counts)) << r.out;
+  EXPECT_TRUE(contains(r.out, "\"attached\": true")) << r.out;
+  r = cli({"prog", "show", "--device", uri});
+  EXPECT_TRUE(contains(r.out, "  attached\n")) << r.out;
+  r = cli({"prog", "detach", "--device", uri});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  r = cli({"prog", "show", "--device", uri});
+  EXPECT_TRUE(contains(r.out, "  not attached\n")) << r.out;
+  r = cli({"stats", "--device", uri});
+  EXPECT_TRUE(contains(r.out, "XDP_DROP     " + std::to_string(want[1]) + "\n")) << r.out;
 }
 
 }  // namespace
