@@ -5,7 +5,7 @@
  * good frame goes to the data plane. The same blocks as ebpf_net_stack's data path:
  *
  *   GMII RX -> gmii_rx -> upsize -> [async FIFO, frame, drop when full] -> m_axis (clk_i)
- *   s_axis (clk_i) -> [async FIFO, frame] -> downsize -> gmii_tx -> GMII TX
+ *   s_axis (clk_i) -> [async FIFO, frame] -> downsize -> register slice -> gmii_tx -> GMII TX
  *
  * Frames with a bad FCS, runts and giants never leave the RX FIFO (it commits a frame only at
  * a good tlast); a frame that finds the RX FIFO full is dropped whole. The counter pulses of
@@ -173,7 +173,8 @@ module ebpf_net_mac_port
     .m_axis_tuser_o  (tw_tuser)
   );
 
-  logic [7:0] tx_tdata;
+  logic [7:0] td_tdata, tx_tdata;
+  logic       td_tvalid, td_tready, td_tlast, td_tuser;
   logic       tx_tvalid, tx_tready, tx_tlast, tx_tuser, unused_underrun;
 
   ebpf_net_axis_downsize #(
@@ -187,6 +188,25 @@ module ebpf_net_mac_port
     .s_axis_tready_o (tw_tready),
     .s_axis_tlast_i  (tw_tlast),
     .s_axis_tuser_i  (tw_tuser),
+    .m_axis_tdata_o  (td_tdata),
+    .m_axis_tvalid_o (td_tvalid),
+    .m_axis_tready_i (td_tready),
+    .m_axis_tlast_o  (td_tlast),
+    .m_axis_tuser_o  (td_tuser)
+  );
+
+  // Register slice in front of the MAC (125 MHz timing: cuts the width converter's byte
+  // select from the MAC's output logic).
+  ebpf_net_axis_reg #(
+    .DataW (8)
+  ) u_tx_reg (
+    .clk_i           (gmii_tx_clk_i),
+    .rst_ni          (gmii_tx_rst_ni),
+    .s_axis_tdata_i  (td_tdata),
+    .s_axis_tvalid_i (td_tvalid),
+    .s_axis_tready_o (td_tready),
+    .s_axis_tlast_i  (td_tlast),
+    .s_axis_tuser_i  (td_tuser),
     .m_axis_tdata_o  (tx_tdata),
     .m_axis_tvalid_o (tx_tvalid),
     .m_axis_tready_i (tx_tready),

@@ -556,7 +556,14 @@ module ebpf_net_stack
     .m_axis_tuser_o   (mtx_tuser)
   );
 
-  ebpf_net_gmii_tx u_mac_tx (
+  // Register slice in front of the MAC (125 MHz timing: cuts the arbiter and the width
+  // converter's byte select from the MAC's output logic).
+  logic [7:0] mac_tdata;
+  logic       mac_tvalid, mac_tready, mac_tlast, mac_tuser;
+
+  ebpf_net_axis_reg #(
+    .DataW (8)
+  ) u_tx_reg (
     .clk_i           (gmii_tx_clk_i),
     .rst_ni          (gmii_tx_rst_ni),
     .s_axis_tdata_i  (mtx_tdata),
@@ -564,6 +571,21 @@ module ebpf_net_stack
     .s_axis_tready_o (mtx_tready),
     .s_axis_tlast_i  (mtx_tlast),
     .s_axis_tuser_i  (mtx_tuser),
+    .m_axis_tdata_o  (mac_tdata),
+    .m_axis_tvalid_o (mac_tvalid),
+    .m_axis_tready_i (mac_tready),
+    .m_axis_tlast_o  (mac_tlast),
+    .m_axis_tuser_o  (mac_tuser)
+  );
+
+  ebpf_net_gmii_tx u_mac_tx (
+    .clk_i           (gmii_tx_clk_i),
+    .rst_ni          (gmii_tx_rst_ni),
+    .s_axis_tdata_i  (mac_tdata),
+    .s_axis_tvalid_i (mac_tvalid),
+    .s_axis_tready_o (mac_tready),
+    .s_axis_tlast_i  (mac_tlast),
+    .s_axis_tuser_i  (mac_tuser),
     .gmii_txd_o      (gmii_txd_o),
     .gmii_tx_en_o    (gmii_tx_en_o),
     .gmii_tx_er_o    (gmii_tx_er_o),

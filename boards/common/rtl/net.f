@@ -17,6 +17,7 @@ boards/common/rtl/ebpf_net_rx_steer.sv
 boards/common/rtl/ebpf_net_axis_upsize.sv
 boards/common/rtl/ebpf_net_axis_downsize.sv
 boards/common/rtl/ebpf_net_axis_arb.sv
+boards/common/rtl/ebpf_net_axis_reg.sv
 boards/common/rtl/ebpf_net_arp.sv
 boards/common/rtl/ebpf_net_ipv4_udp_rx.sv
 boards/common/rtl/ebpf_net_ipv4_udp_tx.sv
