@@ -66,8 +66,12 @@ OffloadObject open_or_load(Device& dev, const LoadArgs& args) {
   if (!args.section.empty()) o.section = args.section;
   o.maps.cores = args.cores;
   if (!args.map_init.empty()) {
-    // Parse before anything is written, so that a bad file leaves the device as it was.
+    // Parse and apply to the reference map model first, so that a bad file (unknown map,
+    // wrong sizes, too many entries) leaves the device as it was.
     const MapInit init = read_map_init_file(args.map_init);
+    MapStore dry;
+    dry.configure(obj.maps(), o.maps);
+    apply_map_init(dry, init, args.map_init);
     OffloadObject off = OffloadObject::load(dev, obj, o);
     apply_map_init(off.map_access(), init, args.map_init);
     return off;

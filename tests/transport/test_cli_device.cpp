@@ -89,7 +89,19 @@ TEST(CliDevice, ProgAndMapAcrossInvocations) {
   test::SimServer server;
   for (const std::string& uri : {server.udp_uri(), server.pcie_uri()}) {
     SCOPED_TRACE(uri);
-    test::ProcessResult r = cli({"prog", "load", obj, "--map-init", init, "--device", uri});
+    // A map-init naming a map the object lacks: refused before the device is touched.
+    test::TempDir dir;
+    const std::string bad = (dir.path() / "bad.json").string();
+    std::ofstream(bad) << "{\"rules\": [{\"key\": \"01000000\", \"value\": \"01000000\"}], "
+                          "\"nosuch\": [{\"key\": \"00\", \"value\": \"00\"}]}";
+    test::ProcessResult r = cli({"prog", "load", obj, "--map-init", bad, "--device", uri});
+    EXPECT_EQ(r.exit_code, 1);
+    EXPECT_TRUE(contains(r.err, "nosuch")) << r.err;
+    r = cli({"prog", "show", "--device", uri});
+    EXPECT_TRUE(contains(r.err, "no program loaded on " + uri) ||
+                contains(r.err, "no OBJINFO window"))
+        << "the refused load left nothing behind: " << r.err;
+    r = cli({"prog", "load", obj, "--map-init", init, "--device", uri});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_TRUE(contains(r.out, "0: xdp  name firewall  tag ")) << r.out;
     r = cli({"prog", "show", "--device", uri});
