@@ -54,6 +54,9 @@ module ebpf_top
   // 0 when nothing sits in front of the bus.
   input  logic              host_drop_i,
   input  logic [CsrAw-1:0]  host_drop_addr_i,
+  // A host map command is in progress (MCMD.PENDING): a run cannot start now (CTRL.START
+  // and RUN_SEQ are ignored), so a sequencer in front holds its START back meanwhile.
+  output logic              mcmd_busy_o,
 
   // Status lines (the same as CSR_STATUS bits), e.g. for an interrupt
   output logic              busy_o,
@@ -113,12 +116,16 @@ module ebpf_top
   assign csr_wr = csr_req_i && csr_we_i;
   assign csr_rd = csr_req_i && !csr_we_i;
   // A run starts on CTRL.START, or on a RUN_SEQ write of the next sequence number while the
-  // core is idle (exactly-once runs: a repeated write of the same number is ignored).
+  // core is idle (exactly-once runs: a repeated write of the same number is ignored). Neither
+  // starts one while a host map command is in progress: the run's helper calls would take
+  // the map unit and its key buffer from under the command.
   logic [31:0] last_run_seq_q;
-  logic        run_seq_take;
-  assign run_seq_take = csr_wr && csr_addr_i == CSR_RUN_SEQ && !busy_o &&
+  logic        run_seq_take, hc_pending_q;
+  assign run_seq_take = csr_wr && csr_addr_i == CSR_RUN_SEQ && !busy_o && !hc_pending_q &&
                         csr_wdata_i == last_run_seq_q + 32'd1;
-  assign start  = (csr_wr && csr_addr_i == CSR_CTRL && csr_wdata_i[CtrlStart]) || run_seq_take;
+  assign start  = (csr_wr && csr_addr_i == CSR_CTRL && csr_wdata_i[CtrlStart] &&
+                   !hc_pending_q) || run_seq_take;
+  assign mcmd_busy_o = hc_pending_q;
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
@@ -522,7 +529,7 @@ module ebpf_top
   // its requester waits, so its value-memory port has priority there.
   localparam int unsigned DescAw = $clog2(MapSlots * ebpf_map_pkg::MAP_DESC_WORDS);
 
-  logic        hc_pending_q, hc_null_q, hc_prog_q;
+  logic        hc_null_q, hc_prog_q;
   logic [2:0]  hc_op_q;
   logic [31:0] hc_map_q, hc_status_q, hc_offset_q;
   logic [63:0] hc_flags_q, hc_word_q;

@@ -89,10 +89,12 @@ module ebpf_xdp_top
   assign host_ok      = host_top && !host_refuse;
 
   // Sequencer master: granted when the host leaves the bus to it.
-  logic             m_req, m_we, m_gnt;
+  logic             m_req, m_we, m_gnt, top_mcmd_busy;
   logic [CsrAw-1:0] m_addr;
   logic [31:0]      m_wdata;
-  assign m_gnt = m_req && !host_ok;
+  // A frame's START waits while a host map command is in progress (ebpf_top would ignore
+  // it: the run's helper calls would take the map unit from under the command).
+  assign m_gnt = m_req && !host_ok && !(top_mcmd_busy && m_we && m_addr == CSR_CTRL);
 
   logic             top_req, top_we, top_rvalid;
   logic [CsrAw-1:0] top_addr;
@@ -150,6 +152,7 @@ module ebpf_xdp_top
     .pkt_port_rdata_o (pkt_rdata),
     .host_drop_i      (host_refuse && csr_we_i),
     .host_drop_addr_i (csr_addr_i),
+    .mcmd_busy_o      (top_mcmd_busy),
     .busy_o           (core_busy),
     .done_o           (core_done)
   );

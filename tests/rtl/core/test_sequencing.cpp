@@ -282,6 +282,30 @@ TEST_F(MapSeq, ADisturbedStagingIsNotExecuted) {
   EXPECT_EQ(lookup(10), std::nullopt);
 }
 
+// A run cannot start while a host map command is in progress: its helper calls would take
+// the map unit and the key buffer from under the command (ebpf_xdp_top holds a frame's
+// START back meanwhile, mcmd_busy_o).
+TEST_F(MapSeq, NoRunStartsWhileAHostCommandIsPending) {
+  load(h_, "mov %r0, 1\nexit\n");
+  const uint32_t n = last() + 1;
+  const uint32_t runs = h_.csr_read(csr::kLastRunSeq);
+  stage_update(n, 11, 0x5555, kBpfAny);
+  h_.csr_write(csr::kMcmd, static_cast<uint32_t>(MapOp::kUpdate));
+  ASSERT_EQ(h_.csr_read(csr::kMcmd) & 1, 1u);  // pending
+  h_.csr_write(csr::kCtrl, csr::kCtrlStart);
+  h_.csr_write(csr::kRunSeq, runs + 1);
+  EXPECT_FALSE(h_.busy());
+  EXPECT_EQ(h_.csr_read(csr::kLastRunSeq), runs);
+  for (int i = 0; i < 10'000 && (h_.csr_read(csr::kMcmd) & 1); ++i) h_.tick();
+  EXPECT_EQ(h_.csr_read(csr::kMcmdDoneSeq), n);
+  EXPECT_EQ(static_cast<int32_t>(h_.csr_read(csr::kMcmdStatus)), 0);
+  // Once it is done, the number is taken.
+  h_.csr_write(csr::kRunSeq, runs + 1);
+  wait_done(h_);
+  EXPECT_EQ(h_.csr_read(csr::kLastRunSeq), runs + 1);
+  EXPECT_EQ(lookup(11), 0x5555u);
+}
+
 // The host side of the protocol (CsrMapPort): a device reset shows as MCMD_LAST_SEQ 0.
 TEST_F(MapSeq, AResetDeviceIsReportedNotDriven) {
   EXPECT_EQ(lookup(1), std::nullopt);
