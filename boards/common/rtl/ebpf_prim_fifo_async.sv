@@ -94,10 +94,21 @@ module ebpf_prim_fifo_async #(
   logic        drop_q, drop_d;
   logic        full, too_big, overflow, accept, store, dropping;
 
-  assign full     = (wr_ptr_q[Aw] != rd_ptr_s_q[Aw]) &&
-                    (wr_ptr_q[Aw-1:0] == rd_ptr_s_q[Aw-1:0]);
-  // The FIFO holds nothing but the frame being written: it can never fit.
-  assign too_big  = full && (commit_q == rd_ptr_s_q);
+  // `full` is a register, computed a cycle ahead for each of the three write pointers the
+  // next cycle can have (unchanged, one more, rewound to the commit point) against the read
+  // pointer of that cycle, which rd_full_q keeps: the pointer compare runs beside the
+  // accept/drop decision instead of in series with it. wr_inc_q is always wr_ptr_q + 1.
+  function automatic logic full_of(logic [Aw:0] w, logic [Aw:0] r);
+    return (w[Aw] != r[Aw]) && (w[Aw-1:0] == r[Aw-1:0]);
+  endfunction
+
+  logic [Aw:0] wr_inc_q, wr_inc_d, rd_full_q;
+  logic        full_q, full_d;
+
+  assign full     = full_q;
+  // The FIFO holds nothing but the frame being written: it can never fit (against the same
+  // read pointer as full_q, which is never ahead of the reader).
+  assign too_big  = full && (commit_q == rd_full_q);
   assign overflow = FrameMode && full && (DropWhenFull || too_big);
 
   always_comb begin
@@ -116,28 +127,38 @@ module ebpf_prim_fifo_async #(
 
   always_comb begin
     wr_ptr_d      = wr_ptr_q;
+    wr_inc_d      = wr_inc_q;
+    full_d        = full_of(wr_ptr_q, rd_ptr_s_q);
     commit_d      = commit_q;
     drop_d        = drop_q;
     s_drop_bad_o  = 1'b0;
     s_drop_full_o = 1'b0;
     if (accept) begin
       if (!FrameMode) begin
-        wr_ptr_d = wr_ptr_q + 1'b1;
-        commit_d = wr_ptr_d;
+        wr_ptr_d = wr_inc_q;
+        wr_inc_d = wr_inc_q + 1'b1;
+        full_d   = full_of(wr_inc_q, rd_ptr_s_q);
+        commit_d = wr_inc_q;
       end else if (s_axis_tlast_i) begin
         if (dropping || s_axis_tuser_i) begin
           wr_ptr_d      = commit_q;
+          wr_inc_d      = commit_q + 1'b1;
+          full_d        = full_of(commit_q, rd_ptr_s_q);
           drop_d        = 1'b0;
           s_drop_bad_o  = s_axis_tuser_i;
           s_drop_full_o = !s_axis_tuser_i;
         end else begin
-          wr_ptr_d = wr_ptr_q + 1'b1;
-          commit_d = wr_ptr_d;
+          wr_ptr_d = wr_inc_q;
+          wr_inc_d = wr_inc_q + 1'b1;
+          full_d   = full_of(wr_inc_q, rd_ptr_s_q);
+          commit_d = wr_inc_q;
         end
       end else if (dropping) begin
         drop_d = 1'b1;
       end else begin
-        wr_ptr_d = wr_ptr_q + 1'b1;
+        wr_ptr_d = wr_inc_q;
+        wr_inc_d = wr_inc_q + 1'b1;
+        full_d   = full_of(wr_inc_q, rd_ptr_s_q);
       end
     end
   end
@@ -145,6 +166,9 @@ module ebpf_prim_fifo_async #(
   always_ff @(posedge s_clk_i or negedge s_rst_ni) begin
     if (!s_rst_ni) begin
       wr_ptr_q     <= '0;
+      wr_inc_q     <= (Aw+1)'(1);
+      full_q       <= 1'b0;
+      rd_full_q    <= '0;
       commit_q     <= '0;
       drop_q       <= 1'b0;
       rd_gray_s1_q <= '0;
@@ -152,6 +176,9 @@ module ebpf_prim_fifo_async #(
       rd_ptr_s_q   <= '0;
     end else begin
       wr_ptr_q     <= wr_ptr_d;
+      wr_inc_q     <= wr_inc_d;
+      full_q       <= full_d;
+      rd_full_q    <= rd_ptr_s_q;
       commit_q     <= commit_d;
       drop_q       <= drop_d;
       rd_gray_s1_q <= rd_gray_q;
