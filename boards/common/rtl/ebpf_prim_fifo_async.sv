@@ -18,9 +18,9 @@
  * Timing (the 125 MHz MAC clocks): the read pointer seen by the write side is converted from
  * Gray code into a register, and the block RAM's read register feeds a second output register
  * in the fabric, so that neither the Gray decode nor the RAM's clock-to-out (5.8 ns on an
- * ECP5-6) is in series with the logic on either side. Both cost one cycle of latency (the
- * write side sees freed room a cycle later, which is conservative); throughput stays one beat
- * per cycle.
+ * ECP5-6) is in series with the logic on either side; `full` is a register too (below). Both
+ * pointer registers cost a cycle before the write side sees freed room (conservative), the
+ * output register one cycle of read latency; throughput stays one beat per cycle.
  *
  * Both resets must be asserted together (each synchronised to its own clock).
  */
