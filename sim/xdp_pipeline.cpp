@@ -109,6 +109,7 @@ size_t XdpPipeline::frames_waiting() const { return impl_->drv->frames_waiting()
 void XdpPipeline::tick() { impl_->cycle(); }
 bool XdpPipeline::core_busy() const { return impl_->top->busy_o; }
 bool XdpPipeline::stream_busy() const { return impl_->drv->stream_busy(); }
+bool XdpPipeline::ingress_ready() const { return impl_->top->s_axis_tready_o; }
 
 std::vector<XdpEgressFrame> XdpPipeline::take_egress() {
   std::vector<XdpEgressFrame> r;

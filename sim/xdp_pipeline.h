@@ -333,6 +333,9 @@ class XdpPipeline {
   bool core_busy() const;
   // Frames move: see XdpTopDriver::stream_busy().
   bool stream_busy() const;
+  // s_axis_tready: the block would take a frame's first beat now (IO_CTRL.ENABLE set, no
+  // frame in flight, no host run).
+  bool ingress_ready() const;
   // Frames that left on m_axis since the last call, oldest first.
   std::vector<XdpEgressFrame> take_egress();
 

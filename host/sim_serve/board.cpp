@@ -195,7 +195,10 @@ std::optional<Traffic::Clock::time_point> Traffic::pump() {
     }
     if (pcap_left() == 0) break;
     if (opts_.pps > 0) {
-      if (waiting > 0) break;  // paced: one at a time, the next when this one is in
+      // Paced: one at a time, offered only when the block takes it at once, so that the
+      // gaps are between frames entering (not between frames put in front of a disabled
+      // block); while it cannot, the frame waits here.
+      if (waiting > 0 || !pipe.ingress_ready()) break;
       if (next_due_ && now < *next_due_) {
         due = next_due_;
         break;

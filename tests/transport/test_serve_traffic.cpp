@@ -483,6 +483,24 @@ TEST(ServeTrafficLoop, BadOptionsAreRefused) {
   EXPECT_NE(r.err.find("an interface name has 1 to 15 characters"), std::string::npos) << r.err;
 }
 
+// The whole CSR map of ebpf_xdp_top over every transport to the model: the packet I/O page
+// answers on sim: (in-process), udp:// and pcie-socket:// alike.
+TEST(ServeIoPage, AnswersOnEveryTransport) {
+  test::SimServer server(test::SimServer::Options{.pcie_socket = true, .mac = false});
+  for (const std::string& uri : {std::string("sim:"), server.udp_uri(), server.pcie_uri()}) {
+    Device dev = Device::open(uri);
+    Bus& bus = *dev.bus();
+    EXPECT_EQ(bus.read(io::kId), io::kIdValue) << uri;
+    EXPECT_EQ(bus.read(io::kParams), (9018u << 16) | (3u << 8) | 4u) << uri << ": IO_PARAMS";
+    EXPECT_EQ(bus.read(io::kCtrl) & io::kCtrlEnable, 0u) << uri << ": IO_CTRL.ENABLE at reset";
+    bus.write(io::kCtrl, io::kCtrlEnable);
+    EXPECT_EQ(bus.read(io::kCtrl) & io::kCtrlEnable, io::kCtrlEnable) << uri;
+    EXPECT_EQ(bus.read(io::kStatus) & io::kStatusBusy, 0u) << uri << ": no frame in flight";
+    bus.write(io::kCtrl, 0);
+    EXPECT_EQ(bus.read(io::kCtrl) & io::kCtrlEnable, 0u) << uri;
+  }
+}
+
 // --- TAP ------------------------------------------------------------------------------
 
 // Why a TAP cannot be had here, or empty.
