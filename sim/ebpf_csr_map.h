@@ -1,5 +1,5 @@
 // The CSR register map of ebpf_top for C++ (mirror of rtl/pkg/ebpf_csr_pkg.sv, documented in
-// docs/registers.md). tests/rtl/core checks every value against the SystemVerilog package.
+// docs/register-map.md). tests/rtl/core checks every value against the SystemVerilog package.
 #pragma once
 
 #include <cstdint>

@@ -31,7 +31,7 @@ class Harness {
   void csr_write64(uint32_t addr_lo, uint64_t data);
   uint64_t csr_read64(uint32_t addr_lo);
 
-  // The packet port (docs/registers.md "Packet port"), one cycle each; a read returns the
+  // The packet port (docs/register-map.md "Packet port"), one cycle each; a read returns the
   // word the port answers with in the next cycle.
   void pkt_port_write(uint32_t word, uint64_t data, uint8_t mask = 0xff);
   uint64_t pkt_port_read(uint32_t word);

@@ -1,5 +1,5 @@
 /**
- * CSR register map of ebpf_top (documented in docs/registers.md)
+ * CSR register map of ebpf_top (documented in docs/register-map.md)
  *
  * A 32-bit bus with byte addresses; every register is 32 bits wide, 64-bit values are a
  * _LO/_HI pair. The memory windows (instruction memory, stack, packet buffer) are open to
@@ -73,7 +73,7 @@ package ebpf_csr_pkg;
   localparam logic [CsrAw-1:0] CSR_MAP_BUCKETS    = 20'h0_00f4;
   localparam logic [CsrAw-1:0] CSR_MAP_POOL_SLOTS = 20'h0_00f8;
   localparam logic [CsrAw-1:0] CSR_MAP_VALUE_WORDS = 20'h0_00fc;
-  // Capability block (RO, docs/registers.md "Capability block"): what the host checks an
+  // Capability block (RO, docs/register-map.md "Capability block"): what the host checks an
   // object against before loading it.
   localparam logic [CsrAw-1:0] CSR_CAP_CORES        = 20'h0_0160;   // cores (1)
   localparam logic [CsrAw-1:0] CSR_CAP_STACK_BYTES  = 20'h0_0164;   // stack memory per run
@@ -86,7 +86,7 @@ package ebpf_csr_pkg;
   // Helper bitmap: bit (id % 32) of word CSR_CAP_HELPERS + 4 * (id / 32), ids 0-255.
   localparam logic [CsrAw-1:0] CSR_CAP_HELPERS      = 20'h0_0180;
   localparam logic [CsrAw-1:0] CSR_CAP_HELPERS_END  = 20'h0_01a0;
-  // Exactly-once sequencing (docs/registers.md "Exactly-once commands").
+  // Exactly-once sequencing (docs/register-map.md "Exactly-once commands").
   localparam logic [CsrAw-1:0] CSR_RUN_SEQ          = 20'h0_01a0;   // W start if LAST + 1; R LAST
   localparam logic [CsrAw-1:0] CSR_LAST_RUN_SEQ     = 20'h0_01a4;   // RO  last sequenced run
   localparam logic [CsrAw-1:0] CSR_MCMD_STAGE       = 20'h0_01a8;   // RW  seq being staged

@@ -3,7 +3,7 @@
  *
  * Owns the instruction memory (word pairs, ImemSlots slots), the stack memory (MaxFrames
  * frames of StackFrameSize bytes), the packet buffer (PacketBufferSize bytes), the context
- * fields, the minimal helper unit and the CSR slave (map: ebpf_csr_pkg, docs/registers.md).
+ * fields, the minimal helper unit and the CSR slave (map: ebpf_csr_pkg, docs/register-map.md).
  * The host loads a program and a memory image over the CSR bus, writes the initial
  * registers, starts a run and reads the status, registers, counters and memory back. While
  * the core runs it owns the memories; between runs the bus does.

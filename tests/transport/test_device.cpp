@@ -103,9 +103,9 @@ TEST(Device, RefusesAnImplausibleCapabilityBlock) {
   const Case cases[] = {
       {csr::kCapCores, 0x100, "CAP_CORES reads 256, expected 1 to 255"},
       {csr::kCapStackBytes, 2048,
-       "CAP_STACK_BYTES reads 2048, this host library expects 4096 (docs/registers.md)"},
+       "CAP_STACK_BYTES reads 2048, this host library expects 4096 (docs/register-map.md)"},
       {csr::kCapPacketBytes, 4096,
-       "CAP_PACKET_BYTES reads 4096, this host library expects 9530 (docs/registers.md)"},
+       "CAP_PACKET_BYTES reads 4096, this host library expects 9530 (docs/register-map.md)"},
       {csr::kMaxPrograms, 0, "MAX_PROGRAMS reads 0, expected 1 to 256"},
       {csr::kCapEvtBytes, 1u << 20, "CAP_EVT_BYTES reads 1048576, expected 0 to 65536"},
       {csr::kObjinfoBytes, 0,

@@ -360,14 +360,12 @@ TEST(ServeTrafficLoop, HostReadsWhileFramesFlow) {
 // is in flight (IO_CNT_HOST_DROP) disturbs the command, which the host library stages again;
 // every update lands exactly once, with its own key, and every frame is counted.
 //
-// DISABLED until the map unit keeps the host's staged key apart from the program's: run on
-// the tree of 2026-11-24 04:00 (RTL with MCMD_SEQ, uncommitted), 200 updates gave 205 new
-// rules, the 5 extra ones with keys the firewall program itself looks up (06000000,
-// 11000000, 2f000000, and 0a000001 / 0a000003, the first bytes of conntrack flow keys) and
-// values of our updates: a frame's run between the host's KBUF staging and its doorbell
-// overwrote the key, and the command ran on it. Run it with
-//   test_serve_traffic --gtest_also_run_disabled_tests --gtest_filter='*MapUpdates*'
-TEST(ServeTrafficLoop, DISABLED_MapUpdatesWhilePacedFramesFlow) {
+// This found a real hole (2026-11-24): a frame's run could start between the host's KBUF
+// staging and its doorbell and overwrite the staged key (5 of 200 updates landed under keys
+// the firewall itself looks up). ebpf_top now starts no run while a host map command is
+// pending, and a run's use of the buffers disturbs the staging (docs/register-map.md
+// "Exactly-once commands").
+TEST(ServeTrafficLoop, MapUpdatesWhilePacedFramesFlow) {
   const std::string object = firmware_dir() + "/firewall.o";
   const std::string base = firmware_dir() + "/pcap/firewall";
   if (!std::ifstream(object) || !std::ifstream(base + ".pcap")) {

@@ -1,4 +1,4 @@
-// The host's view of a device: its 32-bit CSR bus (docs/registers.md), whatever carries it.
+// The host's view of a device: its 32-bit CSR bus (docs/register-map.md), whatever carries it.
 //
 // One interface, several transports, chosen by URI (docs/host.md):
 //   sim:                  the Verilator model of ebpf_top in this process

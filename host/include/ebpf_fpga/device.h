@@ -30,7 +30,7 @@
 
 namespace ebpf {
 
-// What the device says about itself (docs/registers.md "Registers" and "Capability block"),
+// What the device says about itself (docs/register-map.md "Registers" and "Capability block"),
 // read in one batch by Device::open. interp: reports the interpreter's own capabilities.
 struct DeviceInfo {
   std::string uri = {};
@@ -86,7 +86,7 @@ struct DeviceOpts {
   unsigned max_reruns = 8;
 };
 
-// The counters of the last run (docs/registers.md 0x080-0x0ac).
+// The counters of the last run (docs/register-map.md 0x080-0x0ac).
 struct DeviceCounters {
   uint64_t cycles = 0;
   uint64_t instructions = 0;
@@ -103,7 +103,7 @@ struct DeviceStats {
   uint64_t start_resends = 0;  // RUN_SEQ datagrams re-sent by the transport (run once anyway)
   uint64_t polls = 0;        // STATUS reads while waiting for runs
   uint64_t busy_waits = 0;   // times the device was found busy before a load or run
-  // Sequenced map commands (docs/registers.md "Exactly-once commands").
+  // Sequenced map commands (docs/register-map.md "Exactly-once commands").
   uint64_t map_commands = 0;  // completed
   uint64_t map_restages = 0;  // stagings sent again: the device did not take the doorbell
   uint64_t map_fences = 0;    // no-effect commands that settled one of unknown fate

@@ -1,4 +1,4 @@
-// ebpf::Engine on any Bus: the host side of a run on the soft-CPU, as docs/registers.md
+// ebpf::Engine on any Bus: the host side of a run on the soft-CPU, as docs/register-map.md
 // describes it ("A run, as the rtl engine does it"), in batches so that a remote device
 // costs a handful of round trips per run. Internal to the device library.
 #pragma once

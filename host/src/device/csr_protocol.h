@@ -1,4 +1,4 @@
-// The parts of a run on ebpf_top that every bus-driven engine shares (docs/registers.md):
+// The parts of a run on ebpf_top that every bus-driven engine shares (docs/register-map.md):
 // loading a program set into the instruction memory and the program table, configuring the
 // map unit and the helper unit's map table, host map commands (MapUnitDriver over the host
 // command block), and reading a run's events and redirect. The rtl engine (sim/) drives
@@ -50,7 +50,7 @@ void load_program_set(CsrIo& io, const std::string& who,
                       std::span<const std::span<const Insn>> progs, size_t entry,
                       const LoadOptions& opts, uint32_t imem_slots, uint32_t max_programs);
 
-// Counters of the sequenced command protocol (docs/registers.md "Exactly-once commands").
+// Counters of the sequenced command protocol (docs/register-map.md "Exactly-once commands").
 struct MapCommandStats {
   uint64_t commands = 0;   // commands completed
   uint64_t restages = 0;   // stagings sent again because the device did not take the doorbell
@@ -59,7 +59,7 @@ struct MapCommandStats {
 };
 
 // The map unit's ports through the host command block, for MapUnitDriver. Every command is
-// sequenced (docs/registers.md "Exactly-once commands"): the key and value buffer writes
+// sequenced (docs/register-map.md "Exactly-once commands"): the key and value buffer writes
 // are kept until command(), which sends MCMD_STAGE = n, the staging, the command fields and
 // the doorbell (MCMD) as one exchange, then reads MCMD_LAST_SEQ and MCMD_DONE_SEQ. The
 // device runs the doorbell only for n == MCMD_LAST_SEQ + 1 with an undisturbed staging, so
@@ -130,11 +130,11 @@ uint64_t max_insn_cycles(const MapUnitParams& p);
 void configure_map_set(CsrIo& io, MapUnitDriver& driver, std::span<const MapSpec> specs,
                        const MapOptions& opts);
 
-// After a run: events (docs/registers.md "Event FIFO"), redirect, program, tail calls and
+// After a run: events (docs/register-map.md "Event FIFO"), redirect, program, tail calls and
 // the packet offsets, into `res` and `mem`. `cpu` is the run's RunOptions::cpu.
 void read_run_extras(CsrIo& io, RunResult& res, MemoryImage& mem, uint32_t cpu);
 
-// The event window's size: twice helper_limits::kEventFifoBytes (docs/registers.md "Event
+// The event window's size: twice helper_limits::kEventFifoBytes (docs/register-map.md "Event
 // FIFO"). EVT_BYTES above it is a malformed device answer.
 inline constexpr uint32_t kEventWindowBytes = 2 * helper_limits::kEventFifoBytes;
 

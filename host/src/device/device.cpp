@@ -19,7 +19,7 @@ const char* supported_map_type_name(MapType t);
 
 namespace {
 
-// The instruction window is 512 KiB of 8-byte slots (docs/registers.md).
+// The instruction window is 512 KiB of 8-byte slots (docs/register-map.md).
 constexpr uint32_t kMaxImemSlots = 65536;
 
 std::string hex32(uint32_t v) {
@@ -67,7 +67,7 @@ void check_capabilities(const DeviceInfo& info) {
     if (e.got != e.want) {
       throw Error(uri + ": implausible capability block: " + e.name + " reads " +
                   std::to_string(e.got) + ", this host library expects " +
-                  std::to_string(e.want) + " (docs/registers.md)");
+                  std::to_string(e.want) + " (docs/register-map.md)");
     }
   }
   struct Range {

@@ -16,7 +16,7 @@ namespace ebpf::transport {
 #ifdef EBPF_FPGA_HAVE_RTL
 namespace {
 
-// The CSR bus has 20 address bits (docs/registers.md); the model would alias wider ones.
+// The CSR bus has 20 address bits (docs/register-map.md); the model would alias wider ones.
 constexpr uint64_t kCsrSpace = 1u << 20;
 constexpr uint64_t kNsPerCycle = 10;  // ebpf_xdp_top's NsPerCycle: the model stands for 100 MHz
 

@@ -1,6 +1,6 @@
 // The event FIFO parser of the bus-driven engines (host/src/device/csr_protocol.h,
 // parse_event_records) on well-formed and malformed device answers, without the RTL: records
-// are encoded here from the layout of docs/registers.md "Event FIFO".
+// are encoded here from the layout of docs/register-map.md "Event FIFO".
 #include <gtest/gtest.h>
 
 #include <cstring>

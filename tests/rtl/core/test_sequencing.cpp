@@ -1,4 +1,4 @@
-// ebpf_top's capability block, OBJINFO window and exactly-once protocol (docs/registers.md
+// ebpf_top's capability block, OBJINFO window and exactly-once protocol (docs/register-map.md
 // "Capability block", "Exactly-once commands"), through its CSR bus: RUN_SEQ starts a run
 // once, a stale or repeated doorbell is ignored, a disturbed staging is not executed. The
 // map unit is configured with the host driver (MapUnitDriver over CsrMapPort), then driven
