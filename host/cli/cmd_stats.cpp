@@ -38,7 +38,7 @@ int cmd_stats(int argc, const char* const* argv) {
     }
     const Capabilities caps = off ? off->capabilities() : read_capabilities(dev);
     std::optional<IoCounters> io;
-    if (off && caps.io_block) io = off->io_counters();
+    if (caps.io_block) io = read_io_counters(dev);
     std::optional<DeviceCounters> core;
     if (dev.info().has_counters) core = dev.counters();
     const bool attached = off && off->attached();
@@ -123,7 +123,7 @@ int cmd_stats(int argc, const char* const* argv) {
                     static_cast<unsigned long long>(core->stall_helper));
       }
     }
-    if (clear && off) off->clear_io_counters();
+    if (clear) clear_io_counters(dev);
     return kExitOk;
   } catch (const std::exception& e) {
     if (json) std::printf("{\"error\": %s}\n", json_quote(e.what()).c_str());

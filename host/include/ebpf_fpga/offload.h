@@ -205,6 +205,12 @@ class OffloadObject {
   friend class OffloadMap;
 };
 
+// The packet I/O block's counters, with or without a loaded object; throws without the
+// block.
+IoCounters read_io_counters(Device& dev);
+// Zeroes them (IO_CTRL.CLEAR, ENABLE kept); nothing without the block.
+void clear_io_counters(Device& dev);
+
 // What the OBJINFO window holds, without opening: nullopt when nothing is loaded; throws
 // for a corrupt window. For `prog show`.
 std::optional<Manifest> read_manifest(Device& dev);

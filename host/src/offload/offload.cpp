@@ -739,31 +739,36 @@ size_t OffloadObject::poll_events() {
   return events.size();
 }
 
-IoCounters OffloadObject::io_counters() {
-  Bus* bus = dev_->bus();
-  if (!bus || !caps_.io_block) {
-    throw Error(dev_->uri() + ": the device has no packet I/O block (IO_ID at " +
+IoCounters OffloadObject::io_counters() { return read_io_counters(*dev_); }
+
+IoCounters read_io_counters(Device& dev) {
+  Bus* bus = dev.bus();
+  const Capabilities caps = read_capabilities(dev);
+  if (!bus || !caps.io_block) {
+    throw Error(dev.uri() + ": the device has no packet I/O block (IO_ID at " +
                 hex32(reg::kIoId) + " does not read \"XDIO\"), so it counts no frames");
   }
   IoCounters c;
-  c.rx.resize(caps_.io_ports);
-  c.tx.resize(caps_.io_ports);
+  c.rx.resize(caps.io_ports);
+  c.tx.resize(caps.io_ports);
   BusBatch b(*bus);
   for (uint32_t a = 0; a < 5; ++a) b.read(reg::kIoCntAction + 4 * a, &c.action[a]);
   for (uint32_t f = 0; f < 16; ++f) b.read(reg::kIoCntFault + 4 * f, &c.fault[f]);
   b.read(reg::kIoCntOversize, &c.oversize).read(reg::kIoCntOversize + 4, &c.malformed);
   b.read(reg::kIoCntOversize + 8, &c.redir_bad).read(reg::kIoCntOversize + 12, &c.empty);
   b.read(reg::kIoCntOversize + 16, &c.host_drop);
-  for (uint32_t p = 0; p < caps_.io_ports; ++p) {
+  for (uint32_t p = 0; p < caps.io_ports; ++p) {
     b.read(reg::kIoCntRx + 4 * p, &c.rx[p]).read(reg::kIoCntTx + 4 * p, &c.tx[p]);
   }
   b.flush();
   return c;
 }
 
-void OffloadObject::clear_io_counters() {
-  Bus* bus = dev_->bus();
-  if (!bus || !caps_.io_block) return;
+void OffloadObject::clear_io_counters() { ebpf::clear_io_counters(*dev_); }
+
+void clear_io_counters(Device& dev) {
+  Bus* bus = dev.bus();
+  if (!bus || !read_capabilities(dev).io_block) return;
   const uint32_t ctrl = bus->read(reg::kIoCtrl);
   bus->write(reg::kIoCtrl, (ctrl & reg::kIoCtrlEnable) | reg::kIoCtrlClear);
 }
