@@ -78,6 +78,12 @@ inline constexpr uint32_t kMcmdStage = 0x0'01a8;
 inline constexpr uint32_t kMcmdLastSeq = 0x0'01ac;
 inline constexpr uint32_t kMcmdDoneSeq = 0x0'01b0;
 inline constexpr uint32_t kMcmdExecuted = 0x0'01b4;
+// Events while frames flow (CAP_FEATURES bit 3): EVT_CTRL bit 0 HOLD keeps the event FIFO
+// across run starts; EVT_ACK W bytes consumed (== EVT_BYTES empties), R acknowledgements
+// that emptied it; EVT_LOST events refused for lack of room while HOLD.
+inline constexpr uint32_t kEvtCtrl = 0x0'01b8;
+inline constexpr uint32_t kEvtAck = 0x0'01bc;
+inline constexpr uint32_t kEvtLost = 0x0'01c0;
 inline constexpr uint32_t kMcmdSeqStatus = 0x0'01c4;
 inline constexpr uint32_t kCyclesLo = 0x0'0080;
 inline constexpr uint32_t kCyclesHi = 0x0'0084;

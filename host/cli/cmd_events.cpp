@@ -107,6 +107,10 @@ int cmd_events(int argc, const char* const* argv) {
         pause = std::chrono::microseconds(100);
       }
     }
+    if (const uint32_t lost = off.events_lost()) {
+      std::cerr << "ebpf-fpga events: " << lost << " events lost on " << dev.uri()
+                << " since reset (EVT_LOST: the device's event FIFO was full)\n";
+    }
     return kExitOk;
   } catch (const std::exception& e) {
     std::cerr << "ebpf-fpga events: error: " << e.what() << "\n";

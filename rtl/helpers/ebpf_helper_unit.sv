@@ -116,6 +116,11 @@ module ebpf_helper_unit
   output logic [63:0]      ev_rdata_o,
   output logic [31:0]      ev_bytes_o,     // memory bytes holding records
   output logic [31:0]      ev_count_o,     // records
+  input  logic             ev_hold_i,      // EVT_CTRL.HOLD: records accumulate across runs
+  input  logic             ev_ack_i,       // EVT_ACK written with ev_ack_bytes_i
+  input  logic [31:0]      ev_ack_bytes_i,
+  output logic [31:0]      ev_empties_o,   // acknowledgements that emptied the FIFO
+  output logic [31:0]      ev_lost_o,      // events refused for lack of FIFO room while HOLD
 
   // Redirect state (Linux struct bpf_redirect_info)
   output logic [31:0]      redir_tgt_o,    // ifindex, or the DEVMAP key after redirect_map
@@ -376,7 +381,7 @@ module ebpf_helper_unit
   logic        evw_byte, evw_word, evw_hdr;
   logic [31:0] evw_off, evw_cost, evw_len;
   logic [63:0] evw_wdata, evw_hdr0, evw_hdr1;
-  logic [31:0] ev_used;
+  logic [31:0] ev_used, ev_room;
 
   ebpf_helper_events #(
     .FifoBytes (EventFifoBytes)
@@ -384,6 +389,12 @@ module ebpf_helper_unit
     .clk_i        (clk_i),
     .rst_ni       (rst_ni),
     .clear_i      (start_i),
+    .hold_i       (ev_hold_i),
+    .call_done_i  (done_q),
+    .ack_i        (ev_ack_i),
+    .ack_bytes_i  (ev_ack_bytes_i),
+    .room_o       (ev_room),
+    .empties_o    (ev_empties_o),
     .byte_we_i    (evw_byte),
     .byte_off_i   (evw_off),
     .byte_i       (cp_byte),
@@ -473,7 +484,17 @@ module ebpf_helper_unit
   assign tp_len  = 32'd24 + cp_count - 32'd1;
   assign tp_cost = 64'd8 + round8(64'(tp_len));
 
+  // HOLD: an event must also fit the memory left (16-byte header + its bytes padded to 8).
+  // One that fits the run's room but not the memory is refused like a per-run overflow and
+  // counted in EVT_LOST.
+  logic        full_perf, full_rb, full_tp, ev_lost;
+  logic [31:0] lost_q;
+  assign full_perf = ev_hold_i && 64'd16 + round8(r5 + pkt_bytes) > 64'(ev_room);
+  assign full_rb   = ev_hold_i && 64'd16 + round8(r3) > 64'(ev_room);
+  assign full_tp   = ev_hold_i && 64'd16 + round8(64'(tp_len)) > 64'(ev_room);
+
   always_comb begin
+    ev_lost      = 1'b0;
     state_d      = state_q;
     step_d       = step_q;
     sink_d       = sink_q;
@@ -647,8 +668,10 @@ module ebpf_helper_unit
               end else if (perf_index >= 64'(minfo_max_entries_i[m2])) begin
                 resp_r0_d = E2BIG;
               end else if (r5 + pkt_bytes > EvBytes ||
-                           64'(ev_used) + ev_cost_perf > EvBytes) begin
+                           64'(ev_used) + ev_cost_perf > EvBytes || full_perf) begin
                 resp_r0_d = ENOSPC;
+                ev_lost   = !(r5 + pkt_bytes > EvBytes ||
+                              64'(ev_used) + ev_cost_perf > EvBytes);
               end else begin
                 // The data, then the packet's first bytes, then the header.
                 map_d    = m2;
@@ -764,8 +787,11 @@ module ebpf_helper_unit
                 resp_r0_d = EINVAL;
               end else if (64'(rb_used_q[m1]) + rb_record >
                            64'(minfo_max_entries_i[m1]) - 64'd1 ||
-                           r3 > EvBytes || 64'(ev_used) + ev_cost_rb > EvBytes) begin
+                           r3 > EvBytes || 64'(ev_used) + ev_cost_rb > EvBytes || full_rb) begin
                 resp_r0_d = EAGAIN;
+                ev_lost   = !(64'(rb_used_q[m1]) + rb_record >
+                              64'(minfo_max_entries_i[m1]) - 64'd1 ||
+                              r3 > EvBytes || 64'(ev_used) + ev_cost_rb > EvBytes);
               end else begin
                 state_d  = H_COPY;
                 step_d   = 3'd0;
@@ -838,9 +864,11 @@ module ebpf_helper_unit
               if (!cp_nul) begin
                 resp_r0_d = EINVAL;
                 state_d   = H_RESP;
-              end else if (64'(tp_len) > EvBytes || 64'(ev_used) + tp_cost > EvBytes) begin
+              end else if (64'(tp_len) > EvBytes || 64'(ev_used) + tp_cost > EvBytes ||
+                           full_tp) begin
                 resp_r0_d = ENOSPC;
                 state_d   = H_RESP;
+                ev_lost   = !(64'(tp_len) > EvBytes || 64'(ev_used) + tp_cost > EvBytes);
               end else begin
                 ev_len_d = tp_len;
                 state_d  = H_HDR;
@@ -1067,6 +1095,15 @@ module ebpf_helper_unit
   assign kbuf_addr_o  = kd_we ? kd_addr : KbAw'(cp_idx >> 3);
   assign kbuf_wdata_o = kd_we ? kd_wdata : {8{cp_byte}};
   assign kbuf_wmask_o = kd_we ? kd_wmask : (8'(1) << cp_idx[2:0]);
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      lost_q <= '0;
+    end else if (ev_lost) begin
+      lost_q <= lost_q + 32'd1;
+    end
+  end
+  assign ev_lost_o = lost_q;
 
   assign done_o          = done_q;
   assign fault_o         = done_q && resp_fault_q;

@@ -93,6 +93,10 @@ package ebpf_csr_pkg;
   localparam logic [CsrAw-1:0] CSR_MCMD_LAST_SEQ    = 20'h0_01ac;   // RO  last accepted command
   localparam logic [CsrAw-1:0] CSR_MCMD_DONE_SEQ    = 20'h0_01b0;   // RO  last completed one
   localparam logic [CsrAw-1:0] CSR_MCMD_EXECUTED    = 20'h0_01b4;   // RO  commands executed
+  // Events while frames flow (docs/register-map.md "Event FIFO").
+  localparam logic [CsrAw-1:0] CSR_EVT_CTRL         = 20'h0_01b8;   // RW  bit EvtCtrlHold
+  localparam logic [CsrAw-1:0] CSR_EVT_ACK          = 20'h0_01bc;   // W bytes consumed, R empties
+  localparam logic [CsrAw-1:0] CSR_EVT_LOST         = 20'h0_01c0;   // RO  refused while HOLD
   localparam logic [CsrAw-1:0] CSR_MCMD_SEQ_STATUS  = 20'h0_01c4;   // RO  see McmdSeq* bits
   // Performance counters of the last run (RO, 64-bit _LO/_HI pairs).
   localparam logic [CsrAw-1:0] CSR_CYCLES_LO      = 20'h0_0080;
@@ -166,10 +170,12 @@ package ebpf_csr_pkg;
   localparam int unsigned FeatRunSeq      = 0;    // RUN_SEQ / LAST_RUN_SEQ
   localparam int unsigned FeatMcmdSeq     = 1;    // sequenced map commands (MCMD_STAGE...)
   localparam int unsigned FeatObjinfo     = 2;    // the OBJINFO window
-  localparam int unsigned FeatEvtHold     = 3;    // EVT_CTRL.HOLD (not implemented: 0)
+  localparam int unsigned FeatEvtHold     = 3;    // EVT_CTRL.HOLD, EVT_ACK, EVT_LOST
+  // CSR_EVT_CTRL bits.
+  localparam int unsigned EvtCtrlHold     = 0;    // the event FIFO survives run starts
   localparam logic [31:0] CapCores        = 32'd1;
   localparam logic [31:0] CapFeatures     = (32'd1 << FeatRunSeq) | (32'd1 << FeatMcmdSeq) |
-                                            (32'd1 << FeatObjinfo);
+                                            (32'd1 << FeatObjinfo) | (32'd1 << FeatEvtHold);
 
   /* verilator lint_on UNUSEDPARAM */
 

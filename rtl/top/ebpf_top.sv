@@ -135,6 +135,18 @@ module ebpf_top
     end
   end
 
+  // EVT_CTRL.HOLD: the event FIFO keeps its records across run starts until EVT_ACK.
+  logic evt_hold_q, evt_ack;
+  assign evt_ack = csr_wr && csr_addr_i == CSR_EVT_ACK;
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      evt_hold_q <= 1'b0;
+    end else if (csr_wr && csr_addr_i == CSR_EVT_CTRL) begin
+      evt_hold_q <= csr_wdata_i[EvtCtrlHold];
+    end
+  end
+
   // Program table (docs/xdp_datapath.md "Program table"): first slot and length per program.
   logic [MaxPrograms-1:0][31:0] prog_first_q, prog_len_q, prog_len_eff;
   logic [ProgW-1:0]             entry_q;
@@ -434,7 +446,7 @@ module ebpf_top
   logic [VbAw-1:0]   hvb_addr;
   logic [63:0]       hkb_wdata, hvb_wdata, ev_rdata;
   logic [7:0]        hkb_wmask, hvb_wmask;
-  logic [31:0]       ev_bytes, ev_count;
+  logic [31:0]       ev_bytes, ev_count, ev_empties, ev_lost;
   logic              ev_req;
 
   ebpf_helper_unit #(
@@ -511,6 +523,11 @@ module ebpf_top
     .ev_rdata_o          (ev_rdata),
     .ev_bytes_o          (ev_bytes),
     .ev_count_o          (ev_count),
+    .ev_hold_i           (evt_hold_q),
+    .ev_ack_i            (evt_ack),
+    .ev_ack_bytes_i      (csr_wdata_i),
+    .ev_empties_o        (ev_empties),
+    .ev_lost_o           (ev_lost),
     .redir_tgt_o         (redir_tgt),
     .redir_has_map_o     (redir_has_map),
     .redir_map_o         (redir_map),
@@ -518,7 +535,10 @@ module ebpf_top
     .redir_flags_o       (redir_flags)
   );
 
-  assign ev_req = csr_rd && win_ev && host_mem;
+  // With HOLD the host reads committed records also while a run adds more (own read port).
+  logic ev_readable;
+  assign ev_readable = win_in_range && (!core_active || evt_hold_q);
+  assign ev_req      = csr_rd && win_ev && ev_readable;
 
   //////////////
   // Map unit //
@@ -1021,6 +1041,9 @@ module ebpf_top
         end
         CSR_RUN_SEQ:      reg_rdata_d = last_run_seq_q;
         CSR_LAST_RUN_SEQ: reg_rdata_d = last_run_seq_q;
+        CSR_EVT_CTRL:     reg_rdata_d = {31'd0, evt_hold_q};
+        CSR_EVT_ACK:      reg_rdata_d = ev_empties;
+        CSR_EVT_LOST:     reg_rdata_d = ev_lost;
         CSR_CAP_CORES:    reg_rdata_d = CapCores;
         CSR_CAP_STACK_BYTES:  reg_rdata_d = StackSize;
         CSR_CAP_PACKET_BYTES: reg_rdata_d = PacketBufferSize;
@@ -1066,7 +1089,7 @@ module ebpf_top
       if (csr_rd) begin
         rd_src_q    <= rd_src_d;
         rd_half_q   <= win_half;
-        rd_mem_ok_q <= host_mem || win_obj;
+        rd_mem_ok_q <= host_mem || win_obj || (win_ev && ev_readable);
         reg_rdata_q <= reg_rdata_d;
       end
     end

@@ -182,9 +182,13 @@ class OffloadObject {
   // perf_buffer / ring_buffer: called for every event of every test_run, and by
   // poll_events() for events the device kept while frames flowed (CAP_FEATURES.EVT_HOLD).
   void on_event(EventCallback cb) { callbacks_.push_back(std::move(cb)); }
-  // EVT_HOLD devices: reads and acknowledges the event FIFO; returns the events delivered.
-  // Throws on a device without EVT_HOLD.
+  // EVT_HOLD devices: delivers the events the device kept since the last call (attach() sets
+  // EVT_CTRL.HOLD; a first call on a device without HOLD set sets it and drops what the FIFO
+  // held) and acknowledges them (EVT_ACK); returns the events delivered. Throws on a device
+  // without EVT_HOLD. test_run() clears HOLD (poll before it to keep attached frames' events).
   size_t poll_events();
+  // EVT_LOST as the last poll_events() read it: events refused because the held FIFO was full.
+  uint32_t events_lost() const;
 
   IoCounters io_counters();   // throws without a packet I/O block
   void clear_io_counters();

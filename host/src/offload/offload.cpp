@@ -407,6 +407,13 @@ struct OffloadObject::Impl {
   MemoryImage mem;
   uint64_t budget = addr::kDefaultBudget;
   bool unloaded = false;
+  // poll_events(): what this object has delivered of the held event FIFO. The FIFO is
+  // emptied only by an EVT_ACK naming all of it; EVT_ACK reads how often that happened, so a
+  // change there means the delivered prefix is gone.
+  struct EvtState {
+    bool valid = false;
+    uint32_t empties = 0, bytes = 0, lost = 0;
+  } evt;
 };
 
 OffloadObject::OffloadObject() : impl_(std::make_unique<Impl>()) {}
@@ -656,6 +663,11 @@ void OffloadObject::attach() {
                 hex32(reg::kIoId) + " does not read \"XDIO\"); test_run() runs the program on "
                 "frames the host injects");
   }
+  // Events of the frames that flow stay on the device until poll_events() takes them.
+  if (caps_.has(kCapEvtHold)) {
+    bus->write(reg::kEvtCtrl, 1);
+    impl_->evt.valid = false;
+  }
   bus->write(reg::kIoCtrl, reg::kIoCtrlEnable);
 }
 
@@ -681,6 +693,12 @@ XdpPacketOut OffloadObject::test_run(const XdpPacketIn& packet) {
   if (attached()) {
     throw Error(dev_->uri() + ": the program is attached (frames flow through it); detach "
                 "before a test run");
+  }
+  // A test run reads its own events from the start of the FIFO: HOLD off (its start clears
+  // the FIFO, records left by attached frames go; poll_events() before to keep them).
+  if (Bus* bus = dev_->bus(); bus && caps_.has(kCapEvtHold) && (bus->read(reg::kEvtCtrl) & 1)) {
+    bus->write(reg::kEvtCtrl, 0);
+    impl_->evt.valid = false;
   }
   MemoryImage& mem = impl_->mem;
   mem.has_ctx = true;
@@ -716,28 +734,71 @@ size_t OffloadObject::poll_events() {
     throw Error(dev_->uri() + ": the device does not keep events while frames flow "
                 "(CAP_FEATURES.EVT_HOLD is clear); events arrive with each test run");
   }
-  uint32_t ctrl = 0, bytes = 0, count = 0, lost = 0;
-  BusBatch b(*bus);
-  b.read(reg::kEvtCtrl, &ctrl).read(csr::kEvtBytes, &bytes).read(csr::kEvtCount, &count);
-  b.read(reg::kEvtLost, &lost);
-  b.flush();
-  if (!(ctrl & 1)) bus->write(reg::kEvtCtrl, 1);
-  if (bytes == 0) return 0;
-  if (bytes > device::kEventWindowBytes) {
-    throw Error(dev_->uri() + ": EVT_BYTES reads " + std::to_string(bytes) +
-                ", more than the event window (malformed device answer)");
+  Impl::EvtState& st = impl_->evt;
+  uint32_t ctrl = 0, empties = 0, bytes = 0, empties2 = 0, lost = 0;
+  for (int attempt = 0;; ++attempt) {
+    BusBatch b(*bus);
+    b.read(reg::kEvtCtrl, &ctrl).read(reg::kEvtAck, &empties).read(csr::kEvtBytes, &bytes);
+    b.read(reg::kEvtAck, &empties2).read(reg::kEvtLost, &lost);
+    b.flush();
+    if (empties == empties2) break;   // no acknowledgement took effect in between
+    if (attempt == 8) {
+      throw Error(dev_->uri() + ": EVT_ACK (" + hex32(reg::kEvtAck) + ") keeps changing (" +
+                  std::to_string(empties) + ", " + std::to_string(empties2) +
+                  "): another host process is consuming the events");
+    }
   }
-  const std::vector<uint32_t> words = bus->read_block(csr::kWinEvents, (bytes + 3) / 4);
+  st.lost = lost;
+  if (!(ctrl & 1)) {
+    // HOLD was off: what the FIFO holds is the last run's (a test run's events went to the
+    // callbacks already). Keep from now on and drop that.
+    bus->write(reg::kEvtCtrl, 1);
+    bus->write(reg::kEvtAck, bus->read(csr::kEvtBytes));
+    st.valid = false;
+    return 0;
+  }
+  if (bytes > device::kEventWindowBytes || bytes % 8 != 0) {
+    throw Error(dev_->uri() + ": EVT_BYTES (" + hex32(csr::kEvtBytes) + ") reads " +
+                std::to_string(bytes) + ", not a multiple of 8 within the " +
+                std::to_string(device::kEventWindowBytes) +
+                "-byte event window (malformed device answer)");
+  }
+  if (!st.valid || st.empties != empties || bytes < st.bytes) {
+    st.valid = true;
+    st.empties = empties;
+    st.bytes = 0;
+  }
+  if (bytes == st.bytes) return 0;
+  const uint32_t new_bytes = bytes - st.bytes;
+  const std::vector<uint32_t> words = bus->read_block(csr::kWinEvents + st.bytes, new_bytes / 4);
   std::vector<uint8_t> fifo(words.size() * 4);
   std::memcpy(fifo.data(), words.data(), fifo.size());
-  fifo.resize(bytes);
-  const std::vector<Event> events = device::parse_event_records(fifo, count, 0);
+  // Records are counted by walking their headers within EVT_BYTES (EVT_COUNT, read in another
+  // bus cycle, may already include a record committed in between).
+  uint32_t records = 0;
+  for (size_t off = 0; off + 16 <= fifo.size(); ++records) {
+    uint32_t len = 0;
+    std::memcpy(&len, fifo.data() + off + 4, 4);
+    off += 16 + ((size_t{len} + 7) & ~size_t{7});
+  }
+  std::vector<Event> events;
+  try {
+    events = device::parse_event_records(fifo, records, 0);
+  } catch (const std::exception& e) {
+    throw Error(dev_->uri() + ": event FIFO bytes " + std::to_string(st.bytes) + ".." +
+                std::to_string(bytes) + ": " + e.what());
+  }
+  st.bytes = bytes;
+  // Empties the FIFO unless more records came meanwhile (then EVT_ACK's count stays and the
+  // next poll continues after these).
   bus->write(reg::kEvtAck, bytes);
   for (const Event& ev : events) {
     for (const EventCallback& cb : callbacks_) cb(ev);
   }
   return events.size();
 }
+
+uint32_t OffloadObject::events_lost() const { return impl_->evt.lost; }
 
 IoCounters OffloadObject::io_counters() { return read_io_counters(*dev_); }
 

@@ -129,6 +129,8 @@ TEST(RtlCore, CsrMapMatchesThePackage) {
       {"CSR_MCMD_SEQ_STATUS", csr::kMcmdSeqStatus}, {"WIN_OBJINFO", csr::kWinObjinfo},
       {"ObjinfoBytes", csr::kObjinfoSize}, {"McmdSeqDisturbed", 0}, {"McmdSeqStageOk", 1},
       {"FeatRunSeq", 0}, {"FeatMcmdSeq", 1}, {"FeatObjinfo", 2}, {"FeatEvtHold", 3},
+      {"CSR_EVT_CTRL", csr::kEvtCtrl}, {"CSR_EVT_ACK", csr::kEvtAck},
+      {"CSR_EVT_LOST", csr::kEvtLost}, {"EvtCtrlHold", 0},
   };
   for (const auto& [name, value] : cpp) {
     ASSERT_TRUE(sv.count(name)) << name << " is not in ebpf_csr_pkg.sv";
