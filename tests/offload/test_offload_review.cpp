@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstring>
 #include <fstream>
+#include <functional>
 #include <iterator>
 
 #include "ebpf_fpga/error.h"
@@ -80,6 +81,75 @@ TEST(OffloadReview, CheckerRefusalLeavesTheDeviceAttachedAndLoaded) {
   EXPECT_EQ(other.entry().name, "firewall");
   EXPECT_EQ(other.entry().tag, program_tag(obj.programs()[0].insns));
   EXPECT_EQ(other.map("rules").entries(), rules);
+}
+
+// Manifests with a valid checksum and fields out of range, written to the OBJINFO window
+// through the bus: each is a clear ebpf::Error naming the field, from read_manifest and from
+// open_loaded; the good manifest written back is read again.
+TEST(OffloadReview, ManifestFieldsAreRangeChecked) {
+  if (!std::ifstream(fw("firewall.o"))) GTEST_SKIP() << "firmware not built";
+  test::SimServer server;
+  Device dev = Device::open(server.udp_uri());
+  const Capabilities caps = read_capabilities(dev);
+  if (!caps.has(kCapObjinfo)) GTEST_SKIP() << "no OBJINFO window";
+  OffloadObject off = OffloadObject::load(dev, Object::open_file(fw("firewall.o")));
+  const Manifest good = read_manifest(dev).value();
+  ASSERT_GE(good.maps.size(), 2u);
+  const std::string where = "object info on " + server.udp_uri() + " is corrupt: ";
+  struct Case {
+    std::string expect;
+    std::function<void(Manifest&)> edit;
+  };
+  const std::string m0 = "map 0 ('" + good.maps[0].name + "'): ";
+  const std::string m1 = "map 1 ('" + good.maps[1].name + "'): ";
+  const std::string p0 = "program 0 ('" + good.programs[0].name + "'): ";
+  std::vector<Case> cases = {
+      {m1 + "index 7, expected its position 1", [](Manifest& m) { m.maps[1].index = 7; }},
+      {m0 + "type 99 (unknown(99)) is not a supported map type",
+       [](Manifest& m) { m.maps[0].type = 99; }},
+      {m0 + "key size 513 is outside 1..512 (KBUF)", [](Manifest& m) { m.maps[0].key_size = 513; }},
+      {m0 + "key size 0 is outside 1..512 (KBUF)", [](Manifest& m) { m.maps[0].key_size = 0; }},
+      {m0 + "value size 4096 is outside 1..1024 (VBUF)",
+       [](Manifest& m) { m.maps[0].value_size = 4096; }},
+      {m0 + "value size 0 is outside 1..1024 (VBUF)", [](Manifest& m) { m.maps[0].value_size = 0; }},
+      {p0 + "slots 4294967280+" + std::to_string(good.programs[0].insns) +
+           " do not fit the instruction memory (65536 slots)",
+       [](Manifest& m) { m.programs[0].first = 0xfffffff0u; }},
+      {p0 + "slots 1+" + std::to_string(caps.imem_slots) + " do not fit the instruction memory (" +
+           std::to_string(caps.imem_slots) + " slots)",
+       [&](Manifest& m) {
+         m.programs[0].first = 1;
+         m.programs[0].insns = caps.imem_slots;
+       }},
+      {"map 1 ('" + good.maps[0].name + "'): name used twice",
+       [](Manifest& m) { m.maps[1].name = m.maps[0].name; }},
+  };
+  // More maps than the device has slots, when such a manifest fits the window.
+  Manifest many = good;
+  while (many.maps.size() <= caps.map_slots) {
+    ManifestMap mm = good.maps[0];
+    mm.name = "m" + std::to_string(many.maps.size());
+    mm.index = static_cast<uint32_t>(many.maps.size());
+    many.maps.push_back(mm);
+  }
+  if (encode_manifest(many).size() <= caps.objinfo_bytes) {
+    const uint32_t last = caps.map_slots;
+    const std::string n = std::to_string(last);
+    std::string expect = "map ";
+    expect += n + " ('m" + n + "'): index " + n + " is past the device's " + n +
+              " map slots (MAP_SLOTS)";
+    cases.push_back({expect, [&](Manifest& m) { m = many; }});
+  }
+  Device other_dev = Device::open(server.udp_uri());
+  for (const Case& c : cases) {
+    Manifest bad = good;
+    c.edit(bad);
+    write_objinfo_raw(dev, encode_manifest(bad));
+    EXPECT_EQ(error_of([&] { read_manifest(dev); }), where + c.expect);
+    EXPECT_EQ(error_of([&] { OffloadObject::open_loaded(other_dev); }), where + c.expect);
+  }
+  write_objinfo_raw(dev, encode_manifest(good));
+  EXPECT_EQ(OffloadObject::open_loaded(other_dev).manifest().object, good.object);
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 #include "csr_protocol.h"
 #include "ebpf_csr_map.h"
 #include "ebpf_fpga/checker.h"
+#include "ebpf_fpga/checker.h"
 #include "ebpf_fpga/error.h"
 #include "ebpf_fpga/helpers.h"
 #include "ebpf_fpga/map_layout.h"
@@ -271,6 +272,59 @@ std::vector<uint8_t> encode_manifest(const Manifest& m) {
   return h.b;
 }
 
+namespace {
+
+// The fields a valid checksum does not vouch for: what the map and program accessors rely
+// on. `slots`/`imem` are the device's MAP_SLOTS and IMEM_SLOTS (0: not known here).
+void check_manifest_fields(const Manifest& m, const std::string& where, uint32_t slots = 0,
+                           uint32_t imem = 0) {
+  constexpr uint32_t kMaxKey = 512, kMaxValue = 1024;  // KBUF and VBUF windows
+  constexpr uint64_t kMaxSlots = 65536;
+  for (size_t i = 0; i < m.programs.size(); ++i) {
+    const ManifestProgram& p = m.programs[i];
+    const std::string what = where + ": program " + std::to_string(i) + " ('" + p.name + "')";
+    const uint64_t end = uint64_t{p.first} + p.insns;
+    if (p.insns == 0 || end > (imem ? imem : kMaxSlots)) {
+      throw Error(what + ": slots " + std::to_string(p.first) + "+" + std::to_string(p.insns) +
+                  " do not fit the instruction memory (" +
+                  std::to_string(imem ? imem : kMaxSlots) + " slots)");
+    }
+    for (size_t j = 0; j < i; ++j) {
+      if (m.programs[j].name == p.name) throw Error(what + ": name used twice");
+    }
+  }
+  for (size_t i = 0; i < m.maps.size(); ++i) {
+    const ManifestMap& mm = m.maps[i];
+    const std::string what = where + ": map " + std::to_string(i) + " ('" + mm.name + "')";
+    if (mm.index != i) {
+      throw Error(what + ": index " + std::to_string(mm.index) + ", expected its position " +
+                  std::to_string(i));
+    }
+    if (slots && mm.index >= slots) {
+      throw Error(what + ": index " + std::to_string(mm.index) + " is past the device's " +
+                  std::to_string(slots) + " map slots (MAP_SLOTS)");
+    }
+    if (!map_type_supported(mm.type)) {
+      throw Error(what + ": type " + std::to_string(mm.type) + " (" + map_type_name(mm.type) +
+                  ") is not a supported map type");
+    }
+    const bool sizeless = mm.type == static_cast<uint32_t>(MapType::kRingbuf);
+    if (mm.key_size > kMaxKey || (mm.key_size == 0 && !sizeless)) {
+      throw Error(what + ": key size " + std::to_string(mm.key_size) + " is outside 1.." +
+                  std::to_string(kMaxKey) + " (KBUF)");
+    }
+    if (mm.value_size > kMaxValue || (mm.value_size == 0 && !sizeless)) {
+      throw Error(what + ": value size " + std::to_string(mm.value_size) + " is outside 1.." +
+                  std::to_string(kMaxValue) + " (VBUF)");
+    }
+    for (size_t j = 0; j < i; ++j) {
+      if (m.maps[j].name == mm.name) throw Error(what + ": name used twice");
+    }
+  }
+}
+
+}  // namespace
+
 Manifest decode_manifest(std::span<const uint8_t> bytes, const std::string& where_in) {
   const std::string where = "object info on " + where_in + " is corrupt";
   if (bytes.size() < 16) throw Error(where + ": " + std::to_string(bytes.size()) +
@@ -328,6 +382,7 @@ Manifest decode_manifest(std::span<const uint8_t> bytes, const std::string& wher
                 std::to_string(m.programs.size()) + " programs");
   }
   if (m.cores == 0 || m.cores > 255) throw Error(where + ": cores " + std::to_string(m.cores));
+  check_manifest_fields(m, where);
   return m;
 }
 
@@ -386,7 +441,10 @@ std::optional<Manifest> read_manifest(Device& dev) {
   const std::vector<uint32_t> all = bus->read_block(reg::kWinObjinfo, words);
   std::vector<uint8_t> bytes(all.size() * 4);
   std::memcpy(bytes.data(), all.data(), bytes.size());
-  return decode_manifest(bytes, dev.uri());
+  Manifest m = decode_manifest(bytes, dev.uri());
+  check_manifest_fields(m, "object info on " + dev.uri() + " is corrupt", caps.map_slots,
+                        caps.imem_slots);
+  return m;
 }
 
 void write_objinfo_raw(Device& dev, std::span<const uint8_t> bytes) {
@@ -553,6 +611,16 @@ OffloadObject OffloadObject::load(Device& dev, const Object& obj, const OffloadL
     throw Error(obj.name() + " on " + dev.uri() + ": its manifest takes " +
                 std::to_string(manifest.size()) + " bytes; the OBJINFO window holds " +
                 std::to_string(o.caps_.objinfo_bytes) + " (shorter names would fit)");
+  }
+
+  // The load-time checker on every program, as the engine's load runs it: an object it
+  // refuses leaves the device attached, with its programs, maps and manifest as they were.
+  for (const ProgramSpec& p : obj.programs()) {
+    try {
+      check_program_or_throw(p.insns, CheckOptions{.cpu_version = LoadOptions{}.cpu_version});
+    } catch (const Error& err) {
+      throw Error(obj.name() + " on " + dev.uri() + ": program '" + p.name + "': " + err.what());
+    }
   }
 
   // The load-time checker on every program, as the engine's load runs it: an object it
