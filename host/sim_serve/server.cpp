@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 
 #include "ebpf_fpga/error.h"
@@ -105,6 +106,7 @@ std::string Server::pcie_uri() const {
 
 void Server::run(const volatile sig_atomic_t* stop, const sigset_t& wait_mask) {
   std::vector<pollfd> fds;
+  bool tap_gone = false;  // the TAP reported an error or hang-up (interface removed)
   while (!*stop) {
     board_.busy();  // lets an emulated command complete when its time has come
     // Frames due go to the board; a paced one not due yet sets the wake-up time.
@@ -131,7 +133,7 @@ void Server::run(const volatile sig_atomic_t* stop, const sigset_t& wait_mask) {
     fds.clear();
     if (udp_fd_ >= 0) fds.push_back({udp_fd_, POLLIN, 0});
     if (listen_fd_ >= 0) fds.push_back({listen_fd_, POLLIN, 0});
-    const int tap_fd = traffic_ ? traffic_->tap_fd() : -1;
+    const int tap_fd = traffic_ && !tap_gone ? traffic_->tap_fd() : -1;
     if (tap_fd >= 0) fds.push_back({tap_fd, POLLIN, 0});
     for (const Conn& c : conns_) {
       fds.push_back({c.fd, static_cast<short>(POLLIN | (c.out.empty() ? 0 : POLLOUT)), 0});
@@ -144,7 +146,27 @@ void Server::run(const volatile sig_atomic_t* stop, const sigset_t& wait_mask) {
     size_t i = 0;
     if (udp_fd_ >= 0 && (fds[i++].revents & POLLIN)) serve_udp();
     if (listen_fd_ >= 0 && (fds[i++].revents & POLLIN)) accept_conn();
-    if (tap_fd >= 0 && (fds[i++].revents & POLLIN)) traffic_->read_tap();
+    if (tap_fd >= 0) {
+      const short re = fds[i++].revents;
+      if (re & POLLIN) {
+        traffic_->read_tap();
+      } else if (re & (POLLERR | POLLHUP | POLLNVAL)) {
+        // The interface was removed: the fd reports an error at once on every poll. Close
+        // the TAP (the fd number now names /dev/null, so frames for it are dropped and
+        // Traffic's own close stays valid) and keep serving the other sockets.
+        tap_gone = true;
+        const int null_fd = ::open("/dev/null", O_RDWR | O_CLOEXEC);
+        if (null_fd >= 0) {
+          ::dup2(null_fd, tap_fd);
+          ::close(null_fd);
+        }
+        std::fprintf(stderr,
+                     "ebpf-fpga-sim: the TAP reported %s (interface removed?): closed it; "
+                     "serving on without TAP traffic\n",
+                     (re & POLLHUP) ? "a hang-up" : "an error");
+        std::fflush(stderr);
+      }
+    }
     // Connections accepted just now come after the polled ones, with nothing to do yet.
     const size_t polled = fds.size() - i;
     std::vector<Conn> kept;

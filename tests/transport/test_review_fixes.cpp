@@ -1,0 +1,106 @@
+// Review fixes of the transports and the simulated board (issue #6): a TAP whose interface
+// is removed while `ebpf-fpga-sim serve` runs is closed and reported; the server keeps
+// serving.
+#include <fcntl.h>
+#include <net/if.h>
+#include <sched.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <thread>
+
+#include "ebpf_fpga/device.h"
+#include "ebpf_fpga/error.h"
+#include "ebpf_fpga/offload.h"
+#include "transport_test_util.h"
+
+namespace ebpf {
+namespace {
+
+// Why a TAP in a network namespace of our own cannot be had here, or empty.
+std::string tap_unavailable() {
+  const int fd = ::open("/dev/net/tun", O_RDWR | O_CLOEXEC);
+  if (fd < 0) return std::string("/dev/net/tun: ") + std::strerror(errno);
+  ::close(fd);
+  const pid_t pid = ::fork();
+  if (pid == 0) _exit(::unshare(CLONE_NEWNET) == 0 ? 0 : 1);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    return "cannot create a network namespace (unshare(CLONE_NEWNET) needs CAP_SYS_ADMIN)";
+  }
+  if (::access("/usr/sbin/ip", X_OK) != 0 && ::access("/sbin/ip", X_OK) != 0) {
+    return "ip(8) not found";
+  }
+  return {};
+}
+
+bool set_up(int sock, const std::string& name) {
+  ifreq ifr{};
+  std::strncpy(ifr.ifr_name, name.c_str(), IFNAMSIZ - 1);
+  if (::ioctl(sock, SIOCGIFFLAGS, &ifr) != 0) return false;
+  ifr.ifr_flags = static_cast<short>(ifr.ifr_flags | IFF_UP);
+  return ::ioctl(sock, SIOCSIFFLAGS, &ifr) == 0;
+}
+
+// In a network namespace of its own (a forked child run by the death-test machinery): the
+// board serves TAP "ebpfrv0"; the interface is deleted; the server must say so on stderr
+// and still answer on udp://.
+[[noreturn]] void tap_removed_scenario() {
+  auto fail = [](const std::string& why) {
+    std::fprintf(stderr, "TAP removed: %s\n", why.c_str());
+    std::fflush(stderr);
+    _exit(1);
+  };
+  if (::unshare(CLONE_NEWNET) != 0) fail(std::string("unshare: ") + std::strerror(errno));
+  const int ctl = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (!set_up(ctl, "lo")) fail("cannot bring lo up");
+  const std::string tap = "ebpfrv0";
+  try {
+    test::SimServer server(test::SimServer::Options{
+        .pcie_socket = false, .extra_args = {"--tap", tap}, .mac = false});
+    const std::string ip = ::access("/usr/sbin/ip", X_OK) == 0 ? "/usr/sbin/ip" : "/sbin/ip";
+    const auto r = test::run_process({ip, "link", "delete", tap});
+    if (r.exit_code != 0) fail("ip link delete " + tap + ": " + r.err);
+    // The server notices at its next poll.
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (server.stderr_text().find("closed it") == std::string::npos) {
+      if (std::chrono::steady_clock::now() > deadline) {
+        fail("no report of the removed TAP on the server's stderr: " + server.stderr_text());
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    // It still serves: registers read and write over udp://.
+    Device dev = Device::open(server.udp_uri());
+    const Capabilities caps = read_capabilities(dev);
+    if (!caps.block) fail("no capability block answers after the TAP was removed");
+    if (!server.running()) fail("the server exited");
+    const int code = server.stop();
+    if (code != 0) fail("server exit code " + std::to_string(code) + ": " + server.stderr_text());
+    std::fprintf(stderr, "%s", server.stderr_text().c_str());
+  } catch (const std::exception& e) {
+    fail(e.what());
+  }
+  std::fflush(stderr);
+  _exit(0);
+}
+
+TEST(ServeTapRemoved, ClosedReportedAndServingGoesOn) {
+  if (const std::string why = tap_unavailable(); !why.empty()) {
+    GTEST_SKIP() << "TAP unavailable here: " << why;
+  }
+  GTEST_FLAG_SET(death_test_style, "fast");
+  EXPECT_EXIT(tap_removed_scenario(), ::testing::ExitedWithCode(0),
+              "the TAP reported an error \\(interface removed\\?\\): closed it");
+}
+
+}  // namespace
+}  // namespace ebpf
