@@ -10,7 +10,6 @@
 #include "csr_protocol.h"
 #include "ebpf_csr_map.h"
 #include "ebpf_fpga/checker.h"
-#include "ebpf_fpga/checker.h"
 #include "ebpf_fpga/error.h"
 #include "ebpf_fpga/helpers.h"
 #include "ebpf_fpga/map_layout.h"
@@ -611,16 +610,6 @@ OffloadObject OffloadObject::load(Device& dev, const Object& obj, const OffloadL
     throw Error(obj.name() + " on " + dev.uri() + ": its manifest takes " +
                 std::to_string(manifest.size()) + " bytes; the OBJINFO window holds " +
                 std::to_string(o.caps_.objinfo_bytes) + " (shorter names would fit)");
-  }
-
-  // The load-time checker on every program, as the engine's load runs it: an object it
-  // refuses leaves the device attached, with its programs, maps and manifest as they were.
-  for (const ProgramSpec& p : obj.programs()) {
-    try {
-      check_program_or_throw(p.insns, CheckOptions{.cpu_version = LoadOptions{}.cpu_version});
-    } catch (const Error& err) {
-      throw Error(obj.name() + " on " + dev.uri() + ": program '" + p.name + "': " + err.what());
-    }
   }
 
   // The load-time checker on every program, as the engine's load runs it: an object it
