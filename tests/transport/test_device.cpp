@@ -159,7 +159,7 @@ TEST_P(DeviceTest, InfoAndLoadLimits) {
   EXPECT_FALSE(in.has_map_type(7));  // BPF_MAP_TYPE_STACK_TRACE
   if (!interp) {
     EXPECT_EQ(in.features, DeviceInfo::kFeatRunSeq | DeviceInfo::kFeatMcmdSeq |
-                               DeviceInfo::kFeatObjinfo);
+                               DeviceInfo::kFeatObjinfo | DeviceInfo::kFeatEvtHold);
     EXPECT_EQ(in.objinfo_bytes, 4096u);
     EXPECT_EQ(in.map_slots, 32u);
     EXPECT_EQ(in.max_programs, 16u);
