@@ -390,7 +390,7 @@ module ebpf_helper_unit
     .rst_ni       (rst_ni),
     .clear_i      (start_i),
     .hold_i       (ev_hold_i),
-    .call_done_i  (done_q),
+    .call_done_i  (done_o),
     .ack_i        (ev_ack_i),
     .ack_bytes_i  (ev_ack_bytes_i),
     .room_o       (ev_room),
