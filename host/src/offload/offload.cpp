@@ -925,6 +925,53 @@ void OffloadObject::unload() {
 
 // ---- OffloadMap ----
 
+namespace {
+// A map command's results (a looked-up value, a next key) are read from the map unit's key
+// and value buffers after the command completes, and a frame's run between the two reuses
+// those buffers for the program's own map calls. While the device is attached, map commands
+// therefore run with the flow paused: IO_CTRL.ENABLE cleared, the frame in flight finished
+// (IO_STATUS.BUSY clear), and ENABLE set again afterwards, also on error. Frames wait
+// upstream meanwhile (the ingress stream is not ready); none is lost. Nothing to do on a
+// device without the packet I/O block (IO_CTRL reads 0) or one that is not attached.
+class FlowPause {
+ public:
+  explicit FlowPause(Device& dev) : dev_(dev), bus_(dev.bus()) {
+    if (!bus_ || (bus_->read(reg::kIoCtrl) & reg::kIoCtrlEnable) == 0) return;
+    bus_->write(reg::kIoCtrl, 0);
+    paused_ = true;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    while (bus_->read(reg::kIoStatus) & reg::kIoStatusBusy) {
+      if (std::chrono::steady_clock::now() > deadline) {
+        resume();
+        throw Error(dev_.uri() + ": a frame stayed in flight for 5 s while pausing the flow "
+                                 "for a map command (IO_STATUS.BUSY)");
+      }
+      bus_->wait(std::chrono::microseconds(10));
+    }
+  }
+  ~FlowPause() {
+    try {
+      resume();
+    } catch (...) {
+      // The link failed; the next operation reports it.
+    }
+  }
+  FlowPause(const FlowPause&) = delete;
+  FlowPause& operator=(const FlowPause&) = delete;
+
+ private:
+  void resume() {
+    if (paused_) {
+      paused_ = false;
+      bus_->write(reg::kIoCtrl, reg::kIoCtrlEnable);
+    }
+  }
+  Device& dev_;
+  Bus* bus_;
+  bool paused_ = false;
+};
+}  // namespace
+
 uint32_t OffloadMap::value_bytes() const {
   MapSpec s;
   s.type = static_cast<MapType>(spec_.type);
@@ -944,6 +991,7 @@ void OffloadMap::check(const char* what, size_t got, size_t want) const {
 std::optional<std::vector<uint8_t>> OffloadMap::lookup(std::span<const uint8_t> key) {
   check("key", key.size(), spec_.key_size);
   std::vector<uint8_t> v(value_bytes());
+  FlowPause pause(*obj_->dev_);
   const int rc = obj_->map_access().lookup(spec_.index, key, v);
   if (rc == -2) return std::nullopt;  // -ENOENT
   if (rc != 0) {
@@ -975,11 +1023,13 @@ int OffloadMap::update(std::span<const uint8_t> key, std::span<const uint8_t> va
                        uint64_t flags) {
   check("key", key.size(), spec_.key_size);
   check("value", value.size(), value_bytes());
+  FlowPause pause(*obj_->dev_);
   return obj_->map_access().update(spec_.index, key, value, flags);
 }
 
 int OffloadMap::remove(std::span<const uint8_t> key) {
   check("key", key.size(), spec_.key_size);
+  FlowPause pause(*obj_->dev_);
   return obj_->map_access().remove(spec_.index, key);
 }
 
@@ -987,12 +1037,14 @@ std::optional<std::vector<uint8_t>> OffloadMap::next_key(
     std::optional<std::span<const uint8_t>> key) {
   if (key) check("key", key->size(), spec_.key_size);
   std::vector<uint8_t> next(spec_.key_size);
+  FlowPause pause(*obj_->dev_);
   const int rc = obj_->map_access().get_next_key(spec_.index, key, next);
   if (rc != 0) return std::nullopt;
   return next;
 }
 
 std::vector<MapEntry> OffloadMap::entries() {
+  FlowPause pause(*obj_->dev_);  // once for the whole walk: a consistent snapshot
   return dump_map(obj_->map_access(), spec_.index);
 }
 
