@@ -27,6 +27,7 @@ module ice40_top #(
   logic        csr_req, csr_we, csr_rvalid;
   logic [ebpf_csr_pkg::CsrAw-1:0] csr_addr;
   logic [31:0] csr_wdata, csr_rdata;
+  logic unused_mcmd_busy;
   logic [63:0] unused_pkt_rdata;
   logic        busy, done;
 
@@ -65,6 +66,7 @@ module ice40_top #(
     .pkt_port_rdata_o (unused_pkt_rdata),
     .host_drop_i      (1'b0),   // the bridge refuses only addresses outside the CSR map
     .host_drop_addr_i ('0),
+    .mcmd_busy_o      (unused_mcmd_busy),  // no frame sequencer to hold back here
     .busy_o           (busy),
     .done_o           (done)
   );
