@@ -7,6 +7,7 @@
 #include <cstring>
 #include <ctime>
 
+#include "bus_csr_io.h"
 #include "csr_protocol.h"
 #include "ebpf_csr_map.h"
 #include "ebpf_fpga/checker.h"
@@ -17,17 +18,15 @@
 namespace ebpf {
 namespace {
 
-// Registers agreed for the capability block, exactly-once sequencing, events and OBJINFO
-// (docs/registers.md).
+// The registers this file uses: the capability block, events and OBJINFO from the one C++
+// register map (sim/ebpf_csr_map.h, checked against ebpf_csr_pkg.sv), the I/O page's offsets.
 namespace reg {
-constexpr uint32_t kCapCores = 0x160, kCapStackBytes = 0x164, kCapPacketBytes = 0x168,
-                   kCapMapvalBytes = 0x16c, kCapEvtBytes = 0x170, kCapMapTypes = 0x174,
-                   kCapFeatures = 0x178, kObjinfoBytes = 0x17c, kCapHelpers = 0x180;
-constexpr uint32_t kEvtCtrl = 0x1b8, kEvtAck = 0x1bc, kEvtLost = 0x1c0;
-constexpr uint32_t kWinObjinfo = 0x1000;
-constexpr uint32_t kMaxObjinfo = 0x1000;
-// Packet I/O page (docs/packet_io.md).
-constexpr uint32_t kIo = 0xf000;
+using csr::kCapCores, csr::kCapStackBytes, csr::kCapPacketBytes, csr::kCapMapvalBytes,
+    csr::kCapEvtBytes, csr::kCapMapTypes, csr::kCapFeatures, csr::kObjinfoBytes,
+    csr::kCapHelpers, csr::kEvtCtrl, csr::kEvtAck, csr::kEvtLost, csr::kWinObjinfo;
+constexpr uint32_t kMaxObjinfo = csr::kObjinfoSize;
+// Packet I/O page (docs/register-map.md "Packet I/O page"; offsets of ebpf_io_pkg).
+constexpr uint32_t kIo = csr::kPageIo;
 constexpr uint32_t kIoId = kIo + 0x000, kIoCtrl = kIo + 0x004, kIoStatus = kIo + 0x008,
                    kIoParams = kIo + 0x00c, kIoCntAction = kIo + 0x100, kIoCntFault = kIo + 0x140,
                    kIoCntOversize = kIo + 0x180, kIoCntRx = kIo + 0x200, kIoCntTx = kIo + 0x300;
@@ -35,46 +34,7 @@ constexpr uint32_t kIoIdValue = 0x5844494f;  // "XDIO"
 constexpr uint32_t kIoCtrlEnable = 1, kIoCtrlClear = 2, kIoStatusBusy = 1;
 }  // namespace reg
 
-// CSR accesses over a Bus: writes queue, a read flushes them with it.
-class BusCsrIo final : public device::CsrIo {
- public:
-  explicit BusCsrIo(Bus& bus) : bus_(bus), batch_(bus) {}
-  void write(uint32_t addr, uint32_t value) override { batch_.write(addr, value); }
-  uint32_t read(uint32_t addr) override {
-    uint32_t v = 0;
-    batch_.read(addr, &v);
-    batch_.flush();
-    return v;
-  }
-  std::vector<uint32_t> read_block(uint32_t base, size_t count) override {
-    flush();
-    return bus_.read_block(base, count);
-  }
-  void idle() override { bus_.wait(std::chrono::microseconds(1)); }
-  // The staging, doorbell and read-back of a map command as one datagram where it fits.
-  void exchange(std::span<const std::pair<uint32_t, uint32_t>> writes,
-                std::span<const uint32_t> reads, uint32_t* out) override {
-    flush();
-    for (bool atomic : {true, false}) {
-      BusBatch b(bus_);
-      for (const auto& [a, v] : writes) b.write(a, v);
-      for (size_t i = 0; i < reads.size(); ++i) b.read(reads[i], &out[i]);
-      try {
-        b.flush({.atomic = atomic});
-        return;
-      } catch (const BusError& e) {
-        if (!atomic || e.code() != -EMSGSIZE) throw;
-      }
-    }
-  }
-  void flush() {
-    if (!batch_.empty()) batch_.flush();
-  }
-
- private:
-  Bus& bus_;
-  BusBatch batch_;
-};
+using device::BusCsrIo;
 
 // Map access in a process that did not configure the maps: the map unit's host command
 // block with the sizes the manifest recorded. The map unit already holds the maps.
