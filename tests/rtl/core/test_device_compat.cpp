@@ -61,8 +61,9 @@ TEST(DeviceCompat, SimAndInterpAcceptEveryFirmwareObject) {
   EXPECT_EQ(sim.info().stack_bytes, addr::kStackSize);
   EXPECT_EQ(sim.info().objinfo_bytes, csr::kObjinfoSize);
   EXPECT_TRUE(sim.info().has_feature(DeviceInfo::kFeatRunSeq | DeviceInfo::kFeatMcmdSeq |
-                                     DeviceInfo::kFeatObjinfo));
-  EXPECT_FALSE(sim.info().has_feature(DeviceInfo::kFeatEvtHold));
+                                     DeviceInfo::kFeatObjinfo | DeviceInfo::kFeatEvtHold));
+  // No bit beyond the four features the RTL implements is claimed.
+  EXPECT_EQ(sim.info().features & ~0xfu, 0u);
   // The model's helpers and map types are the interpreter's.
   for (uint32_t w = 0; w < 8; ++w) EXPECT_EQ(sim.info().helpers[w], interp.info().helpers[w]);
   EXPECT_EQ(sim.info().map_types, interp.info().map_types);

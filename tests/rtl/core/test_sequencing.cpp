@@ -72,7 +72,7 @@ TEST(RtlCapabilities, BlockHoldsTheParametersAndTheImplementedSets) {
   EXPECT_EQ(h.csr_read(csr::kCapEvtBytes), helper_limits::kEventFifoBytes);
   EXPECT_EQ(h.csr_read(csr::kObjinfoBytes), csr::kObjinfoSize);
   EXPECT_EQ(h.csr_read(csr::kCapFeatures),
-            csr::kFeatRunSeq | csr::kFeatMcmdSeq | csr::kFeatObjinfo);
+            csr::kFeatRunSeq | csr::kFeatMcmdSeq | csr::kFeatObjinfo | csr::kFeatEvtHold);
   // The helper bitmap is exactly the helper table of the reference interpreter.
   std::set<int> want, got;
   for (const HelperInfo& hi : helpers()) want.insert(hi.id);
