@@ -227,7 +227,7 @@ int main(int argc, char** argv) {
     OffRow row;
     row.transport = name;
     Device dev = Device::open(uri);
-    row.seq = read_capabilities(dev).has(kCapMcmdSeq);
+    row.seq = dev.info().has_feature(DeviceInfo::kFeatMcmdSeq);
     row.load = measure(secs, 1, [&] { (void)OffloadObject::load(dev, *obj); });
     OffloadObject off = OffloadObject::load(dev, *obj);
     OffloadMap& rules = off.map("rules");

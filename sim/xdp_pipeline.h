@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "ebpf_fpga/error.h"
+#include "ebpf_io_map.h"
 
 namespace ebpf::device {
 class CsrIo;
@@ -36,31 +37,8 @@ class CsrIo;
 
 namespace ebpf::sim {
 
-// The packet I/O register page (rtl/io/ebpf_io_pkg.sv, docs/packet_io.md).
-namespace io_csr {
-inline constexpr uint32_t kBase = 0x0'f000;
-inline constexpr uint32_t kId = kBase + 0x000;
-inline constexpr uint32_t kCtrl = kBase + 0x004;
-inline constexpr uint32_t kStatus = kBase + 0x008;
-inline constexpr uint32_t kParams = kBase + 0x00c;
-inline constexpr uint32_t kLastVerdict = kBase + 0x010;
-inline constexpr uint32_t kLastOut = kBase + 0x014;
-inline constexpr uint32_t kLastInfo = kBase + 0x018;
-inline constexpr uint32_t kLastLen = kBase + 0x01c;
-inline constexpr uint32_t kCntAction = kBase + 0x100;  // + 4a
-inline constexpr uint32_t kCntFault = kBase + 0x140;   // + 4f
-inline constexpr uint32_t kCntOversize = kBase + 0x180;
-inline constexpr uint32_t kCntMalformed = kBase + 0x184;
-inline constexpr uint32_t kCntRedirBad = kBase + 0x188;
-inline constexpr uint32_t kCntEmpty = kBase + 0x18c;
-inline constexpr uint32_t kCntHostDrop = kBase + 0x190;
-inline constexpr uint32_t kCntRx = kBase + 0x200;  // + 4p
-inline constexpr uint32_t kCntTx = kBase + 0x300;  // + 4p
-inline constexpr uint32_t kIdValue = 0x5844'494f;  // "XDIO"
-inline constexpr uint32_t kCtrlEnable = 1u << 0;
-inline constexpr uint32_t kCtrlClear = 1u << 1;
-inline constexpr uint32_t kStatusBusy = 1u << 0;
-}  // namespace io_csr
+// The packet I/O register page: ebpf_io_map.h (ebpf::io_csr), also reachable as sim::io_csr.
+namespace io_csr = ::ebpf::io_csr;
 
 struct XdpEgressFrame {
   std::vector<uint8_t> bytes;

@@ -94,7 +94,7 @@ int cmd_events(int argc, const char* const* argv) {
       }
       return kExitOk;
     }
-    if (!off.capabilities().has(kCapEvtHold)) {
+    if (!dev.info().has_feature(DeviceInfo::kFeatEvtHold)) {
       throw Error(dev.uri() + " does not keep events while frames flow (CAP_FEATURES.EVT_HOLD is "
                   "clear): use --object OBJ --pcap FILE to stream the events of test runs");
     }

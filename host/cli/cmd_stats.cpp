@@ -2,6 +2,7 @@
 //
 // The device's counters: frames per XDP action, per fault and per port from the packet I/O
 // block (docs/packet_io.md), and the core's counters of its last run (docs/cli/stats.md).
+// --clear reads and zeroes the frame counters with the flow paused in between.
 #include <cstdio>
 #include <iostream>
 
@@ -23,7 +24,9 @@ int cmd_stats(int argc, const char* const* argv) {
   LoadArgs args;
   app.add_option("--device", uri, kDeviceHelp)->capture_default_str();
   app.add_flag("--json", json, "one JSON object");
-  app.add_flag("--clear", clear, "zero the frame counters after reading them");
+  app.add_flag("--clear", clear,
+               "zero the frame counters as they are read (the flow is paused in between, so "
+               "every frame is in exactly one reading)");
   add_load_options(app, args, false);
   if (auto rc = parse_args(app, argc, argv)) return *rc;
   try {
@@ -36,9 +39,10 @@ int cmd_stats(int argc, const char* const* argv) {
       if (!args.object.empty()) throw;
       object_error = e.what();
     }
-    const Capabilities caps = off ? off->capabilities() : read_capabilities(dev);
     std::optional<IoCounters> io;
-    if (caps.io_block) io = read_io_counters(dev);
+    // --clear: read and zero with the flow paused in between (take_io_counters), so that a
+    // frame counted after the read is not zeroed unseen.
+    if (dev.info().has_io) io = clear ? take_io_counters(dev) : read_io_counters(dev);
     std::optional<DeviceCounters> core;
     if (dev.info().has_counters) core = dev.counters();
     const bool attached = off && off->attached();
@@ -123,7 +127,6 @@ int cmd_stats(int argc, const char* const* argv) {
                     static_cast<unsigned long long>(core->stall_helper));
       }
     }
-    if (clear) clear_io_counters(dev);
     return kExitOk;
   } catch (const std::exception& e) {
     if (json) std::printf("{\"error\": %s}\n", json_quote(e.what()).c_str());

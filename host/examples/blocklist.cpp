@@ -75,7 +75,7 @@ int main(int argc, char** argv) {
     }
     static const char* const kNames[5] = {"XDP_ABORTED", "XDP_DROP", "XDP_PASS", "XDP_TX",
                                           "XDP_REDIRECT"};
-    if (fw.capabilities().io_block) {
+    if (dev.info().has_io) {
       // A board (or `ebpf-fpga-sim serve --pcap FRAMES.pcap --loop N`): frames from its
       // ports flow through the filter once it is attached.
       fw.clear_io_counters();

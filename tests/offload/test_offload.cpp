@@ -17,6 +17,7 @@
 #include "ebpf_fpga/map_init.h"
 #include "ebpf_fpga/offload.h"
 #include "ebpf_fpga/pcap_io.h"
+#include "ebpf_io_map.h"
 #include "etherbone.h"
 #include "transport_test_util.h"
 
@@ -193,11 +194,11 @@ TEST_P(OffloadDevice, FirmwareEqualsTheInterpreterSession) {
 TEST_P(OffloadDevice, AnotherProcessFindsTheObjectByName) {
   if (!have_firmware("firewall")) GTEST_SKIP() << "firmware not built";
   Device dev = Device::open(uri());
-  const Capabilities caps = read_capabilities(dev);
+  const DeviceInfo& caps = dev.info();
   const Object obj = Object::open_file(fw("firewall.o"));
   OffloadObject off = OffloadObject::load(dev, obj);
   apply_map_init(off.map_access(), init_of("firewall"), "firewall");
-  if (!caps.has(kCapObjinfo)) {
+  if (!caps.has_feature(DeviceInfo::kFeatObjinfo)) {
     EXPECT_NE(error_of([&] { OffloadObject::open_loaded(dev); }).find("no OBJINFO window"),
               std::string::npos);
     GTEST_SKIP() << uri() << " has no OBJINFO window (CAP_FEATURES bit 2 clear)";
@@ -248,7 +249,7 @@ TEST_P(OffloadDevice, AnotherProcessFindsTheObjectByName) {
   // used the map unit): one error, without effect (the device ignores a staging whose
   // number is not LAST + 1), and it follows the device again from then on.
   const std::string step = error_of([&] { off.map("rules").lookup(key); });
-  if (caps.has(kCapMcmdSeq)) {
+  if (caps.has_feature(DeviceInfo::kFeatMcmdSeq)) {
     EXPECT_NE(step.find("the map command sequence is out of step"), std::string::npos) << step;
   } else {
     EXPECT_EQ(step, "");
@@ -281,13 +282,23 @@ TEST_P(OffloadDevice, AttachNeedsAPacketIoBlock) {
   if (!have_firmware("xdp_pass")) GTEST_SKIP() << "firmware not built";
   Device dev = Device::open(uri());
   OffloadObject off = OffloadObject::load(dev, Object::open_file(fw("xdp_pass.o")));
-  if (off.capabilities().io_block) {
+  // DeviceInfo carries the I/O page as its registers read (the simulated board has one).
+  if (Bus* bus = dev.bus()) {
+    EXPECT_TRUE(dev.info().has_io);
+    EXPECT_EQ(bus->read(io_csr::kId), io_csr::kIdValue);
+    EXPECT_EQ(dev.info().io_ports, bus->read(io_csr::kParams) & 0xff);
+    EXPECT_EQ(dev.info().io_ports, 4u);  // ebpf-fpga-sim serve: NumPorts 4
+  } else {
+    EXPECT_FALSE(dev.info().has_io);
+    EXPECT_EQ(dev.info().io_ports, 0u);
+  }
+  if (dev.info().has_io) {
     off.attach();
     EXPECT_TRUE(off.attached());
     off.detach();
     EXPECT_FALSE(off.attached());
     const IoCounters c = off.io_counters();
-    EXPECT_EQ(c.rx.size(), off.capabilities().io_ports);
+    EXPECT_EQ(c.rx.size(), dev.info().io_ports);
   } else {
     EXPECT_NE(error_of([&] { off.attach(); }).find("cannot attach: the device has no packet I/O"),
               std::string::npos);
@@ -330,7 +341,7 @@ TEST_P(OffloadDevice, PercpuValuesOnePerCore) {
                            [](uint8_t b) { return b != 0; });
   }
   EXPECT_GT(counted, 0u) << "the corpus counted some protocol on cpu 0";
-  if (!read_capabilities(dev).has(kCapObjinfo)) GTEST_SKIP() << "no OBJINFO window";
+  if (!dev.info().has_feature(DeviceInfo::kFeatObjinfo)) GTEST_SKIP() << "no OBJINFO window";
   Device other_dev = Device::open(uri());
   OffloadObject other = OffloadObject::open_loaded(other_dev);
   EXPECT_EQ(other.manifest().cores, 2u);
@@ -347,7 +358,7 @@ TEST(OffloadLossy, MapCommandsByNameExactlyOnce) {
   if (!have_firmware("firewall")) GTEST_SKIP() << "firmware not built";
   test::SimServer server;
   Device dev = Device::open(server.udp_uri());
-  if (!read_capabilities(dev).has(kCapObjinfo) || !read_capabilities(dev).has(kCapMcmdSeq)) {
+  if (!dev.info().has_feature(DeviceInfo::kFeatObjinfo) || !dev.info().has_feature(DeviceInfo::kFeatMcmdSeq)) {
     GTEST_SKIP() << "the device lacks OBJINFO or sequenced map commands";
   }
   const Object obj = Object::open_file(fw("firewall.o"));
@@ -403,10 +414,26 @@ TEST(OffloadCapabilities, RefusedBeforeAnyWrite) {
   Device dev = Device::open(fake.uri());
   const Object obj = Object::open_file(fw("firewall.o"));
   const std::string e = error_of([&] { OffloadObject::load(dev, obj); });
-  EXPECT_EQ(e, obj.name() + " on " + fake.uri() + ": the programs have " +
+  EXPECT_EQ(e, fake.uri() + ": " + obj.name() + ": the programs have " +
                    std::to_string(obj.programs()[0].insns.size()) +
-                   " instruction slots; the device's instruction memory holds 64 (IMEM_SLOTS)");
+                   " slots; the instruction memory holds 64 (IMEM_SLOTS)");
   EXPECT_EQ(write_requests.load(), 0);
+}
+
+// A device whose packet I/O page answers "XDIO" with an implausible port count is refused
+// when it is opened, before anything is written.
+TEST(OffloadCapabilities, ImplausibleIoPageRefusedWhenOpened) {
+  for (const uint32_t ports : {0u, io_csr::kMaxPorts + 1}) {
+    auto regs = test::FakeEtherbone::registers({{0x000, 0x65425046},
+                                                {0x004, 0x00010000},
+                                                {0x01c, 64},  // IMEM_SLOTS
+                                                {io_csr::kId, io_csr::kIdValue},
+                                                {io_csr::kParams, (9018u << 16) | ports}});
+    test::FakeEtherbone fake(regs);
+    EXPECT_EQ(error_of([&] { Device::open(fake.uri()); }),
+              fake.uri() + ": implausible packet I/O page: IO_PARAMS.NumPorts reads " +
+                  std::to_string(ports) + ", expected 1 to 64");
+  }
 }
 
 
@@ -427,7 +454,7 @@ TEST(OffloadEvents, HeldEventsOfAttachedFramesEqualTheInterpreter) {
   const MapInit init = init_of("sampler");
   OffloadObject off = OffloadObject::load(dev, obj, {.program = "sampler", .section = std::nullopt});
   apply_map_init(off.map_access(), init, "sampler");
-  ASSERT_TRUE(off.capabilities().has(kCapEvtHold));
+  ASSERT_TRUE(dev.info().has_feature(DeviceInfo::kFeatEvtHold));
 
   auto interp = make_xdp_session("interp");
   interp->load(obj, obj.select_program("sampler", std::nullopt));

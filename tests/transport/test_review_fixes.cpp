@@ -80,8 +80,8 @@ bool set_up(int sock, const std::string& name) {
     }
     // It still serves: registers read and write over udp://.
     Device dev = Device::open(server.udp_uri());
-    const Capabilities caps = read_capabilities(dev);
-    if (!caps.block) fail("no capability block answers after the TAP was removed");
+    const DeviceInfo& caps = dev.info();
+    if (!caps.has_capabilities) fail("no capability block answers after the TAP was removed");
     if (!server.running()) fail("the server exited");
     const int code = server.stop();
     if (code != 0) fail("server exit code " + std::to_string(code) + ": " + server.stderr_text());

@@ -41,13 +41,14 @@
 #include "ebpf_fpga/object.h"
 #include "ebpf_fpga/pcap_io.h"
 #include "ebpf_fpga/xdp_report.h"
+#include "ebpf_io_map.h"
 #include "transport_test_util.h"
 #include "xdp_pipeline.h"
 
 namespace ebpf {
 namespace {
 
-namespace io = sim::io_csr;
+namespace io = io_csr;
 namespace fs = std::filesystem;
 using Bytes = std::vector<uint8_t>;
 using Clock = std::chrono::steady_clock;

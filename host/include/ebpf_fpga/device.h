@@ -10,10 +10,8 @@
 // the capability block (ID, VERSION, IMEM_SLOTS) and refuses a device this library cannot
 // drive, saying why. Every failure throws ebpf::Error (BusError for transport failures).
 //
-// Today's hardware has one core, instruction/stack/packet memories and a CSR bus; maps,
-// packet I/O and events arrive later. Their hooks: DeviceInfo grows at the end as the
-// capability block does, bus() gives the map layer the same bus, and CommandChannel
-// (ebpf_fpga/cmd_channel.h) carries map commands exactly once.
+// Runs start with RUN_SEQ and map commands are sequenced (MCMD_STAGE, MCMD_LAST_SEQ), so a
+// re-sent datagram never applies one twice (docs/register-map.md).
 #pragma once
 
 #include <chrono>
@@ -58,6 +56,12 @@ struct DeviceInfo {
   uint32_t helpers[8] = {};     // CAP_HELPERS: bit id % 32 of word id / 32 = helper id exists
   uint32_t features = 0;        // CAP_FEATURES: bit 0 RUN_SEQ, 1 MCMD_SEQ, 2 OBJINFO, 3 EVT_HOLD
   uint32_t objinfo_bytes = 0;   // OBJINFO_BYTES: the object info window (0 when absent)
+
+  // The packet I/O page (docs/register-map.md "Packet I/O page"): has_io when IO_ID reads
+  // "XDIO" (ebpf_xdp_top; not the bare core, not the interpreter), io_ports its
+  // IO_PARAMS.NumPorts (ports counted per port).
+  bool has_io = false;
+  uint32_t io_ports = 0;
 
   static constexpr uint32_t kFeatRunSeq = 1u << 0;
   static constexpr uint32_t kFeatMcmdSeq = 1u << 1;

@@ -35,38 +35,6 @@
 
 namespace ebpf {
 
-// CAP_FEATURES bits (docs/registers.md, capability block).
-inline constexpr uint32_t kCapRunSeq = 1u << 0;
-inline constexpr uint32_t kCapMcmdSeq = 1u << 1;
-inline constexpr uint32_t kCapObjinfo = 1u << 2;
-inline constexpr uint32_t kCapEvtHold = 1u << 3;
-
-// What the device can hold and do, from its registers. `block` is false on a device without
-// the capability block (CAP_CORES reads 0): then only the older registers are known and
-// map types and helpers are not checked.
-struct Capabilities {
-  bool block = false;
-  uint32_t imem_slots = 0;
-  uint32_t max_programs = 0;
-  uint32_t map_slots = 0;
-  uint32_t cores = 1;
-  uint32_t stack_bytes = 0, packet_bytes = 0, mapval_bytes = 0, evt_bytes = 0;
-  uint32_t map_types = 0;  // bit t: Linux map type t
-  uint32_t features = 0;   // kCap* bits
-  uint32_t objinfo_bytes = 0;
-  std::array<uint32_t, 8> helpers{};  // bit id % 32 of word id / 32
-  bool io_block = false;              // the packet I/O page answers (IO_ID "XDIO")
-  uint32_t io_ports = 0;              // IO_PARAMS.NumPorts
-
-  bool has(uint32_t feature) const { return (features & feature) != 0; }
-  bool map_type_ok(uint32_t type) const { return !block || (type < 32 && (map_types >> type) & 1); }
-  bool helper_ok(int32_t id) const {
-    return !block || (id >= 0 && id < 256 && (helpers[id / 32] >> (id % 32)) & 1);
-  }
-};
-// Reads the capability block (one batch). interp: answers from the interpreter's limits.
-Capabilities read_capabilities(Device& dev);
-
 // The manifest stored in the OBJINFO window: what one load() put on the device.
 struct ManifestProgram {
   std::string name, section;
@@ -158,7 +126,6 @@ class OffloadObject {
 
   Device& device() { return *dev_; }
   const Manifest& manifest() const { return manifest_; }
-  const Capabilities& capabilities() const { return caps_; }
 
   // By name; throws "no map 'x' in OBJ (maps: a, b, c)".
   OffloadMap& map(std::string_view name);
@@ -202,7 +169,6 @@ class OffloadObject {
   struct Impl;
   Device* dev_ = nullptr;
   Manifest manifest_;
-  Capabilities caps_;
   std::vector<OffloadMap> maps_;
   std::vector<EventCallback> callbacks_;
   std::unique_ptr<Impl> impl_;
@@ -214,6 +180,12 @@ class OffloadObject {
 IoCounters read_io_counters(Device& dev);
 // Zeroes them (IO_CTRL.CLEAR, ENABLE kept); nothing without the block.
 void clear_io_counters(Device& dev);
+// Reads the counters and zeroes them with the flow paused in between (IO_CTRL.ENABLE
+// cleared, the frame in flight finished, ENABLE restored, as for map commands): the block
+// has no atomic snapshot-and-clear, and a frame counted between a read_io_counters() and a
+// clear_io_counters() would be counted by neither. Frames wait upstream meanwhile, so every
+// frame is in exactly one take. Throws without the block.
+IoCounters take_io_counters(Device& dev);
 
 // What the OBJINFO window holds, without opening: nullopt when nothing is loaded; throws
 // for a corrupt window. For `prog show`.

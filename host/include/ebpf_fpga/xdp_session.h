@@ -61,6 +61,14 @@ class XdpSession {
   virtual XdpPacketOut run(const XdpPacketIn& packet) = 0;
 };
 
+// One XDP frame on an engine whose programs are loaded: the frame into `mem` (packet buffer,
+// zeroed stack, ctx with ingress_ifindex and rx_queue_index), the entry program run with
+// `budget` on CPU 0, and its result (action, fault, output bytes, metadata, redirect,
+// cycles, instructions, events). The engine sessions' run() and the offloaded test run
+// (OffloadObject::test_run) are this; `mem` is the caller's, reused across frames.
+XdpPacketOut run_xdp_frame(Engine& engine, MemoryImage& mem, const XdpPacketIn& packet,
+                           uint64_t budget);
+
 // "interp", "rtl" (when the Verilator model is built) or "kernel" (when built with libbpf).
 // Throws ebpf::Error for an unknown or unavailable engine, or (kernel) when bpf() is not
 // permitted, saying why.

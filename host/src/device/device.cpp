@@ -6,6 +6,7 @@
 
 #include "bus_engine.h"
 #include "ebpf_csr_map.h"
+#include "ebpf_io_map.h"
 #include "ebpf_fpga/address_map.h"
 #include "ebpf_fpga/helpers.h"
 #include "ebpf_fpga/interp.h"
@@ -52,6 +53,11 @@ void check_capabilities(const DeviceInfo& info) {
     throw Error(uri + ": implausible capability block: IMEM_SLOTS reads " +
                 std::to_string(info.imem_slots) + ", expected a power of two from 1 to " +
                 std::to_string(kMaxImemSlots));
+  }
+  if (info.has_io && (info.io_ports == 0 || info.io_ports > io_csr::kMaxPorts)) {
+    throw Error(uri + ": implausible packet I/O page: IO_PARAMS.NumPorts reads " +
+                std::to_string(info.io_ports) + ", expected 1 to " +
+                std::to_string(io_csr::kMaxPorts));
   }
   if (!info.has_capabilities) return;
   // The memories the host's run images and address map assume (contracts.md section 2).
@@ -189,7 +195,11 @@ Device Device::open(std::string_view uri_in, const DeviceOpts& opts) {
   b.read(csr::kCapEvtBytes, &in.event_bytes).read(csr::kCapMapTypes, &in.map_types);
   b.read(csr::kCapFeatures, &in.features).read(csr::kObjinfoBytes, &in.objinfo_bytes);
   for (uint32_t w = 0; w < 8; ++w) b.read(csr::kCapHelpers + 4 * w, &in.helpers[w]);
+  uint32_t io_id = 0, io_params = 0;
+  b.read(io_csr::kId, &io_id).read(io_csr::kParams, &io_params);
   b.flush();
+  in.has_io = io_id == io_csr::kIdValue;
+  in.io_ports = in.has_io ? (io_params & 0xff) : 0;  // IO_PARAMS[7:0] NumPorts
   in.has_counters = true;
   // A core built before the capability block reads 0 there.
   in.has_capabilities = in.cores != 0 || in.features != 0 || in.map_types != 0;

@@ -6,10 +6,12 @@
 #include <chrono>
 #include <cstring>
 #include <ctime>
+#include <tuple>
 
 #include "bus_csr_io.h"
 #include "csr_protocol.h"
 #include "ebpf_csr_map.h"
+#include "ebpf_io_map.h"
 #include "ebpf_fpga/checker.h"
 #include "ebpf_fpga/error.h"
 #include "ebpf_fpga/helpers.h"
@@ -18,21 +20,14 @@
 namespace ebpf {
 namespace {
 
-// The registers this file uses: the capability block, events and OBJINFO from the one C++
-// register map (sim/ebpf_csr_map.h, checked against ebpf_csr_pkg.sv), the I/O page's offsets.
+// The registers this file uses: events and OBJINFO from the one C++ register map
+// (sim/ebpf_csr_map.h, checked against ebpf_csr_pkg.sv), the I/O page from sim/ebpf_io_map.h
+// (checked against ebpf_io_pkg.sv). The capability block is the Device's (DeviceInfo, read
+// once when the device is opened).
 namespace reg {
-using csr::kCapCores, csr::kCapStackBytes, csr::kCapPacketBytes, csr::kCapMapvalBytes,
-    csr::kCapEvtBytes, csr::kCapMapTypes, csr::kCapFeatures, csr::kObjinfoBytes,
-    csr::kCapHelpers, csr::kEvtCtrl, csr::kEvtAck, csr::kEvtLost, csr::kWinObjinfo;
-constexpr uint32_t kMaxObjinfo = csr::kObjinfoSize;
-// Packet I/O page (docs/register-map.md "Packet I/O page"; offsets of ebpf_io_pkg).
-constexpr uint32_t kIo = csr::kPageIo;
-constexpr uint32_t kIoId = kIo + 0x000, kIoCtrl = kIo + 0x004, kIoStatus = kIo + 0x008,
-                   kIoParams = kIo + 0x00c, kIoCntAction = kIo + 0x100, kIoCntFault = kIo + 0x140,
-                   kIoCntOversize = kIo + 0x180, kIoCntRx = kIo + 0x200, kIoCntTx = kIo + 0x300;
-constexpr uint32_t kIoIdValue = 0x5844494f;  // "XDIO"
-constexpr uint32_t kIoCtrlEnable = 1, kIoCtrlClear = 2, kIoStatusBusy = 1;
+using csr::kEvtCtrl, csr::kEvtAck, csr::kEvtLost, csr::kWinObjinfo;
 }  // namespace reg
+static_assert(std::tuple_size_v<decltype(IoCounters::fault)> == io_csr::kNumFaults);
 
 using device::BusCsrIo;
 
@@ -345,49 +340,11 @@ Manifest decode_manifest(std::span<const uint8_t> bytes, const std::string& wher
   return m;
 }
 
-Capabilities read_capabilities(Device& dev) {
-  Capabilities c;
-  c.imem_slots = dev.info().imem_slots;
-  Bus* bus = dev.bus();
-  if (!bus) {  // interp: the interpreter's own limits, every type and helper it implements
-    c.block = true;
-    c.max_programs = 256;
-    c.map_slots = 256;
-    c.stack_bytes = addr::kStackSize;
-    c.packet_bytes = addr::kPacketBufferSize;
-    c.evt_bytes = helper_limits::kEventFifoBytes;
-    for (uint32_t t = 0; t < 32; ++t) {
-      if (map_type_supported(t)) c.map_types |= 1u << t;
-    }
-    for (const HelperInfo& h : helpers()) c.helpers[h.id / 32] |= 1u << (h.id % 32);
-    return c;
-  }
-  uint32_t io_id = 0, io_params = 0;
-  BusBatch b(*bus);
-  b.read(csr::kMaxPrograms, &c.max_programs).read(csr::kMapSlots, &c.map_slots);
-  b.read(reg::kCapCores, &c.cores).read(reg::kCapStackBytes, &c.stack_bytes);
-  b.read(reg::kCapPacketBytes, &c.packet_bytes).read(reg::kCapMapvalBytes, &c.mapval_bytes);
-  b.read(reg::kCapEvtBytes, &c.evt_bytes).read(reg::kCapMapTypes, &c.map_types);
-  b.read(reg::kCapFeatures, &c.features).read(reg::kObjinfoBytes, &c.objinfo_bytes);
-  for (uint32_t i = 0; i < 8; ++i) b.read(reg::kCapHelpers + 4 * i, &c.helpers[i]);
-  b.read(reg::kIoId, &io_id).read(reg::kIoParams, &io_params);
-  b.flush();
-  c.block = c.cores != 0;
-  if (!c.block) {
-    c.cores = 1;
-    c.features = 0;
-  }
-  if (c.objinfo_bytes > reg::kMaxObjinfo) c.objinfo_bytes = reg::kMaxObjinfo;
-  c.io_block = io_id == reg::kIoIdValue;
-  c.io_ports = c.io_block ? (io_params & 0xff) : 0;
-  return c;
-}
-
 std::optional<Manifest> read_manifest(Device& dev) {
   Bus* bus = dev.bus();
   if (!bus) return std::nullopt;
-  const Capabilities caps = read_capabilities(dev);
-  if (!caps.has(kCapObjinfo) || caps.objinfo_bytes < 16) {
+  const DeviceInfo& caps = dev.info();
+  if (!caps.has_feature(DeviceInfo::kFeatObjinfo) || caps.objinfo_bytes < 16) {
     throw Error(dev.uri() + ": the device has no OBJINFO window (CAP_FEATURES bit 2 is clear), "
                 "so no other process can find what is loaded on it");
   }
@@ -438,7 +395,6 @@ OffloadObject::OffloadObject() : impl_(std::make_unique<Impl>()) {}
 OffloadObject::OffloadObject(OffloadObject&& o) noexcept
     : dev_(o.dev_),
       manifest_(std::move(o.manifest_)),
-      caps_(o.caps_),
       maps_(std::move(o.maps_)),
       callbacks_(std::move(o.callbacks_)),
       impl_(std::move(o.impl_)) {
@@ -447,7 +403,6 @@ OffloadObject::OffloadObject(OffloadObject&& o) noexcept
 OffloadObject& OffloadObject::operator=(OffloadObject&& o) noexcept {
   dev_ = o.dev_;
   manifest_ = std::move(o.manifest_);
-  caps_ = o.caps_;
   maps_ = std::move(o.maps_);
   callbacks_ = std::move(o.callbacks_);
   impl_ = std::move(o.impl_);
@@ -458,56 +413,9 @@ OffloadObject::~OffloadObject() = default;
 
 namespace {
 
-// Everything that can be refused before a word is written (docs/host.md, "Capability check").
-void check_fits(Device& dev, const Object& obj, const Capabilities& caps,
-                const OffloadLoadOptions& opts) {
-  const std::string who = obj.name() + " on " + dev.uri();
-  size_t total = 0;
-  for (const ProgramSpec& p : obj.programs()) total += p.insns.size();
-  if (total > caps.imem_slots) {
-    throw Error(who + ": the programs have " + std::to_string(total) +
-                " instruction slots; the device's instruction memory holds " +
-                std::to_string(caps.imem_slots) + " (IMEM_SLOTS)");
-  }
-  if (obj.programs().size() > caps.max_programs) {
-    throw Error(who + ": " + std::to_string(obj.programs().size()) +
-                " programs; the device's program table holds " +
-                std::to_string(caps.max_programs) + " (MAX_PROGRAMS)");
-  }
-  if (obj.maps().size() > caps.map_slots) {
-    throw Error(who + ": " + std::to_string(obj.maps().size()) + " maps; the device has " +
-                std::to_string(caps.map_slots) + " map slots (MAP_SLOTS)");
-  }
-  if (opts.maps.cores > caps.cores && caps.block && dev.bus()) {
-    // PERCPU copies beyond the cores are host-side only; the map unit plays them (MapOptions).
-  }
-  for (const MapSpec& m : obj.maps()) {
-    if (!caps.map_type_ok(static_cast<uint32_t>(m.type))) {
-      throw Error(who + ": map '" + m.name + "' has type " +
-                  map_type_name(static_cast<uint32_t>(m.type)) + " (" +
-                  std::to_string(static_cast<uint32_t>(m.type)) +
-                  "), which the device's map unit does not support (CAP_MAP_TYPES " +
-                  hex32(caps.map_types) + ")");
-    }
-  }
-  for (const ProgramSpec& p : obj.programs()) {
-    for (size_t i = 0; i < p.insns.size(); ++i) {
-      const Insn& in = p.insns[i];
-      if (in.opcode != 0x85 || in.src() != 0) continue;
-      if (!caps.helper_ok(in.imm)) {
-        const auto h = find_helper(in.imm);
-        throw Error(who + ": program '" + p.name + "' instruction " + std::to_string(i) +
-                    " calls helper " + (h ? "bpf_" + std::string(h->name) : std::string("?")) +
-                    " (id " + std::to_string(in.imm) +
-                    "), which the device does not implement (CAP_HELPERS)");
-      }
-    }
-  }
-}
-
 void wait_io_idle(Bus& bus, const std::string& uri) {
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-  while (bus.read(reg::kIoStatus) & reg::kIoStatusBusy) {
+  while (bus.read(io_csr::kStatus) & io_csr::kStatusBusy) {
     if (std::chrono::steady_clock::now() > deadline) {
       throw Error(uri + ": the packet I/O block stayed busy for 5 s after detaching");
     }
@@ -520,16 +428,11 @@ void wait_io_idle(Bus& bus, const std::string& uri) {
 OffloadObject OffloadObject::load(Device& dev, const Object& obj, const OffloadLoadOptions& opts) {
   OffloadObject o;
   o.dev_ = &dev;
-  o.caps_ = read_capabilities(dev);
   const ProgramSpec& entry = obj.select_program(opts.program, opts.section);
-  check_fits(dev, obj, o.caps_, opts);
-  // The device library's own check of the same block (helpers by name, map types, table
-  // sizes), so that both refuse the same objects.
-  try {
-    dev.check_compatible(obj);
-  } catch (const Error& e) {
-    throw Error(obj.name() + " on " + dev.uri() + ": " + e.what());
-  }
+  // Everything the capability block can refuse (docs/host.md, "Capability check"), before a
+  // word is written: instruction memory, program table, map slots, map types, helpers.
+  const DeviceInfo& caps = dev.info();
+  dev.check_compatible(obj);
   Bus* bus = dev.bus();
   if (bus) {
     // The map pools: refuse maps that do not fit before anything is written.
@@ -565,11 +468,11 @@ OffloadObject OffloadObject::load(Device& dev, const Object& obj, const OffloadL
   } catch (const Error& e) {
     throw Error(obj.name() + ": cannot record it in the object info: " + e.what());
   }
-  const bool objinfo = bus && o.caps_.has(kCapObjinfo);
-  if (objinfo && manifest.size() > o.caps_.objinfo_bytes) {
+  const bool objinfo = bus && caps.has_feature(DeviceInfo::kFeatObjinfo);
+  if (objinfo && manifest.size() > caps.objinfo_bytes) {
     throw Error(obj.name() + " on " + dev.uri() + ": its manifest takes " +
                 std::to_string(manifest.size()) + " bytes; the OBJINFO window holds " +
-                std::to_string(o.caps_.objinfo_bytes) + " (shorter names would fit)");
+                std::to_string(caps.objinfo_bytes) + " (shorter names would fit)");
   }
 
   // The load-time checker on every program, as the engine's load runs it: an object it
@@ -583,8 +486,8 @@ OffloadObject OffloadObject::load(Device& dev, const Object& obj, const OffloadL
   }
 
   // Checks passed: change the device.
-  if (bus && o.caps_.io_block) {
-    bus->write(reg::kIoCtrl, 0);
+  if (bus && caps.has_io) {
+    bus->write(io_csr::kCtrl, 0);
     wait_io_idle(*bus, dev.uri());
   }
   if (objinfo) write_objinfo_raw(dev, std::vector<uint8_t>(16, 0));  // nothing valid meanwhile
@@ -621,7 +524,7 @@ OffloadObject OffloadObject::open_loaded(Device& dev) {
       " (sim: lives inside one process; state persists across processes only on udp://, "
       "pcie:// or pcie-socket://)";
   std::optional<Manifest> m;
-  if (in_process(dev) && !read_capabilities(dev).has(kCapObjinfo)) {
+  if (in_process(dev) && !dev.info().has_feature(DeviceInfo::kFeatObjinfo)) {
     throw Error("no program loaded on " + dev.uri() + in_process_hint);
   }
   m = read_manifest(dev);
@@ -649,7 +552,6 @@ OffloadObject OffloadObject::open_loaded(Device& dev) {
   }
   OffloadObject o;
   o.dev_ = &dev;
-  o.caps_ = read_capabilities(dev);
   o.manifest_ = std::move(*m);
   o.impl_->reopened = std::make_unique<ManifestMapAccess>(bus, o.manifest_);
   for (const ManifestMap& mm : o.manifest_.maps) o.maps_.push_back(OffloadMap(o, mm));
@@ -686,30 +588,30 @@ MapAccess& OffloadObject::map_access() {
 
 void OffloadObject::attach() {
   Bus* bus = dev_->bus();
-  if (!bus || !caps_.io_block) {
+  if (!bus || !dev_->info().has_io) {
     throw Error(dev_->uri() + ": cannot attach: the device has no packet I/O block (IO_ID at " +
-                hex32(reg::kIoId) + " does not read \"XDIO\"); test_run() runs the program on "
+                hex32(io_csr::kId) + " does not read \"XDIO\"); test_run() runs the program on "
                 "frames the host injects");
   }
   // Events of the frames that flow stay on the device until poll_events() takes them.
-  if (caps_.has(kCapEvtHold)) {
+  if (dev_->info().has_feature(DeviceInfo::kFeatEvtHold)) {
     bus->write(reg::kEvtCtrl, 1);
     impl_->evt.valid = false;
   }
-  bus->write(reg::kIoCtrl, reg::kIoCtrlEnable);
+  bus->write(io_csr::kCtrl, io_csr::kCtrlEnable);
 }
 
 void OffloadObject::detach() {
   Bus* bus = dev_->bus();
-  if (!bus || !caps_.io_block) return;
-  bus->write(reg::kIoCtrl, 0);
+  if (!bus || !dev_->info().has_io) return;
+  bus->write(io_csr::kCtrl, 0);
   wait_io_idle(*bus, dev_->uri());
 }
 
 bool OffloadObject::attached() {
   Bus* bus = dev_->bus();
-  if (!bus || !caps_.io_block) return false;
-  return (bus->read(reg::kIoCtrl) & reg::kIoCtrlEnable) != 0;
+  if (!bus || !dev_->info().has_io) return false;
+  return (bus->read(io_csr::kCtrl) & io_csr::kCtrlEnable) != 0;
 }
 
 XdpPacketOut OffloadObject::test_run(const XdpPacketIn& packet) {
@@ -724,32 +626,12 @@ XdpPacketOut OffloadObject::test_run(const XdpPacketIn& packet) {
   }
   // A test run reads its own events from the start of the FIFO: HOLD off (its start clears
   // the FIFO, records left by attached frames go; poll_events() before to keep them).
-  if (Bus* bus = dev_->bus(); bus && caps_.has(kCapEvtHold) && (bus->read(reg::kEvtCtrl) & 1)) {
+  if (Bus* bus = dev_->bus(); bus && dev_->info().has_feature(DeviceInfo::kFeatEvtHold) &&
+                              (bus->read(reg::kEvtCtrl) & 1)) {
     bus->write(reg::kEvtCtrl, 0);
     impl_->evt.valid = false;
   }
-  MemoryImage& mem = impl_->mem;
-  mem.has_ctx = true;
-  mem.set_packet(packet.bytes);
-  std::fill(mem.stack.begin(), mem.stack.end(), 0);
-  mem.ingress_ifindex = packet.ingress_ifindex;
-  mem.rx_queue_index = packet.rx_queue_index;
-  const RunResult r = dev_->engine().run(mem, RunOptions{.budget = impl_->budget, .cpu = 0});
-  XdpPacketOut out;
-  out.action = xdp_action(r);
-  out.fault = xdp_fault(r);
-  if (out.fault != FaultCode::kNone) {
-    out.fault_pc = out.fault == FaultCode::kInvalidAction ? 0 : r.fault_pc;
-    out.fault_program = r.program;
-  }
-  const auto data = mem.packet_data();
-  out.data.assign(data.begin(), data.end());
-  const auto meta = mem.packet_meta();
-  out.meta.assign(meta.begin(), meta.end());
-  if (out.action == kXdpRedirect) out.redirect = r.redirect;
-  out.cycles = r.cycles;
-  out.instructions = r.instructions;
-  out.events = r.events;
+  XdpPacketOut out = run_xdp_frame(dev_->engine(), impl_->mem, packet, impl_->budget);
   for (const Event& ev : out.events) {
     for (const EventCallback& cb : callbacks_) cb(ev);
   }
@@ -758,7 +640,7 @@ XdpPacketOut OffloadObject::test_run(const XdpPacketIn& packet) {
 
 size_t OffloadObject::poll_events() {
   Bus* bus = dev_->bus();
-  if (!bus || !caps_.has(kCapEvtHold)) {
+  if (!bus || !dev_->info().has_feature(DeviceInfo::kFeatEvtHold)) {
     throw Error(dev_->uri() + ": the device does not keep events while frames flow "
                 "(CAP_FEATURES.EVT_HOLD is clear); events arrive with each test run");
   }
@@ -828,63 +710,6 @@ size_t OffloadObject::poll_events() {
 
 uint32_t OffloadObject::events_lost() const { return impl_->evt.lost; }
 
-IoCounters OffloadObject::io_counters() { return read_io_counters(*dev_); }
-
-IoCounters read_io_counters(Device& dev) {
-  Bus* bus = dev.bus();
-  const Capabilities caps = read_capabilities(dev);
-  if (!bus || !caps.io_block) {
-    throw Error(dev.uri() + ": the device has no packet I/O block (IO_ID at " +
-                hex32(reg::kIoId) + " does not read \"XDIO\"), so it counts no frames");
-  }
-  IoCounters c;
-  c.rx.resize(caps.io_ports);
-  c.tx.resize(caps.io_ports);
-  BusBatch b(*bus);
-  for (uint32_t a = 0; a < 5; ++a) b.read(reg::kIoCntAction + 4 * a, &c.action[a]);
-  for (uint32_t f = 0; f < 16; ++f) b.read(reg::kIoCntFault + 4 * f, &c.fault[f]);
-  b.read(reg::kIoCntOversize, &c.oversize).read(reg::kIoCntOversize + 4, &c.malformed);
-  b.read(reg::kIoCntOversize + 8, &c.redir_bad).read(reg::kIoCntOversize + 12, &c.empty);
-  b.read(reg::kIoCntOversize + 16, &c.host_drop);
-  for (uint32_t p = 0; p < caps.io_ports; ++p) {
-    b.read(reg::kIoCntRx + 4 * p, &c.rx[p]).read(reg::kIoCntTx + 4 * p, &c.tx[p]);
-  }
-  b.flush();
-  return c;
-}
-
-void OffloadObject::clear_io_counters() { ebpf::clear_io_counters(*dev_); }
-
-void clear_io_counters(Device& dev) {
-  Bus* bus = dev.bus();
-  if (!bus || !read_capabilities(dev).io_block) return;
-  const uint32_t ctrl = bus->read(reg::kIoCtrl);
-  bus->write(reg::kIoCtrl, (ctrl & reg::kIoCtrlEnable) | reg::kIoCtrlClear);
-}
-
-void OffloadObject::unload() {
-  if (impl_->unloaded) return;
-  Bus* bus = dev_->bus();
-  if (bus) {
-    detach();
-    BusCsrIo io(*bus);
-    const uint32_t max_programs = io.read(csr::kMaxPrograms);
-    const uint32_t slots = io.read(csr::kMapSlots);
-    for (uint32_t k = 0; k < max_programs; ++k) io.write(csr::prog_len(k), 0);
-    io.write(csr::kProgLen, 0);
-    for (uint32_t m = 0; m < slots; ++m) {
-      io.write(csr::kWinMapDesc + 4 * (m * kMapDescWords + map_desc::kCtrl), 0);
-      io.write(csr::kMinfo + 16 * m, 0);
-    }
-    io.flush();
-    if (caps_.has(kCapObjinfo)) write_objinfo_raw(*dev_, std::vector<uint8_t>(16, 0));
-  }
-  impl_->unloaded = true;
-  impl_->loaded_here = false;
-}
-
-// ---- OffloadMap ----
-
 namespace {
 // A map command's results (a looked-up value, a next key) are read from the map unit's key
 // and value buffers after the command completes, and a frame's run between the two reuses
@@ -896,11 +721,11 @@ namespace {
 class FlowPause {
  public:
   explicit FlowPause(Device& dev) : dev_(dev), bus_(dev.bus()) {
-    if (!bus_ || (bus_->read(reg::kIoCtrl) & reg::kIoCtrlEnable) == 0) return;
-    bus_->write(reg::kIoCtrl, 0);
+    if (!bus_ || (bus_->read(io_csr::kCtrl) & io_csr::kCtrlEnable) == 0) return;
+    bus_->write(io_csr::kCtrl, 0);
     paused_ = true;
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-    while (bus_->read(reg::kIoStatus) & reg::kIoStatusBusy) {
+    while (bus_->read(io_csr::kStatus) & io_csr::kStatusBusy) {
       if (std::chrono::steady_clock::now() > deadline) {
         resume();
         throw Error(dev_.uri() + ": a frame stayed in flight for 5 s while pausing the flow "
@@ -923,7 +748,7 @@ class FlowPause {
   void resume() {
     if (paused_) {
       paused_ = false;
-      bus_->write(reg::kIoCtrl, reg::kIoCtrlEnable);
+      bus_->write(io_csr::kCtrl, io_csr::kCtrlEnable);
     }
   }
   Device& dev_;
@@ -931,6 +756,75 @@ class FlowPause {
   bool paused_ = false;
 };
 }  // namespace
+
+IoCounters OffloadObject::io_counters() { return read_io_counters(*dev_); }
+
+IoCounters read_io_counters(Device& dev) {
+  Bus* bus = dev.bus();
+  const DeviceInfo& caps = dev.info();
+  if (!bus || !caps.has_io) {
+    throw Error(dev.uri() + ": the device has no packet I/O block (IO_ID at " +
+                hex32(io_csr::kId) + " does not read \"XDIO\"), so it counts no frames");
+  }
+  IoCounters c;
+  c.rx.resize(caps.io_ports);
+  c.tx.resize(caps.io_ports);
+  BusBatch b(*bus);
+  for (uint32_t a = 0; a < 5; ++a) b.read(io_csr::kCntAction + 4 * a, &c.action[a]);
+  for (uint32_t f = 0; f < io_csr::kNumFaults; ++f) b.read(io_csr::kCntFault + 4 * f, &c.fault[f]);
+  b.read(io_csr::kCntOversize, &c.oversize).read(io_csr::kCntMalformed, &c.malformed);
+  b.read(io_csr::kCntRedirBad, &c.redir_bad).read(io_csr::kCntEmpty, &c.empty);
+  b.read(io_csr::kCntHostDrop, &c.host_drop);
+  for (uint32_t p = 0; p < caps.io_ports; ++p) {
+    b.read(io_csr::kCntRx + 4 * p, &c.rx[p]).read(io_csr::kCntTx + 4 * p, &c.tx[p]);
+  }
+  b.flush();
+  return c;
+}
+
+void OffloadObject::clear_io_counters() { ebpf::clear_io_counters(*dev_); }
+
+void clear_io_counters(Device& dev) {
+  Bus* bus = dev.bus();
+  if (!bus || !dev.info().has_io) return;
+  const uint32_t ctrl = bus->read(io_csr::kCtrl);
+  bus->write(io_csr::kCtrl, (ctrl & io_csr::kCtrlEnable) | io_csr::kCtrlClear);
+}
+
+IoCounters take_io_counters(Device& dev) {
+  Bus* bus = dev.bus();
+  if (!bus || !dev.info().has_io) return read_io_counters(dev);  // throws
+  FlowPause pause(dev);  // ENABLE is 0 from here until the destructor restores it
+  IoCounters c = read_io_counters(dev);
+  bus->write(io_csr::kCtrl, io_csr::kCtrlClear);
+  return c;
+}
+
+void OffloadObject::unload() {
+  if (impl_->unloaded) return;
+  Bus* bus = dev_->bus();
+  if (bus) {
+    detach();
+    BusCsrIo io(*bus);
+    const uint32_t max_programs = io.read(csr::kMaxPrograms);
+    const uint32_t slots = io.read(csr::kMapSlots);
+    for (uint32_t k = 0; k < max_programs; ++k) io.write(csr::prog_len(k), 0);
+    io.write(csr::kProgLen, 0);
+    for (uint32_t m = 0; m < slots; ++m) {
+      io.write(csr::kWinMapDesc + 4 * (m * kMapDescWords + map_desc::kCtrl), 0);
+      io.write(csr::kMinfo + 16 * m, 0);
+    }
+    io.flush();
+    if (dev_->info().has_feature(DeviceInfo::kFeatObjinfo)) {
+      write_objinfo_raw(*dev_, std::vector<uint8_t>(16, 0));
+    }
+  }
+  impl_->unloaded = true;
+  impl_->loaded_here = false;
+}
+
+// ---- OffloadMap ----
+
 
 uint32_t OffloadMap::value_bytes() const {
   MapSpec s;

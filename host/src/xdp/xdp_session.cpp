@@ -57,30 +57,7 @@ class EngineXdpSession final : public XdpSession {
 
   XdpPacketOut run(const XdpPacketIn& packet) override {
     if (!loaded_) throw Error("xdp session (" + name_ + "): run() before load()");
-    mem_.has_ctx = true;
-    mem_.set_packet(packet.bytes);  // throws for a frame above addr::kPacketMaxFrame
-    std::fill(mem_.stack.begin(), mem_.stack.end(), 0);
-    mem_.ingress_ifindex = packet.ingress_ifindex;
-    mem_.rx_queue_index = packet.rx_queue_index;
-    const RunResult r = engine_->run(mem_, RunOptions{.budget = opts_.budget, .cpu = 0});
-    XdpPacketOut out;
-    out.action = xdp_action(r);
-    out.fault = xdp_fault(r);
-    if (out.fault != FaultCode::kNone) {
-      // invalid_action is found after exit: the engines set no fault_pc for it, and the
-      // report shows "pc": null (docs/cli/run.md).
-      out.fault_pc = out.fault == FaultCode::kInvalidAction ? 0 : r.fault_pc;
-      out.fault_program = r.program;
-    }
-    const auto data = mem_.packet_data();
-    out.data.assign(data.begin(), data.end());
-    const auto meta = mem_.packet_meta();
-    out.meta.assign(meta.begin(), meta.end());
-    if (out.action == kXdpRedirect) out.redirect = r.redirect;
-    out.cycles = r.cycles;
-    out.instructions = r.instructions;
-    out.events = r.events;
-    return out;
+    return run_xdp_frame(*engine_, mem_, packet, opts_.budget);
   }
 
  private:
