@@ -1,6 +1,6 @@
 // Host transports against the simulated board: CSR operations per second (one per round
-// trip, and batched), the load time of a 4,096-instruction program, runs per second, and
-// exactly-once commands per second, with the host process's CPU time per operation.
+// trip, and batched), the load time of a 4,096-instruction program and runs per second, with
+// the host process's CPU time per operation.
 // Then the offload API (ebpf_fpga/offload.h) on the real map unit: map updates and lookups
 // per second on a firmware object's hash map, and the load time of a whole firmware object
 // (capability check, program table, maps, OBJINFO manifest).
@@ -26,7 +26,6 @@
 #include "ebpf_csr_map.h"
 #include "ebpf_fpga/asm.h"
 #include "ebpf_fpga/bus.h"
-#include "ebpf_fpga/cmd_channel.h"
 #include "ebpf_fpga/conformance.h"
 #include "ebpf_fpga/device.h"
 #include "ebpf_fpga/error.h"
@@ -56,7 +55,7 @@ struct Server {
       ::dup2(out[1], 1);
       ::close(out[0]);
       ::execl(EBPF_FPGA_SIM, EBPF_FPGA_SIM, "serve", "--listen", "udp://127.0.0.1:0",
-              "--pcie-socket", sock.c_str(), "--emulate-cmd-unit", static_cast<char*>(nullptr));
+              "--pcie-socket", sock.c_str(), static_cast<char*>(nullptr));
       ::_exit(127);
     }
     ::close(out[1]);
@@ -134,7 +133,7 @@ int main(int argc, char** argv) {
 
   struct Row {
     std::string transport;
-    Measure read1, write1, read_batch, write_block, load, run, cmd;
+    Measure read1, write1, read_batch, write_block, load, run;
   };
   std::vector<Row> rows;
   const std::pair<const char*, std::string> transports[] = {
@@ -160,11 +159,6 @@ int main(int argc, char** argv) {
       MemoryImage mem = conformance_memory({});
       (void)dev.test_run(mem);
     });
-    if (uri != "sim:") {
-      CommandChannel ch(bus, 0x4'0000);
-      const uint32_t args[2] = {1, 1};
-      row.cmd = measure(secs, 1, [&] { (void)ch.execute(1, args, 1); });
-    }
     rows.push_back(row);
   }
 
@@ -179,26 +173,24 @@ int main(int argc, char** argv) {
 
   std::printf("| transport | CSR reads/s (1 per request) | CSR writes/s (1 per request) | "
               "reads/s (bursts of 256) | writes/s (blocks of 8,192) | load 4,096 insns (ms) "
-              "| runs/s (2-insn program) | exactly-once commands/s |\n");
-  std::printf("|---|---|---|---|---|---|---|---|\n");
+              "| runs/s (2-insn program) |\n");
+  std::printf("|---|---|---|---|---|---|---|\n");
   for (const Row& r : rows) {
-    std::printf("| `%s` | %s | %s | %s | %s | %s | %s | %s |\n", r.transport.c_str(),
+    std::printf("| `%s` | %s | %s | %s | %s | %s | %s |\n", r.transport.c_str(),
                 fmt(r.read1.per_second).c_str(), fmt(r.write1.per_second).c_str(),
                 fmt(r.read_batch.per_second).c_str(), fmt(r.write_block.per_second).c_str(),
-                fmt(1e3 / r.load.per_second).c_str(), fmt(r.run.per_second).c_str(),
-                r.cmd.per_second ? fmt(r.cmd.per_second).c_str() : "-");
+                fmt(1e3 / r.load.per_second).c_str(), fmt(r.run.per_second).c_str());
   }
   std::printf("\nHost CPU time per operation (this process only; the server's is not counted), "
               "microseconds:\n\n");
   std::printf("| transport | read (1 per request) | write (1 per request) | read in a burst | "
-              "write in a block | load 4,096 insns | run | command |\n");
-  std::printf("|---|---|---|---|---|---|---|---|\n");
+              "write in a block | load 4,096 insns | run |\n");
+  std::printf("|---|---|---|---|---|---|---|\n");
   for (const Row& r : rows) {
-    std::printf("| `%s` | %s | %s | %s | %s | %s | %s | %s |\n", r.transport.c_str(),
+    std::printf("| `%s` | %s | %s | %s | %s | %s | %s |\n", r.transport.c_str(),
                 fmt(r.read1.cpu_us_per_op).c_str(), fmt(r.write1.cpu_us_per_op).c_str(),
                 fmt(r.read_batch.cpu_us_per_op).c_str(), fmt(r.write_block.cpu_us_per_op).c_str(),
-                fmt(r.load.cpu_us_per_op).c_str(), fmt(r.run.cpu_us_per_op).c_str(),
-                r.cmd.per_second ? fmt(r.cmd.cpu_us_per_op).c_str() : "-");
+                fmt(r.load.cpu_us_per_op).c_str(), fmt(r.run.cpu_us_per_op).c_str());
   }
   std::printf("\nThe load-time checker alone on 4,096 instructions: %s ms.\n",
               fmt(check_ms).c_str());

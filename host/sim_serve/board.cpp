@@ -15,14 +15,9 @@
 namespace ebpf::simserve {
 
 SimBoard::SimBoard(const BoardOptions& opts)
-    : pipe_(sim::XdpPipelineOptions{.trace_path = opts.trace_path}) {
-  if (opts.cmd_unit_base) {
-    cmd_unit_ = std::make_unique<CmdUnit>(*opts.cmd_unit_base, opts.cmd_latency);
-  }
-}
+    : pipe_(sim::XdpPipelineOptions{.trace_path = opts.trace_path}) {}
 
 uint32_t SimBoard::read(uint32_t addr) {
-  if (cmd_unit_ && cmd_unit_->contains(addr)) return cmd_unit_->read(addr);
   if (addr >= kCsrSpace) {
     ++out_of_range_;
     return 0;  // unmapped, as on the CSR bus itself
@@ -31,10 +26,6 @@ uint32_t SimBoard::read(uint32_t addr) {
 }
 
 void SimBoard::write(uint32_t addr, uint32_t value) {
-  if (cmd_unit_ && cmd_unit_->contains(addr)) {
-    cmd_unit_->write(addr, value);
-    return;
-  }
   if (addr >= kCsrSpace) {
     ++out_of_range_;
     return;
@@ -47,13 +38,7 @@ bool SimBoard::mapped(uint32_t a) const {
   // register page, program table, map command block, NET page 0x0_e000 (the network stack's;
   // reads 0 here), packet I/O page 0x0_f000 (the model's own), stack, packet, event, map
   // value and instruction windows. Words ebpf_xdp_top leaves unmapped read 0 there too.
-  if (cmd_unit_ && cmd_unit_->contains(a)) return true;
   return a < kCsrSpace;
-}
-
-bool SimBoard::busy() {
-  const bool cmd = cmd_unit_ && cmd_unit_->advance();
-  return cmd || core_busy();
 }
 
 uint64_t SimBoard::run_clock(uint64_t max_cycles) {

@@ -1,8 +1,7 @@
 // The simulated board: the Verilator model of ebpf_xdp_top (the soft-CPU behind the packet
 // I/O block, sim/xdp_pipeline.h) behind a CSR bus, with a clock that runs while the core is
 // busy or frames move (a real board's clock never stops; the model's only moves when
-// ticked), its AXI4-Stream ports for traffic, and, on request, the command unit emulation
-// of cmd_unit.h.
+// ticked), and its AXI4-Stream ports for traffic.
 #pragma once
 
 #include <chrono>
@@ -13,7 +12,6 @@
 #include <string>
 #include <vector>
 
-#include "cmd_unit.h"
 #include "ebpf_fpga/pcap_io.h"
 #include "csr_target.h"
 #include "xdp_pipeline.h"
@@ -21,9 +19,7 @@
 namespace ebpf::simserve {
 
 struct BoardOptions {
-  std::string trace_path;                 // FST waveform of every cycle
-  std::optional<uint32_t> cmd_unit_base;  // emulate a command unit at this base
-  std::chrono::microseconds cmd_latency{0};
+  std::string trace_path;  // FST waveform of every cycle
 };
 
 class SimBoard final : public CsrTarget {
@@ -36,11 +32,9 @@ class SimBoard final : public CsrTarget {
   uint32_t read(uint32_t addr) override;
   void write(uint32_t addr, uint32_t value) override;
   // The CSR map as the Etherbone endpoint checks it (docs/etherbone.md): every word of the
-  // 20-bit CSR space (as on the boards), plus the emulated command unit.
+  // 20-bit CSR space (as on the boards).
   bool mapped(uint32_t addr) const override;
 
-  // True while something runs on its own: the core, frames, or an emulated command.
-  bool busy();
   // The model's clock has work: the core runs or frames move (XdpPipeline::stream_busy()).
   bool core_busy() const { return pipe_.core_busy() || pipe_.stream_busy(); }
   // Ticks the clock while core_busy(), at most `max_cycles`; returns the cycles ticked.
@@ -49,12 +43,10 @@ class SimBoard final : public CsrTarget {
 
   // Traffic (docs/host.md "The simulated board"): the model's stream ports.
   sim::XdpPipeline& pipeline() { return pipe_; }
-  const CmdUnit* cmd_unit() const { return cmd_unit_.get(); }
   uint64_t out_of_range() const { return out_of_range_; }
 
  private:
   sim::XdpPipeline pipe_;
-  std::unique_ptr<CmdUnit> cmd_unit_;
   uint64_t out_of_range_ = 0;
 };
 

@@ -1,7 +1,6 @@
 // ebpf-fpga-sim: the simulated board.
 //
 //   ebpf-fpga-sim serve [--listen udp://HOST:PORT] [--port N] [--pcie-socket PATH]
-//                       [--emulate-cmd-unit] [--cmd-unit-base ADDR] [--cmd-latency-us N]
 //                       [--trace WAVES.fst] [--mac]
 //                       [--pcap IN.pcap [--port-in N] [--pps R] [--loop K]]
 //                       [--pcap-out OUT.pcap] [--tap NAME]
@@ -36,7 +35,6 @@ void on_signal(int sig) { g_stop = sig; }
 bool g_mac = false;  // serve --mac: through the board top level's MAC and network RTL
 
 int serve(const std::string& listen, int port, const std::string& pcie_socket,
-          bool emulate_cmd, uint32_t cmd_base, unsigned cmd_latency_us,
           const std::string& trace, const ebpf::simserve::TrafficOptions& to) {
   using namespace ebpf;
   simserve::ServerOptions so;
@@ -52,8 +50,6 @@ int serve(const std::string& listen, int port, const std::string& pcie_socket,
 
   simserve::BoardOptions bo;
   bo.trace_path = g_mac ? "" : trace;
-  if (emulate_cmd) bo.cmd_unit_base = cmd_base;
-  bo.cmd_latency = std::chrono::microseconds(cmd_latency_us);
 
   // The stop signals are blocked except inside ppoll(), so none is lost between a check of
   // the flag and the wait.
@@ -93,7 +89,6 @@ int serve(const std::string& listen, int port, const std::string& pcie_socket,
   if (!server.pcie_uri().empty()) {
     std::printf("ebpf-fpga-sim: listening %s\n", server.pcie_uri().c_str());
   }
-  if (emulate_cmd) std::printf("ebpf-fpga-sim: command unit emulation at 0x%08x\n", cmd_base);
   if (traffic && !to.pcap_in.empty()) {
     std::printf("ebpf-fpga-sim: traffic %s x%llu into port %u\n", to.pcap_in.c_str(),
                 static_cast<unsigned long long>(to.loop), to.port_in);
@@ -112,11 +107,10 @@ int serve(const std::string& listen, int port, const std::string& pcie_socket,
                " bad_address=%" PRIu64 " ignored=%" PRIu64 " probes=%" PRIu64
                " replies=%" PRIu64 " pcie_connections=%" PRIu64 " pcie_frames=%" PRIu64
                " pcie_bad_frames=%" PRIu64 " pcie_unsupported=%" PRIu64 " out_of_range=%" PRIu64
-               " cycles=%" PRIu64 " cmd_executed=%" PRIu64 "\n",
+               " cycles=%" PRIu64 "\n",
                es.datagrams, es.malformed, es.bad_address, es.ignored, es.probes, es.replies,
                ss.pcie_connections, ss.pcie_frames, ss.pcie_bad_frames, ss.pcie_unsupported,
-               board.out_of_range(), board.cycles(),
-               board.cmd_unit() ? board.cmd_unit()->executed() : 0);
+               board.out_of_range(), board.cycles());
   if (traffic) {
     const auto& ts = traffic->stats();
     std::string per_port;
@@ -154,19 +148,11 @@ int main(int argc, char** argv) {
   CLI::App* s = app.add_subcommand("serve", "serve the model until SIGINT or SIGTERM");
   std::string listen = "udp://127.0.0.1:1234", pcie_socket, trace;
   int port = -1;
-  bool emulate_cmd = false;
-  uint32_t cmd_base = 0x4'0000;
-  unsigned cmd_latency_us = 0;
   s->add_option("--listen", listen, "UDP address for Etherbone (port 0: pick a free one)")
       ->capture_default_str();
   s->add_option("--port", port, "UDP port, overriding the one in --listen (0: pick a free one)")
       ->check(CLI::Range(0, 65535));
   s->add_option("--pcie-socket", pcie_socket, "also serve the pcie-socket protocol at PATH");
-  s->add_flag("--emulate-cmd-unit", emulate_cmd,
-              "emulate the exactly-once command unit (test opcodes, see docs/host.md)");
-  s->add_option("--cmd-unit-base", cmd_base, "CSR address of the emulated command unit")
-      ->capture_default_str();
-  s->add_option("--cmd-latency-us", cmd_latency_us, "how long an emulated command stays busy");
   s->add_option("--trace", trace, "write an FST waveform of every cycle to this file");
 #ifdef EBPF_FPGA_SIM_MAC
   s->add_flag("--mac", g_mac, "simulate the board top level: each datagram becomes an Ethernet "
@@ -191,13 +177,12 @@ int main(int argc, char** argv) {
     return app.exit(e) == 0 ? 0 : 2;
   }
   try {
-    if (cmd_base & 0xfff) throw ebpf::Error("--cmd-unit-base must be 4 KiB aligned");
-    if (g_mac && (!pcie_socket.empty() || emulate_cmd || !to.pcap_in.empty() ||
-                  !to.pcap_out.empty() || !to.tap.empty())) {
-      throw ebpf::Error("--mac serves Etherbone over UDP only (no --pcie-socket, "
-                        "--emulate-cmd-unit, --pcap, --pcap-out or --tap with it)");
+    if (g_mac && (!pcie_socket.empty() || !to.pcap_in.empty() || !to.pcap_out.empty() ||
+                  !to.tap.empty())) {
+      throw ebpf::Error("--mac serves Etherbone over UDP only (no --pcie-socket, --pcap, "
+                        "--pcap-out or --tap with it)");
     }
-    return serve(listen, port, pcie_socket, emulate_cmd, cmd_base, cmd_latency_us, trace, to);
+    return serve(listen, port, pcie_socket, trace, to);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "ebpf-fpga-sim: error: %s\n", e.what());
     return 1;

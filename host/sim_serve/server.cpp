@@ -108,11 +108,9 @@ void Server::run(const volatile sig_atomic_t* stop, const sigset_t& wait_mask) {
   std::vector<pollfd> fds;
   bool tap_gone = false;  // the TAP reported an error or hang-up (interface removed)
   while (!*stop) {
-    board_.busy();  // lets an emulated command complete when its time has come
     // Frames due go to the board; a paced one not due yet sets the wake-up time.
     const auto frame_due = traffic_ ? traffic_->pump() : std::nullopt;
     const bool core_busy = board_.core_busy();  // the core runs or frames move
-    const CmdUnit* cu = board_.cmd_unit();
     timespec ts{};
     timespec* timeout = nullptr;  // idle: sleep until a request or a signal
     auto wake_at = [&](std::chrono::steady_clock::time_point at) {
@@ -126,9 +124,8 @@ void Server::run(const volatile sig_atomic_t* stop, const sigset_t& wait_mask) {
     };
     if (core_busy) {
       timeout = &ts;  // the core runs between quick looks at the sockets
-    } else {
-      if (cu && cu->busy()) wake_at(cu->due());
-      if (frame_due) wake_at(*frame_due);
+    } else if (frame_due) {
+      wake_at(*frame_due);
     }
     fds.clear();
     if (udp_fd_ >= 0) fds.push_back({udp_fd_, POLLIN, 0});

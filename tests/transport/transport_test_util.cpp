@@ -81,12 +81,7 @@ SimServer::SimServer(const Options& opts) {
     argv.push_back("--pcie-socket");
     argv.push_back((dir_.path() / "board.sock").string());
   }
-  if (opts.cmd_unit) argv.push_back("--emulate-cmd-unit");
   if (opts.mac) argv.push_back("--mac");
-  if (opts.cmd_latency_us) {
-    argv.push_back("--cmd-latency-us");
-    argv.push_back(std::to_string(opts.cmd_latency_us));
-  }
   argv.insert(argv.end(), opts.extra_args.begin(), opts.extra_args.end());
 
   int out[2];

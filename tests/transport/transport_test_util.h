@@ -50,8 +50,6 @@ class SimServer {
     int port = 0;             // 0: a free port, read back from the server's output
     // also serve pcie-socket:// in a temporary directory (not with --mac)
     bool pcie_socket = !kServerMacDefault;
-    bool cmd_unit = false;    // --emulate-cmd-unit
-    unsigned cmd_latency_us = 0;
     std::vector<std::string> extra_args = {};
     // --mac: datagrams go through the simulated board's GMII pins (our MAC, ARP, IPv4/UDP
     // and Etherbone RTL); Etherbone over UDP only

@@ -16,8 +16,8 @@
 //    as stale and dropped; anything else is counted as malformed and dropped.
 // A datagram without an accepted reply before its timeout is sent again, unchanged, with the
 // timeout multiplied by `backoff` (up to max_timeout), at most `retries` times. Re-sending is
-// safe for reads and plain register writes; commands that must happen once use the sequence
-// number protocol of ebpf_fpga/cmd_channel.h.
+// safe for reads and plain register writes; commands that must happen once carry sequence
+// numbers the device checks (RUN_SEQ, MCMD_STAGE / MCMD_LAST_SEQ: docs/register-map.md).
 #include <arpa/inet.h>
 #include <netdb.h>
 #include <poll.h>
