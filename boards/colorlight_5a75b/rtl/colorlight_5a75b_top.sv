@@ -28,7 +28,7 @@ module colorlight_5a75b_top #(
   parameter int unsigned MapKeyWords    = 256,
   parameter int unsigned MapBuckets     = 1024,
   parameter int unsigned MapPoolSlots   = 256,
-  parameter int unsigned EventFifoBytes = 16384,
+  parameter int unsigned EventFifoBytes = 4096,
   parameter logic [47:0] LocalMac  = 48'h02_65_62_70_66_00,
   parameter logic [31:0] LocalIp   = 32'hc0a8_0132           // 192.168.1.50
 ) (
@@ -148,6 +148,7 @@ module colorlight_5a75b_top #(
     .DpBytes    (DpBytes),
     .Ports      (2),
     .NetCntW    (16),      // NET counters wrap at 65,536: saves logic on the 25F
+    .IoCntW     (16),      // IO page counters likewise (docs/boards.md)
     .MapSlots       (MapSlots),
     .MapValueBytes  (MapValueBytes),
     .MapKeyWords    (MapKeyWords),

@@ -32,6 +32,7 @@ module ebpf_fpga_core
   parameter int unsigned DpBytes    = 8,                // data-plane beat, bytes (8)
   parameter int unsigned Ports      = 1,                // Ethernet ports: 1 or 2
   parameter int unsigned NetCntW    = 32,               // network stack counter width
+  parameter int unsigned IoCntW     = 32,               // packet I/O (IO page) counter width
   // ebpf_top's map and event pools (ebpf_xdp_top passes them down; defaults as ebpf_top's)
   parameter int unsigned MapSlots       = 32,             // map descriptors
   parameter int unsigned MapValueBytes  = 65536,          // map value memory (2^n bytes)
@@ -315,6 +316,7 @@ module ebpf_fpga_core
     .NsPerCycle     (NsPerCycle),
     .NumPorts       (XdpPorts),
     .HostPort       (HostPort),
+    .CntW           (IoCntW),
     .MapSlots       (MapSlots),
     .MapValueBytes  (MapValueBytes),
     .MapKeyWords    (MapKeyWords),
