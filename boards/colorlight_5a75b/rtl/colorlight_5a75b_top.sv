@@ -20,11 +20,11 @@
  * clock the FPGA runs on. MDIO is not driven (PHY strap defaults: autonegotiation).
  */
 module colorlight_5a75b_top #(
-  parameter int unsigned ImemSlots = 4096,
+  parameter int unsigned ImemSlots = 1024,   // 8 KiB of instructions: 4 block RAMs
   // Map and event pools of ebpf_top, sized for the 25F's 56 block RAMs (docs/boards.md);
   // the capability block reports them and the host checks programs against them
   parameter int unsigned MapSlots       = 8,
-  parameter int unsigned MapValueBytes  = 16384,
+  parameter int unsigned MapValueBytes  = 8192,
   parameter int unsigned MapKeyWords    = 256,
   parameter int unsigned MapBuckets     = 1024,
   parameter int unsigned MapPoolSlots   = 256,
