@@ -10,6 +10,13 @@
 module sim_board_top #(
   parameter int unsigned ImemSlots  = 4096,
   parameter int unsigned NsPerCycle = 8,                      // 125 MHz
+  // map and event pools of ebpf_top (defaults as ebpf_top's; the model build sets them by -G)
+  parameter int unsigned MapSlots       = 32,
+  parameter int unsigned MapValueBytes  = 65536,
+  parameter int unsigned MapKeyWords    = 1024,
+  parameter int unsigned MapBuckets     = 4096,
+  parameter int unsigned MapPoolSlots   = 1024,
+  parameter int unsigned EventFifoBytes = 65536,
   parameter logic [47:0] LocalMac   = 48'h02_65_62_70_66_00,
   parameter logic [31:0] LocalIp    = 32'hc0a8_0132,          // 192.168.1.50
   parameter logic [15:0] CtrlPort   = 16'd1234
@@ -39,6 +46,12 @@ module sim_board_top #(
     .NsPerCycle (NsPerCycle),
     .DpBytes    (DpBytes),
     .Ports      (1),
+    .MapSlots       (MapSlots),
+    .MapValueBytes  (MapValueBytes),
+    .MapKeyWords    (MapKeyWords),
+    .MapBuckets     (MapBuckets),
+    .MapPoolSlots   (MapPoolSlots),
+    .EventFifoBytes (EventFifoBytes),
     .LocalMac   (LocalMac),
     .LocalIp    (LocalIp),
     .CtrlPort   (CtrlPort)

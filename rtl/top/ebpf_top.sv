@@ -148,7 +148,7 @@ module ebpf_top
   end
 
   // Program table (docs/xdp_datapath.md "Program table"): first slot and length per program.
-  logic [MaxPrograms-1:0][31:0] prog_first_q, prog_len_q, prog_len_eff;
+  logic [MaxPrograms-1:0][31:0] prog_first_q, prog_len_q, prog_len_eff_q;
   logic [ProgW-1:0]             entry_q;
   logic                         win_progs;
   logic [ProgW-1:0]             progs_idx;
@@ -160,36 +160,47 @@ module ebpf_top
   logic [31:0] len_clamped;
   assign len_clamped = (csr_wdata_i > ImemSlots) ? 32'(ImemSlots) : csr_wdata_i;
 
-  always_ff @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) begin
-      prog_first_q <= '0;
-      prog_len_q   <= '0;
-      entry_q      <= '0;
-    end else if (csr_wr && !busy_o) begin
-      if (win_progs) begin
-        if (csr_addr_i[2]) begin
-          prog_len_q[progs_idx]   <= len_clamped;
-        end else begin
-          prog_first_q[progs_idx] <= csr_wdata_i;
-        end
-      end else if (csr_addr_i == CSR_PROG_LEN) begin
-        prog_len_q[0] <= len_clamped;
-      end else if (csr_addr_i == CSR_ENTRY) begin
-        entry_q <= ProgW'(csr_wdata_i);
-      end
+  // A program never extends past the instruction memory (no aliased slots): its length is
+  // cut at the memory's end, and a first slot beyond it leaves an empty program. The
+  // effective length is kept beside the written fields and computed once, for the entry a
+  // write changes (from the new field and the stored other one), instead of for every entry
+  // in every cycle.
+  logic        prog_wr, prog_wr_len;
+  logic [ProgW-1:0] prog_wr_idx;
+  logic [31:0] pw_first, pw_len, pw_eff;
+
+  assign prog_wr     = csr_wr && !busy_o && (win_progs || csr_addr_i == CSR_PROG_LEN);
+  assign prog_wr_len = !win_progs || csr_addr_i[2];
+  assign prog_wr_idx = win_progs ? progs_idx : '0;
+  assign pw_first    = prog_wr_len ? prog_first_q[prog_wr_idx] : csr_wdata_i;
+  assign pw_len      = prog_wr_len ? len_clamped : prog_len_q[prog_wr_idx];
+
+  always_comb begin
+    if (pw_first >= ImemSlots) begin
+      pw_eff = '0;
+    end else if (pw_len > ImemSlots - pw_first) begin
+      pw_eff = ImemSlots - pw_first;
+    end else begin
+      pw_eff = pw_len;
     end
   end
 
-  // A program never extends past the instruction memory (no aliased slots): its length is
-  // cut at the memory's end, and a first slot beyond it leaves an empty program.
-  always_comb begin
-    for (int unsigned k = 0; k < MaxPrograms; k++) begin
-      if (prog_first_q[k] >= ImemSlots) begin
-        prog_len_eff[k] = '0;
-      end else if (prog_len_q[k] > ImemSlots - prog_first_q[k]) begin
-        prog_len_eff[k] = ImemSlots - prog_first_q[k];
-      end else begin
-        prog_len_eff[k] = prog_len_q[k];
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      prog_first_q   <= '0;
+      prog_len_q     <= '0;
+      prog_len_eff_q <= '0;
+      entry_q        <= '0;
+    end else if (csr_wr && !busy_o) begin
+      if (prog_wr) begin
+        prog_len_eff_q[prog_wr_idx] <= pw_eff;
+        if (prog_wr_len) begin
+          prog_len_q[prog_wr_idx]   <= len_clamped;
+        end else begin
+          prog_first_q[prog_wr_idx] <= csr_wdata_i;
+        end
+      end else if (csr_addr_i == CSR_ENTRY) begin
+        entry_q <= ProgW'(csr_wdata_i);
       end
     end
   end
@@ -372,7 +383,7 @@ module ebpf_top
     .rst_ni              (rst_ni),
     .start_i             (start),
     .prog_first_i        (prog_first_q),
-    .prog_len_i          (prog_len_eff),
+    .prog_len_i          (prog_len_eff_q),
     .entry_i             (entry_q),
     .prog_o              (cur_prog),
     .budget_i            (budget_q),
@@ -474,7 +485,7 @@ module ebpf_top
     .seed_we_i           (seed_we),
     .seed_i              ({csr_wdata_i, seed_lo_q}),
     .prandom_state_o     (prandom_state),
-    .prog_len_i          (prog_len_eff),
+    .prog_len_i          (prog_len_eff_q),
     .minfo_valid_i       (minfo_valid_q),
     .minfo_type_i        (minfo_type_q),
     .minfo_key_size_i    (minfo_ksize_q),

@@ -29,6 +29,13 @@ module ebpf_xdp_top
   parameter int unsigned HostPort      = NumPorts - 1,
   parameter int unsigned MaxFrameBytes = ebpf_pkg::PacketMaxFrame,
   parameter int unsigned CntW          = 32,
+  // ebpf_top's map and event pools, passed down unchanged (the capability block reports them)
+  parameter int unsigned MapSlots      = 32,
+  parameter int unsigned MapValueBytes = 65536,
+  parameter int unsigned MapKeyWords   = 1024,
+  parameter int unsigned MapBuckets    = 4096,
+  parameter int unsigned MapPoolSlots  = 1024,
+  parameter int unsigned EventFifoBytes = 65536,
   localparam int unsigned PortW        = (NumPorts > 1) ? $clog2(NumPorts) : 1
 ) (
   input  logic              clk_i,
@@ -133,8 +140,14 @@ module ebpf_xdp_top
   logic        core_busy, core_done;
 
   ebpf_top #(
-    .ImemSlots  (ImemSlots),
-    .NsPerCycle (NsPerCycle)
+    .ImemSlots      (ImemSlots),
+    .NsPerCycle     (NsPerCycle),
+    .MapSlots       (MapSlots),
+    .MapValueBytes  (MapValueBytes),
+    .MapKeyWords    (MapKeyWords),
+    .MapBuckets     (MapBuckets),
+    .MapPoolSlots   (MapPoolSlots),
+    .EventFifoBytes (EventFifoBytes)
   ) u_top (
     .clk_i            (clk_i),
     .rst_ni           (rst_ni),

@@ -20,7 +20,15 @@
  * clock the FPGA runs on. MDIO is not driven (PHY strap defaults: autonegotiation).
  */
 module colorlight_5a75b_top #(
-  parameter int unsigned ImemSlots = 4096,
+  parameter int unsigned ImemSlots = 1024,   // 8 KiB of instructions: 4 block RAMs
+  // Map and event pools of ebpf_top, sized for the 25F's 56 block RAMs (docs/boards.md);
+  // the capability block reports them and the host checks programs against them
+  parameter int unsigned MapSlots       = 8,
+  parameter int unsigned MapValueBytes  = 8192,
+  parameter int unsigned MapKeyWords    = 256,
+  parameter int unsigned MapBuckets     = 1024,
+  parameter int unsigned MapPoolSlots   = 256,
+  parameter int unsigned EventFifoBytes = 4096,
   parameter logic [47:0] LocalMac  = 48'h02_65_62_70_66_00,
   parameter logic [31:0] LocalIp   = 32'hc0a8_0132           // 192.168.1.50
 ) (
@@ -140,6 +148,13 @@ module colorlight_5a75b_top #(
     .DpBytes    (DpBytes),
     .Ports      (2),
     .NetCntW    (16),      // NET counters wrap at 65,536: saves logic on the 25F
+    .IoCntW     (16),      // IO page counters likewise (docs/boards.md)
+    .MapSlots       (MapSlots),
+    .MapValueBytes  (MapValueBytes),
+    .MapKeyWords    (MapKeyWords),
+    .MapBuckets     (MapBuckets),
+    .MapPoolSlots   (MapPoolSlots),
+    .EventFifoBytes (EventFifoBytes),
     .LocalMac   (LocalMac),
     .LocalIp    (LocalIp)
   ) u_core (

@@ -32,6 +32,14 @@ module ebpf_fpga_core
   parameter int unsigned DpBytes    = 8,                // data-plane beat, bytes (8)
   parameter int unsigned Ports      = 1,                // Ethernet ports: 1 or 2
   parameter int unsigned NetCntW    = 32,               // network stack counter width
+  parameter int unsigned IoCntW     = 32,               // packet I/O (IO page) counter width
+  // ebpf_top's map and event pools (ebpf_xdp_top passes them down; defaults as ebpf_top's)
+  parameter int unsigned MapSlots       = 32,             // map descriptors
+  parameter int unsigned MapValueBytes  = 65536,          // map value memory (2^n bytes)
+  parameter int unsigned MapKeyWords    = 1024,           // map key memory, 64-bit words
+  parameter int unsigned MapBuckets     = 4096,           // map bucket memory entries
+  parameter int unsigned MapPoolSlots   = 1024,           // map slot memories
+  parameter int unsigned EventFifoBytes = 65536,          // event FIFO bytes
   parameter logic [47:0] LocalMac   = 48'h02_65_62_70_66_00,   // locally administered
   parameter logic [31:0] LocalIp    = 32'hc0a8_0132,    // 192.168.1.50
   parameter logic [15:0] CtrlPort   = EbDefaultPort     // 1234, as LiteX's tools
@@ -304,10 +312,17 @@ module ebpf_fpga_core
   assign unused_io_busy = io_busy;
 
   ebpf_xdp_top #(
-    .ImemSlots  (ImemSlots),
-    .NsPerCycle (NsPerCycle),
-    .NumPorts   (XdpPorts),
-    .HostPort   (HostPort)
+    .ImemSlots      (ImemSlots),
+    .NsPerCycle     (NsPerCycle),
+    .NumPorts       (XdpPorts),
+    .HostPort       (HostPort),
+    .CntW           (IoCntW),
+    .MapSlots       (MapSlots),
+    .MapValueBytes  (MapValueBytes),
+    .MapKeyWords    (MapKeyWords),
+    .MapBuckets     (MapBuckets),
+    .MapPoolSlots   (MapPoolSlots),
+    .EventFifoBytes (EventFifoBytes)
   ) u_xdp (
     .clk_i           (clk_i),
     .rst_ni          (rst_ni),

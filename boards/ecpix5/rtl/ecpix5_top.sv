@@ -21,6 +21,13 @@ module ecpix5_top #(
   // at 4,096 slots) and the network stack, 16,384 slots would need more than the 208 block
   // RAMs of the 85F (docs/boards.md)
   parameter int unsigned ImemSlots = 8192,
+  // map and event pools of ebpf_top (its defaults: the 85F pools)
+  parameter int unsigned MapSlots       = 32,
+  parameter int unsigned MapValueBytes  = 65536,
+  parameter int unsigned MapKeyWords    = 1024,
+  parameter int unsigned MapBuckets     = 4096,
+  parameter int unsigned MapPoolSlots   = 1024,
+  parameter int unsigned EventFifoBytes = 65536,
   parameter logic [47:0] LocalMac  = 48'h02_65_62_70_66_01,
   parameter logic [31:0] LocalIp   = 32'hc0a8_0132            // 192.168.1.50
 ) (
@@ -119,6 +126,12 @@ module ecpix5_top #(
     .NsPerCycle (CoreNs),
     .DpBytes    (DpBytes),
     .Ports      (1),
+    .MapSlots       (MapSlots),
+    .MapValueBytes  (MapValueBytes),
+    .MapKeyWords    (MapKeyWords),
+    .MapBuckets     (MapBuckets),
+    .MapPoolSlots   (MapPoolSlots),
+    .EventFifoBytes (EventFifoBytes),
     .LocalMac   (LocalMac),
     .LocalIp    (LocalIp)
   ) u_core (
