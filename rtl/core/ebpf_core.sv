@@ -97,6 +97,7 @@ module ebpf_core
   // IF -> ID
   logic         id_valid;
   logic [31:0]  id_pc;
+  logic         id_pc_oob, id_pc1_oob;
   logic [127:0] id_insn;
 
   // ID outputs
@@ -140,7 +141,6 @@ module ebpf_core
   // the cycle of the redirect, so the redirected fetch already uses the new base.
   logic                     ex_tail;
   logic [ProgW-1:0]         prog_q, prog_d;
-  logic [ImemAw-1:0]        if_addr;
   logic [31:0]              cur_len;
   logic [3:0][63:0]         frame_regs;
 
@@ -154,16 +154,20 @@ module ebpf_core
     .clk_i         (clk_i),
     .rst_ni        (rst_ni),
     .start_i       (start),
+    .base_i        (ImemAw'(prog_first_i[prog_d])),
+    .len_i         (prog_len_i[prog_d]),
     .halt_i        (halt),
     .redirect_i    (ex_redirect),
     .redirect_pc_i (ex_redirect_pc),
     .stall_i       (stall),
     .jump_target_i (id_target),
     .imem_req_o    (imem_req_o),
-    .imem_addr_o   (if_addr),
+    .imem_addr_o   (imem_addr_o),
     .imem_rdata_i  (imem_rdata_i),
     .id_valid_o    (id_valid),
     .id_pc_o       (id_pc),
+    .id_pc_oob_o   (id_pc_oob),
+    .id_pc1_oob_o  (id_pc1_oob),
     .id_insn_o     (id_insn)
   );
 
@@ -178,6 +182,8 @@ module ebpf_core
     .pc_i        (id_pc),
     .insn_i      (id_insn),
     .prog_len_i  (cur_len),
+    .pc_oob_i    (id_pc_oob),
+    .pc1_oob_i   (id_pc1_oob),
     .regs_i      (regs),
     .depth_i     (depth),
     .ex_valid_i  (ex_valid_q),
@@ -377,7 +383,6 @@ module ebpf_core
     end
   end
 
-  assign imem_addr_o = if_addr + ImemAw'(prog_first_i[prog_d]);
   assign cur_len     = prog_len_i[prog_q];
   assign prog_o      = prog_q;
   assign stack_limit_o = 32'(StackFrameSize) * (32'(depth) + 32'd1);

@@ -106,18 +106,36 @@ module ebpf_core_controller
       multi_d    = '0;
       helper_d   = '0;
     end else if (busy) begin
+      // Each counter's +1 comes from its own register only; the condition (decided late in
+      // the cycle, in ID or EX) just picks old or incremented value (timing: it no longer
+      // enters the carry chain).
       cycles_d   = cycles_q + CounterW'(1);
-      instret_d  = instret_q + CounterW'(ex_fire_i);
-      load_use_d = load_use_q + CounterW'(load_use_i && !ex_stall_i && !halt_o);
-      branch_d   = branch_q + CounterW'(ex_fire_i && ex_redirect_i);
-      multi_d    = multi_q + CounterW'(ex_stall_i && !ex_stall_helper_i && !halt_o);
-      helper_d   = helper_q + CounterW'(ex_stall_helper_i && !halt_o);
+      instret_d  = ex_fire_i ? instret_q + CounterW'(1) : instret_q;
+      load_use_d = (load_use_i && !ex_stall_i && !halt_o) ? load_use_q + CounterW'(1)
+                                                          : load_use_q;
+      branch_d   = (ex_fire_i && ex_redirect_i) ? branch_q + CounterW'(1) : branch_q;
+      multi_d    = (ex_stall_i && !ex_stall_helper_i && !halt_o) ? multi_q + CounterW'(1)
+                                                                 : multi_q;
+      helper_d   = (ex_stall_helper_i && !halt_o) ? helper_q + CounterW'(1) : helper_q;
     end
   end
 
   // Registered so the budget check adds nothing to EX's paths: instret grows by one at a
-  // time from 0, so "instret >= budget" is "instret == budget".
-  assign budget_hit_d = budget_i[63:CounterW] == '0 && instret_d == budget_i[CounterW-1:0];
+  // time from 0, so "instret >= budget" is "instret == budget". Both compares (instret and
+  // instret + 1 against the budget) come from registers; EX's fire only picks one.
+  logic budget_hi_zero, budget_eq_q, budget_eq_inc;
+  assign budget_hi_zero = budget_i[63:CounterW] == '0;
+  assign budget_eq_q    = instret_q == budget_i[CounterW-1:0];
+  assign budget_eq_inc  = instret_q + CounterW'(1) == budget_i[CounterW-1:0];
+  always_comb begin
+    if (start_o) begin
+      budget_hit_d = budget_hi_zero && budget_i[CounterW-1:0] == '0;
+    end else if (busy && ex_fire_i) begin
+      budget_hit_d = budget_hi_zero && budget_eq_inc;
+    end else begin
+      budget_hit_d = budget_hi_zero && budget_eq_q;
+    end
+  end
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin

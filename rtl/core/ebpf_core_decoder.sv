@@ -5,8 +5,9 @@
  * word of the EX stage, the register operands to read and the immediate operand. It also
  * owns legality: everything the load-time checker would refuse (ebpf_pkg::classify() names
  * no form, a reserved field is set, a register above r10, a write to r10, a fetch into r10,
- * a map index out of range, a bad lddw second slot, a pc outside the program, a ja whose
- * target is outside) decodes to EX_INVALID, which faults when it reaches EX. Purely
+ * a map index out of range, a bad lddw second slot, a pc outside the program) decodes to
+ * EX_INVALID, which faults when it reaches EX. A ja whose target is outside the program
+ * decodes to EX_NOP like any ja and faults in EX (target_ok_o is registered there). Purely
  * combinational.
  */
 module ebpf_core_decoder
@@ -15,12 +16,16 @@ module ebpf_core_decoder
   input  logic [31:0]  pc_i,
   input  logic [127:0] insn_i,       // {slot pc+1, slot pc}
   input  logic [31:0]  prog_len_i,   // program length in slots
+  input  logic         pc_oob_i,     // pc_i >= prog_len_i (registered by IF)
+  input  logic         pc1_oob_i,    // pc_i + 1 >= prog_len_i (registered by IF)
 
   output ctrl_t        ctrl_o,       // -> EX pipeline register
   output logic [3:0]   ra_o,         // register read as operand a
   output logic [3:0]   rb_o,         // register read as operand b
   output logic         use_ra_o,
   output logic         use_rb_o,
+  output logic         a_is_src_o,   // ra_o is the src field (else dst)
+  output logic         b_is_dst_o,   // rb_o is the dst field (else src)
   output logic         b_is_imm_o,   // operand b is imm_o, not register rb
   output logic [63:0]  imm_o,
   output logic [15:0]  off_o,        // memory offset (sign-extended by the LSU)
@@ -84,7 +89,7 @@ module ebpf_core_decoder
 
   logic [3:0] zero;
   logic       bad_reserved, bad_reg, bad_r10, bad_fetch_r10, bad_map, bad_lddw, bad_pc;
-  logic       bad_ja, is_lddw, is_cmpxchg, invalid;
+  logic       is_lddw, is_cmpxchg, invalid;
 
   assign zero          = form_zero_fields(form);
   assign bad_reserved  = ((zero & ZeroDst) != 0 && dst != 4'd0) ||
@@ -100,12 +105,12 @@ module ebpf_core_decoder
   assign bad_map       = (fmt == FMT_LDDW_MAP || fmt == FMT_LDDW_MAP_VALUE) &&
                          imm >= 32'(MaxMaps);
   assign is_lddw       = fmt == FMT_LDDW || fmt == FMT_LDDW_MAP || fmt == FMT_LDDW_MAP_VALUE;
-  assign bad_lddw      = is_lddw && (next_pc >= prog_len_i || hi_slot[31:0] != 32'd0);
-  assign bad_pc        = pc_i >= prog_len_i;
-  // ja is followed by the fetch stage; a target outside the program faults at the ja itself.
-  assign bad_ja        = (fmt == FMT_JA || fmt == FMT_JA32) && !target_ok_o;
+  assign bad_lddw      = is_lddw && (pc1_oob_i || hi_slot[31:0] != 32'd0);
+  assign bad_pc        = pc_oob_i;
+  // ja is followed by the fetch stage; a target outside the program faults at the ja itself,
+  // in EX (EX_NOP with target_ok clear), so the target compare stays out of this decode.
   assign invalid       = form == FORM_INVALID || bad_reserved || bad_reg || bad_r10 ||
-                         bad_fetch_r10 || bad_map || bad_lddw || bad_pc || bad_ja;
+                         bad_fetch_r10 || bad_map || bad_lddw || bad_pc;
 
   ////////////
   // Decode //
@@ -137,6 +142,8 @@ module ebpf_core_decoder
     ctrl_o.rd         = dst;
     ra_o              = dst;
     rb_o              = src;
+    a_is_src_o        = 1'b0;
+    b_is_dst_o        = 1'b0;
     use_ra_o          = 1'b0;
     use_rb_o          = 1'b0;
     b_is_imm_o        = 1'b1;
@@ -204,6 +211,7 @@ module ebpf_core_decoder
         ctrl_o.rd    = 4'd0;
         if (fmt == FMT_CALLX) begin
           rb_o       = dst;
+          b_is_dst_o = 1'b1;
           use_rb_o   = 1'b1;
           b_is_imm_o = 1'b0;
         end
@@ -230,6 +238,7 @@ module ebpf_core_decoder
         ctrl_o.unit  = EX_LOAD;
         ctrl_o.wr_en = 1'b1;
         ra_o         = src;
+        a_is_src_o   = 1'b1;
         use_ra_o     = 1'b1;
       end
 

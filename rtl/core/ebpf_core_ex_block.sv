@@ -261,7 +261,18 @@ module ebpf_core_ex_block
         fault_code_o = FAULT_BUDGET_EXCEEDED;
       end else begin
         unique case (ctrl_i.unit)
-          EX_NOP, EX_ALU: fire_o = 1'b1;
+          EX_ALU: fire_o = 1'b1;
+
+          // ja / ja32 (the fetch stage already followed them): a target outside the
+          // program makes the ja an invalid instruction, as the checker would.
+          EX_NOP: begin
+            if (!target_ok_i) begin
+              fault_o      = 1'b1;
+              fault_code_o = FAULT_INVALID_INSTRUCTION;
+            end else begin
+              fire_o = 1'b1;
+            end
+          end
 
           EX_MULDIV: begin
             result_o = md_result;

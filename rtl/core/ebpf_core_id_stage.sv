@@ -19,6 +19,8 @@ module ebpf_core_id_stage
   input  logic [31:0]           pc_i,
   input  logic [127:0]          insn_i,
   input  logic [31:0]           prog_len_i,
+  input  logic                  pc_oob_i,       // pc_i >= prog_len_i
+  input  logic                  pc1_oob_i,      // pc_i + 1 >= prog_len_i
 
   // Register file and call depth
   input  logic [NumRegs-2:0][63:0] regs_i,
@@ -54,18 +56,22 @@ module ebpf_core_id_stage
 );
 
   logic [3:0]  ra, rb;
-  logic        use_ra, use_rb, b_is_imm;
+  logic        use_ra, use_rb, b_is_imm, a_is_src, b_is_dst;
   logic [63:0] imm;
 
   ebpf_core_decoder u_decoder (
     .pc_i        (pc_i),
     .insn_i      (insn_i),
     .prog_len_i  (prog_len_i),
+    .pc_oob_i    (pc_oob_i),
+    .pc1_oob_i   (pc1_oob_i),
     .ctrl_o      (ctrl_o),
     .ra_o        (ra),
     .rb_o        (rb),
     .use_ra_o    (use_ra),
     .use_rb_o    (use_rb),
+    .a_is_src_o  (a_is_src),
+    .b_is_dst_o  (b_is_dst),
     .b_is_imm_o  (b_is_imm),
     .imm_o       (imm),
     .off_o       (off_o),
@@ -99,21 +105,41 @@ module ebpf_core_id_stage
   logic ex_fwd;
   assign ex_fwd = ex_valid_i && ex_wr_i && !ex_late_i;
 
-  logic [3:0]  ra_sel;
-  logic [63:0] reg_a, reg_b;
-  assign ra_sel = host_read_i ? host_addr_i : ra;
-  assign reg_a = read_fwd(ra_sel, regs_i, frame_ptr, ex_fwd, ex_rd_i, ex_result_i,
-                          wb_we_i, wb_rd_i, wb_data_i);
-  assign reg_b = read_fwd(rb, regs_i, frame_ptr, ex_fwd, ex_rd_i, ex_result_i,
-                          wb_we_i, wb_rd_i, wb_data_i);
+  // The operands are always the dst or the src field of the slot (ra: dst, or src for a
+  // load; rb: src, or dst for callx). Both fields are read, with forwarding, straight from
+  // the instruction bits in parallel with the decoder; only the final pick waits for it.
+  // (Timing: the register-read and forwarding muxes no longer follow the decoder.)
+  logic [3:0]  f_dst, f_src;
+  logic [63:0] reg_dst, reg_src, reg_a, reg_b;
+  assign f_dst   = insn_i[11:8];
+  assign f_src   = insn_i[15:12];
+  assign reg_dst = read_fwd(f_dst, regs_i, frame_ptr, ex_fwd, ex_rd_i, ex_result_i,
+                            wb_we_i, wb_rd_i, wb_data_i);
+  assign reg_src = read_fwd(f_src, regs_i, frame_ptr, ex_fwd, ex_rd_i, ex_result_i,
+                            wb_we_i, wb_rd_i, wb_data_i);
+  assign reg_a   = a_is_src ? reg_src : reg_dst;
+  assign reg_b   = b_is_dst ? reg_dst : reg_src;
 
-  assign op_a_o       = reg_a;
-  assign host_rdata_o = reg_a;
+  assign op_a_o = reg_a;
   assign op_b_o = b_is_imm ? imm : reg_b;
 
-  logic ex_pending;
-  assign ex_pending = ex_valid_i && ex_wr_i && ex_late_i;
-  assign load_use_o = valid_i && ex_pending &&
-                      ((use_ra && ra == ex_rd_i) || (use_rb && rb == ex_rd_i));
+  // Host reads (core idle): a read port of its own, so the CSR read data does not hang off
+  // the decoder. Nothing is in EX between runs; a write still in WB is forwarded.
+  assign host_rdata_o = read_fwd(host_addr_i, regs_i, frame_ptr, 1'b0, ex_rd_i, ex_result_i,
+                                 wb_we_i, wb_rd_i, wb_data_i);
+  logic unused_host_read;
+  assign unused_host_read = host_read_i;
+
+  // Load-use: the field compares come from the instruction bits too.
+  logic ex_pending, dst_pending, src_pending, a_pending, b_pending;
+  assign ex_pending  = ex_valid_i && ex_wr_i && ex_late_i;
+  assign dst_pending = f_dst == ex_rd_i;
+  assign src_pending = f_src == ex_rd_i;
+  assign a_pending   = a_is_src ? src_pending : dst_pending;
+  assign b_pending   = b_is_dst ? dst_pending : src_pending;
+  assign load_use_o  = valid_i && ex_pending && ((use_ra && a_pending) || (use_rb && b_pending));
+
+  logic unused_regsel;
+  assign unused_regsel = ^{ra, rb};
 
 endmodule

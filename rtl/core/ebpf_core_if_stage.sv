@@ -8,6 +8,13 @@
  * through (the jump target comes from the decoder, which computes it for EX anyway). Taken
  * conditional branches, calls and returns are resolved in EX and redirect the fetch (one
  * bubble). The ID stage sees {slot pc+1, slot pc} with its pc.
+ *
+ * The memory address is kept beside the pc as a register of its own (the absolute slot,
+ * pc + the running program's first slot, ImemAw bits): the fall-through and ja paths only add
+ * 1, 2 or the jump offset to it, so the program base is added only on start and redirect
+ * (timing: no 32-bit adder and no base adder between the memory output and its address).
+ * The decoder's bounds checks of the pc (pc and pc + 1 against the program length) are
+ * registered here too, so they are not compared after the memory output.
  */
 module ebpf_core_if_stage
   import ebpf_pkg::*;
@@ -19,6 +26,8 @@ module ebpf_core_if_stage
 
   // <- from the controller
   input  logic              start_i,        // fetch slot 0
+  input  logic [ImemAw-1:0] base_i,         // first slot of the program that runs next
+  input  logic [31:0]       len_i,          // length of the program that runs next
   input  logic              halt_i,         // the run ends: stop fetching
 
   // <- from EX
@@ -37,38 +46,53 @@ module ebpf_core_if_stage
   // -> to ID
   output logic              id_valid_o,
   output logic [31:0]       id_pc_o,
+  output logic              id_pc_oob_o,    // id_pc_o >= its program's length
+  output logic              id_pc1_oob_o,   // id_pc_o + 1 >= its program's length
   output logic [127:0]      id_insn_o
 );
 
-  logic        valid_q, valid_d;
-  logic [31:0] pc_q, pc_d;
+  logic              valid_q, valid_d;
+  logic [31:0]       pc_q, pc_d;
+  logic [ImemAw-1:0] addr_q, addr_d, addr1_q;   // absolute slot of pc_q, and that + 1
+  logic              pc_oob_q, pc1_oob_q;        // registered bounds checks of pc_q
 
   // Pre-decode of the slot in ID: where the next fetch goes when nothing else intervenes.
-  logic [7:0]  opcode;
-  logic [31:0] pc_seq;
-  logic        is_jump, is_lddw;
+  logic [7:0]        opcode;
+  logic [31:0]       pc_seq;
+  logic [ImemAw-1:0] addr_seq, jump_delta;
+  logic              is_jump, is_lddw;
 
   assign opcode  = imem_rdata_i[7:0];
   assign is_jump = opcode == OpcJa || opcode == OpcJa32;
   assign is_lddw = opcode == OpcLddw;
   assign pc_seq  = is_jump ? jump_target_i : pc_q + {30'd0, is_lddw, !is_lddw};
+  // ja: pc + 1 + off; ja32: pc + 1 + imm (only the low ImemAw bits reach the address).
+  assign jump_delta = (opcode == OpcJa32) ? imem_rdata_i[32 +: ImemAw]
+                                          : imem_rdata_i[16 +: ImemAw];
+  assign addr_seq = is_jump ? addr1_q + jump_delta
+                            : addr1_q + ImemAw'(is_lddw);
 
   always_comb begin
     valid_d = valid_q;
     pc_d    = pc_q;
+    addr_d  = addr_q;
     if (start_i) begin
       valid_d = 1'b1;
       pc_d    = 32'd0;
+      addr_d  = base_i;
     end else if (halt_i) begin
       valid_d = 1'b0;
     end else if (redirect_i) begin
       valid_d = 1'b1;
       pc_d    = redirect_pc_i;
+      addr_d  = redirect_pc_i[ImemAw-1:0] + base_i;
     end else if (stall_i) begin
       // Re-read the same slot so the memory output stays the instruction in ID.
       pc_d    = pc_q;
+      addr_d  = addr_q;
     end else if (valid_q) begin
       pc_d    = pc_seq;
+      addr_d  = addr_seq;
     end
   end
 
@@ -76,17 +100,27 @@ module ebpf_core_if_stage
     if (!rst_ni) begin
       valid_q <= 1'b0;
       pc_q    <= '0;
+      addr_q    <= '0;
+      addr1_q   <= ImemAw'(1);
+      pc_oob_q  <= 1'b0;
+      pc1_oob_q <= 1'b0;
     end else begin
       valid_q <= valid_d;
       pc_q    <= pc_d;
+      addr_q  <= addr_d;
+      addr1_q <= addr_d + ImemAw'(1);
+      pc_oob_q  <= pc_d >= len_i;
+      pc1_oob_q <= pc_d + 32'd1 >= len_i;
     end
   end
 
   assign imem_req_o  = valid_d;
-  assign imem_addr_o = pc_d[ImemAw-1:0];
+  assign imem_addr_o = addr_d;
 
   assign id_valid_o = valid_q;
   assign id_pc_o    = pc_q;
+  assign id_pc_oob_o  = pc_oob_q;
+  assign id_pc1_oob_o = pc1_oob_q;
   assign id_insn_o  = imem_rdata_i;
 
 endmodule
