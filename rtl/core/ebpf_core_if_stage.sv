@@ -14,7 +14,8 @@
  * 1, 2 or the jump offset to it, so the program base is added only on start and redirect
  * (timing: no 32-bit adder and no base adder between the memory output and its address).
  * The decoder's bounds checks of the pc (pc and pc + 1 against the program length) are
- * registered here too, so they are not compared after the memory output.
+ * registered here too, so the decoder reads flags instead of comparing. The compares still
+ * follow the next-pc mux (memory output -> ja target -> compare -> flop): a path to watch.
  */
 module ebpf_core_if_stage
   import ebpf_pkg::*;
@@ -66,9 +67,10 @@ module ebpf_core_if_stage
   assign is_jump = opcode == OpcJa || opcode == OpcJa32;
   assign is_lddw = opcode == OpcLddw;
   assign pc_seq  = is_jump ? jump_target_i : pc_q + {30'd0, is_lddw, !is_lddw};
-  // ja: pc + 1 + off; ja32: pc + 1 + imm (only the low ImemAw bits reach the address).
+  // ja: pc + 1 + off; ja32: pc + 1 + imm (only the low ImemAw bits reach the address; the
+  // 16-bit offset is sign-extended first, for instruction memories above 64 Ki slots).
   assign jump_delta = (opcode == OpcJa32) ? imem_rdata_i[32 +: ImemAw]
-                                          : imem_rdata_i[16 +: ImemAw];
+                                          : ImemAw'($signed(imem_rdata_i[31:16]));
   assign addr_seq = is_jump ? addr1_q + jump_delta
                             : addr1_q + ImemAw'(is_lddw);
 

@@ -3,12 +3,19 @@
  *
  * No Ethernet: ebpf_top's CSR bus is driven by ebpf_uart_csr (115200 8N1, protocol in
  * boards/common/rtl/ebpf_uart_csr.sv) from the board's 12 MHz clock, which the core runs on
- * directly. The smallest configuration the core has parameters for (ImemSlots); the rest
- * of ebpf_top (stack, packet buffer, map values, the full ISA) has no size parameters.
- * docs/boards.md says how far this is from fitting.
+ * directly. The smallest configuration the core has parameters for: ImemSlots and the
+ * Colorlight's small map and event pools; the stack, the packet buffer and the full ISA have
+ * no size parameters. docs/boards.md says how far this is from fitting.
  */
 module ice40_top #(
-  parameter int unsigned ImemSlots = 256
+  parameter int unsigned ImemSlots = 256,
+  // ebpf_top's map and event pools, passed down unchanged (the capability block reports them)
+  parameter int unsigned MapSlots       = 8,
+  parameter int unsigned MapValueBytes  = 8192,
+  parameter int unsigned MapKeyWords    = 256,
+  parameter int unsigned MapBuckets     = 1024,
+  parameter int unsigned MapPoolSlots   = 256,
+  parameter int unsigned EventFifoBytes = 4096
 ) (
   input  logic clk12_i,
   input  logic uart_rx_i,
@@ -48,7 +55,13 @@ module ice40_top #(
 
   ebpf_top #(
     .ImemSlots  (ImemSlots),
-    .NsPerCycle (83)
+    .NsPerCycle (83),
+    .MapSlots       (MapSlots),
+    .MapValueBytes  (MapValueBytes),
+    .MapKeyWords    (MapKeyWords),
+    .MapBuckets     (MapBuckets),
+    .MapPoolSlots   (MapPoolSlots),
+    .EventFifoBytes (EventFifoBytes)
   ) u_top (
     .clk_i            (clk12_i),
     .rst_ni           (rst_n),

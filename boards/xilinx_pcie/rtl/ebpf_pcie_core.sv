@@ -12,7 +12,14 @@
 module ebpf_pcie_core #(
   parameter int unsigned ImemSlots  = 4096,
   parameter int unsigned NsPerCycle = 8,
-  parameter int unsigned FifoBytes  = 16384
+  parameter int unsigned FifoBytes  = 16384,
+  // ebpf_top's map and event pools, passed down unchanged (the capability block reports them)
+  parameter int unsigned MapSlots       = 32,
+  parameter int unsigned MapValueBytes  = 65536,
+  parameter int unsigned MapKeyWords    = 1024,
+  parameter int unsigned MapBuckets     = 4096,
+  parameter int unsigned MapPoolSlots   = 1024,
+  parameter int unsigned EventFifoBytes = 65536
 ) (
   input  logic        clk_i,
   input  logic        rst_ni,
@@ -86,7 +93,13 @@ module ebpf_pcie_core #(
 
   ebpf_top #(
     .ImemSlots  (ImemSlots),
-    .NsPerCycle (NsPerCycle)
+    .NsPerCycle (NsPerCycle),
+    .MapSlots       (MapSlots),
+    .MapValueBytes  (MapValueBytes),
+    .MapKeyWords    (MapKeyWords),
+    .MapBuckets     (MapBuckets),
+    .MapPoolSlots   (MapPoolSlots),
+    .EventFifoBytes (EventFifoBytes)
   ) u_top (
     .clk_i            (clk_i),
     .rst_ni           (rst_ni),

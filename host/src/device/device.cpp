@@ -234,7 +234,6 @@ void check_compatible(const DeviceInfo& info, const Object& obj) {
                 " slots; the instruction memory holds " + std::to_string(info.imem_slots) +
                 " (IMEM_SLOTS)");
   }
-  if (!info.has_capabilities) return;
   if (obj.programs().size() > info.max_programs) {
     throw Error(where + ": " + std::to_string(obj.programs().size()) +
                 " programs; the device's program table holds " +
@@ -244,6 +243,8 @@ void check_compatible(const DeviceInfo& info, const Object& obj) {
     throw Error(where + ": " + std::to_string(obj.maps().size()) + " maps; the device holds " +
                 std::to_string(info.map_slots) + " (MAP_SLOTS)");
   }
+  // Map types are known only from the capability block.
+  if (!info.has_capabilities) return;
   for (const MapSpec& m : obj.maps()) {
     const auto t = static_cast<uint32_t>(m.type);
     if (!info.has_map_type(t)) {
