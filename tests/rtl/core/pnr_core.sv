@@ -1,7 +1,9 @@
 /**
  * Place-and-route harness of ebpf_core (out of context): the core with a real word-pair
  * instruction memory and data memory (so the memory-output -> decode paths are measured as
- * on a board), every other input from a shift register fed by one pin, every output
+ * on a board), every other input from 32 interleaved shift registers fed by 32 pins (short
+ * chains: Yosys' recursive topological sort overflows the WebAssembly stack on a chain of
+ * 3,000 flip-flops), every output
  * registered and then XOR-folded into one pin. Only register-to-register paths inside the
  * core (and to/from the memories) set the Fmax. Used by scripts/pnr/pnr_ecp5.sh --top
  * pnr_core (docs/synthesis.md, "Core Fmax").
@@ -13,17 +15,18 @@ module pnr_core #(
 ) (
   input  logic clk_i,
   input  logic rst_ni,
-  input  logic din_i,
+  input  logic [31:0] din_i,
   output logic dout_o
 );
   import ebpf_pkg::*;
 
   localparam int unsigned FaultW = $bits(fault_e);
-  localparam int unsigned InW = 1 + MaxPrograms * 64 + ProgW + 64 + (1 + 4 + 64) +
+  localparam int unsigned InBits = 1 + MaxPrograms * 64 + ProgW + 64 + (1 + 4 + 64) +
                                 (1 + 4 * 32) + MapSlots * 66 +
                                 (1 + 1 + FaultW + 64 + 1 + 1 + ProgW) + (1 + 128 + 16);
+  localparam int unsigned InW = (InBits + 31) / 32 * 32;
   logic [InW-1:0] in_q;
-  always_ff @(posedge clk_i) in_q <= {in_q[InW-2:0], din_i};
+  always_ff @(posedge clk_i) in_q <= {in_q[InW-33:0], din_i};
 
   // Input fields, in order from bit 0.
   localparam int unsigned PStart  = 0;
