@@ -36,16 +36,7 @@ MapInit init_of(const std::string& program) {
   return std::ifstream(path) ? read_map_init_file(path) : MapInit{};
 }
 
-// The error text of `f`, or "" when it did not throw.
-template <typename F>
-std::string error_of(F&& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
-}
+using test::error_of;
 
 // ---- manifest encoding ----
 
@@ -104,11 +95,11 @@ TEST(Manifest, EveryCorruptionIsAClearErrorNeverACrash) {
             "object info on dev is corrupt: magic reads 0x494f4258, expected 0x494f4245 "
             "(\"EBOI\")");
   // A body whose counts run past the end, with a valid checksum: bounds, not a crash.
-  std::vector<uint8_t> body(32, 0xff);
+  constexpr size_t kHeader = 16, kBody = 32;
   std::vector<uint8_t> b = {0x45, 0x42, 0x4f, 0x49, 1, 0, 0, 0, 48, 0, 0, 0, 0, 0, 0, 0};
-  b.insert(b.end(), body.begin(), body.end());
+  b.resize(kHeader + kBody, 0xff);
   uint32_t h = 0x811c9dc5u;
-  for (uint8_t c : body) h = (h ^ c) * 0x01000193u;
+  for (size_t i = kHeader; i < b.size(); ++i) h = (h ^ b[i]) * 0x01000193u;
   for (int i = 0; i < 4; ++i) b[12 + i] = static_cast<uint8_t>(h >> (8 * i));
   const std::string e = error_of([&] { decode_manifest(b, "dev"); });
   EXPECT_NE(e.find("runs past the manifest's end"), std::string::npos) << e;

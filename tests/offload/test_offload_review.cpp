@@ -23,15 +23,7 @@ std::vector<uint8_t> file_bytes(const std::string& path) {
   return {std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>()};
 }
 
-template <typename F>
-std::string error_of(F&& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
-}
+using test::error_of;
 
 // xdp_pass.o with its first instruction's destination register set to r11, which the
 // load-time checker refuses (the ELF loader does not look at register numbers).

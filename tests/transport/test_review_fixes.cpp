@@ -25,31 +25,6 @@
 namespace ebpf {
 namespace {
 
-// Why a TAP in a network namespace of our own cannot be had here, or empty.
-std::string tap_unavailable() {
-  const int fd = ::open("/dev/net/tun", O_RDWR | O_CLOEXEC);
-  if (fd < 0) return std::string("/dev/net/tun: ") + std::strerror(errno);
-  ::close(fd);
-  const pid_t pid = ::fork();
-  if (pid == 0) _exit(::unshare(CLONE_NEWNET) == 0 ? 0 : 1);
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-    return "cannot create a network namespace (unshare(CLONE_NEWNET) needs CAP_SYS_ADMIN)";
-  }
-  if (::access("/usr/sbin/ip", X_OK) != 0 && ::access("/sbin/ip", X_OK) != 0) {
-    return "ip(8) not found";
-  }
-  return {};
-}
-
-bool set_up(int sock, const std::string& name) {
-  ifreq ifr{};
-  std::strncpy(ifr.ifr_name, name.c_str(), IFNAMSIZ - 1);
-  if (::ioctl(sock, SIOCGIFFLAGS, &ifr) != 0) return false;
-  ifr.ifr_flags = static_cast<short>(ifr.ifr_flags | IFF_UP);
-  return ::ioctl(sock, SIOCSIFFLAGS, &ifr) == 0;
-}
 
 // In a network namespace of its own (a forked child run by the death-test machinery): the
 // board serves TAP "ebpfrv0"; the interface is deleted; the server must say so on stderr
@@ -62,7 +37,7 @@ bool set_up(int sock, const std::string& name) {
   };
   if (::unshare(CLONE_NEWNET) != 0) fail(std::string("unshare: ") + std::strerror(errno));
   const int ctl = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-  if (!set_up(ctl, "lo")) fail("cannot bring lo up");
+  if (!test::interface_up(ctl, "lo")) fail("cannot bring lo up");
   const std::string tap = "ebpfrv0";
   try {
     test::SimServer server(test::SimServer::Options{
@@ -94,7 +69,7 @@ bool set_up(int sock, const std::string& name) {
 }
 
 TEST(ServeTapRemoved, ClosedReportedAndServingGoesOn) {
-  if (const std::string why = tap_unavailable(); !why.empty()) {
+  if (const std::string why = test::tap_unavailable(true); !why.empty()) {
     GTEST_SKIP() << "TAP unavailable here: " << why;
   }
   GTEST_FLAG_SET(death_test_style, "fast");

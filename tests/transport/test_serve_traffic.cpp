@@ -502,30 +502,6 @@ TEST(ServeIoPage, AnswersOnEveryTransport) {
 
 // --- TAP ------------------------------------------------------------------------------
 
-// Why a TAP cannot be had here, or empty.
-std::string tap_unavailable() {
-  const int fd = ::open("/dev/net/tun", O_RDWR | O_CLOEXEC);
-  if (fd < 0) return std::string("/dev/net/tun: ") + std::strerror(errno);
-  ::close(fd);
-  // A network namespace of our own (CAP_SYS_ADMIN) keeps the test's interfaces off the
-  // machine's; the TAP itself needs CAP_NET_ADMIN there.
-  const pid_t pid = ::fork();
-  if (pid == 0) _exit(::unshare(CLONE_NEWNET) == 0 ? 0 : 1);
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-    return "cannot create a network namespace (unshare(CLONE_NEWNET) needs CAP_SYS_ADMIN)";
-  }
-  return {};
-}
-
-bool set_up(int sock, const std::string& name) {
-  ifreq ifr{};
-  std::strncpy(ifr.ifr_name, name.c_str(), IFNAMSIZ - 1);
-  if (::ioctl(sock, SIOCGIFFLAGS, &ifr) != 0) return false;
-  ifr.ifr_flags = static_cast<short>(ifr.ifr_flags | IFF_UP);
-  return ::ioctl(sock, SIOCSIFFLAGS, &ifr) == 0;
-}
 
 // In a network namespace of its own (a forked child: the death-test machinery runs it and
 // checks its exit code): the board serves TAP "ebpfsim0" on port 0 with mac_swap attached;
@@ -540,14 +516,14 @@ bool set_up(int sock, const std::string& name) {
   };
   if (::unshare(CLONE_NEWNET) != 0) fail(std::string("unshare: ") + std::strerror(errno));
   const int ctl = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-  if (!set_up(ctl, "lo")) fail("cannot bring lo up");
+  if (!test::interface_up(ctl, "lo")) fail("cannot bring lo up");
   const std::string tap = "ebpfsim0";
   try {
     test::SimServer server(test::SimServer::Options{
         .pcie_socket = false, .extra_args = {"--tap", tap}, .mac = false});
     // The server created the TAP (down). Quiet IPv6 (no router solicitations), then up.
     std::ofstream("/proc/sys/net/ipv6/conf/" + tap + "/disable_ipv6") << "1";
-    if (!set_up(ctl, tap)) fail("cannot bring " + tap + " up: " + std::strerror(errno));
+    if (!test::interface_up(ctl, tap)) fail("cannot bring " + tap + " up: " + std::strerror(errno));
     const Object obj = Object::open_file(object);
     Device dev = Device::open(server.udp_uri());
     Bus& bus = *dev.bus();
@@ -625,7 +601,7 @@ bool set_up(int sock, const std::string& name) {
 TEST(ServeTap, FramesFromLinuxGoThroughTheBoardAndBack) {
   const std::string object = firmware_dir() + "/mac_swap.o";
   if (!std::ifstream(object)) GTEST_SKIP() << object << " not built";
-  if (const std::string why = tap_unavailable(); !why.empty()) {
+  if (const std::string why = test::tap_unavailable(false); !why.empty()) {
     GTEST_SKIP() << "TAP unavailable here: " << why;
   }
   GTEST_FLAG_SET(death_test_style, "fast");

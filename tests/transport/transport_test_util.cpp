@@ -2,9 +2,12 @@
 
 #include <arpa/inet.h>
 #include <fcntl.h>
+#include <net/if.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -366,6 +369,33 @@ FakeEtherbone::Responder FakeEtherbone::registers(std::map<uint32_t, uint32_t> r
     if (reply.records.empty()) return std::nullopt;
     return etherbone::encode(reply);
   };
+}
+
+std::string tap_unavailable(bool needs_ip) {
+  const int fd = ::open("/dev/net/tun", O_RDWR | O_CLOEXEC);
+  if (fd < 0) return std::string("/dev/net/tun: ") + std::strerror(errno);
+  ::close(fd);
+  // A network namespace of our own (CAP_SYS_ADMIN) keeps the test's interfaces off the
+  // machine's; the TAP itself needs CAP_NET_ADMIN there.
+  const pid_t pid = ::fork();
+  if (pid == 0) _exit(::unshare(CLONE_NEWNET) == 0 ? 0 : 1);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    return "cannot create a network namespace (unshare(CLONE_NEWNET) needs CAP_SYS_ADMIN)";
+  }
+  if (needs_ip && ::access("/usr/sbin/ip", X_OK) != 0 && ::access("/sbin/ip", X_OK) != 0) {
+    return "ip(8) not found";
+  }
+  return {};
+}
+
+bool interface_up(int sock, const std::string& name) {
+  ifreq ifr{};
+  std::strncpy(ifr.ifr_name, name.c_str(), IFNAMSIZ - 1);
+  if (::ioctl(sock, SIOCGIFFLAGS, &ifr) != 0) return false;
+  ifr.ifr_flags = static_cast<short>(ifr.ifr_flags | IFF_UP);
+  return ::ioctl(sock, SIOCSIFFLAGS, &ifr) == 0;
 }
 
 }  // namespace ebpf::test

@@ -16,6 +16,8 @@
 #include <thread>
 #include <vector>
 
+#include "ebpf_fpga/error.h"
+
 namespace ebpf::test {
 
 namespace fs = std::filesystem;
@@ -88,6 +90,24 @@ struct ProcessResult {
   std::string out, err;
 };
 ProcessResult run_process(const std::vector<std::string>& argv);
+
+// The message of the ebpf::Error that `f` throws, or "" when it throws none.
+template <typename F>
+std::string error_of(F&& f) {
+  try {
+    f();
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "";
+}
+
+// Why a TAP in a network namespace of the test's own cannot be had here (no /dev/net/tun, no
+// CAP_SYS_ADMIN for unshare(CLONE_NEWNET), or, with needs_ip, no ip(8)); empty when it can.
+std::string tap_unavailable(bool needs_ip);
+
+// Sets IFF_UP on interface `name` (sock: any AF_INET datagram socket); false on failure.
+bool interface_up(int sock, const std::string& name);
 
 // A UDP proxy between one client and a server on 127.0.0.1 that drops, duplicates and
 // reorders (holds back until the next datagram in the same direction, or max_hold) datagrams
