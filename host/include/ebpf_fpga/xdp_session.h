@@ -61,6 +61,11 @@ class XdpSession {
   virtual XdpPacketOut run(const XdpPacketIn& packet) = 0;
 };
 
+// The verdict part of a run's result: action, fault and (for a fault) its pc and program.
+// invalid_action is found after exit: the engines set no fault_pc for it, and the report
+// shows "pc": null (docs/cli/run.md).
+XdpPacketOut xdp_verdict(const RunResult& r);
+
 // One XDP frame on an engine whose programs are loaded: the frame into `mem` (packet buffer,
 // zeroed stack, ctx with ingress_ifindex and rx_queue_index), the entry program run with
 // `budget` on CPU 0, and its result (action, fault, output bytes, metadata, redirect,

@@ -140,13 +140,7 @@ class RtlStreamXdpSession final : public XdpSession {
     r.r0 = io.read64(csr::kR0Lo);
     device::read_run_extras(io, r, mem_, 0);
 
-    XdpPacketOut out;
-    out.action = xdp_action(r);
-    out.fault = xdp_fault(r);
-    if (out.fault != FaultCode::kNone) {
-      out.fault_pc = out.fault == FaultCode::kInvalidAction ? 0 : r.fault_pc;
-      out.fault_program = r.program;
-    }
+    XdpPacketOut out = xdp_verdict(r);
     if (mem_.data_meta > mem_.data || mem_.data > mem_.data_end ||
         mem_.data_end > addr::kPacketBufferSize) {
       throw Error("rtl: packet offsets after the run are out of order or outside the buffer "

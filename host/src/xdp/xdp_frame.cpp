@@ -7,6 +7,17 @@
 
 namespace ebpf {
 
+XdpPacketOut xdp_verdict(const RunResult& r) {
+  XdpPacketOut out;
+  out.action = xdp_action(r);
+  out.fault = xdp_fault(r);
+  if (out.fault != FaultCode::kNone) {
+    out.fault_pc = out.fault == FaultCode::kInvalidAction ? 0 : r.fault_pc;
+    out.fault_program = r.program;
+  }
+  return out;
+}
+
 XdpPacketOut run_xdp_frame(Engine& engine, MemoryImage& mem, const XdpPacketIn& packet,
                            uint64_t budget) {
   mem.has_ctx = true;
@@ -15,15 +26,7 @@ XdpPacketOut run_xdp_frame(Engine& engine, MemoryImage& mem, const XdpPacketIn& 
   mem.ingress_ifindex = packet.ingress_ifindex;
   mem.rx_queue_index = packet.rx_queue_index;
   const RunResult r = engine.run(mem, RunOptions{.budget = budget, .cpu = 0});
-  XdpPacketOut out;
-  out.action = xdp_action(r);
-  out.fault = xdp_fault(r);
-  if (out.fault != FaultCode::kNone) {
-    // invalid_action is found after exit: the engines set no fault_pc for it, and the
-    // report shows "pc": null (docs/cli/run.md).
-    out.fault_pc = out.fault == FaultCode::kInvalidAction ? 0 : r.fault_pc;
-    out.fault_program = r.program;
-  }
+  XdpPacketOut out = xdp_verdict(r);
   const auto data = mem.packet_data();
   out.data.assign(data.begin(), data.end());
   const auto meta = mem.packet_meta();
