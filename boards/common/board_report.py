@@ -40,7 +40,7 @@ def summary(cells, family):
 def main():
     ap = argparse.ArgumentParser()
     for a in ("out", "board", "family", "top", "device", "package", "speed", "seed",
-              "rtl-rev", "head", "params", "bit", "blackboxes"):
+              "rtl-rev", "head", "params", "bit", "blackboxes", "nextpnr-opts"):
         ap.add_argument("--" + a, default="")
     for a in ("synth-s", "pnr-s", "pack-s"):
         ap.add_argument("--" + a, type=int, default=0)
@@ -49,12 +49,15 @@ def main():
 
     rep = {"board": a.board, "family": a.family, "top": a.top, "device": a.device,
            "package": a.package, "speed": a.speed, "seed": a.seed, "params": a.params,
+           "nextpnr_options": a.nextpnr_opts,
            "rtl_commit": a.rtl_rev, "head": a.head, "blackboxes": a.blackboxes.split(),
            "seconds": {"synth": a.synth_s, "pnr": a.pnr_s, "pack": a.pack_s}}
     lines = [f"board {a.board}: top {a.top}, {a.family}"
              + (f" {a.device} {a.package}" if a.device else "")
              + (f" speed {a.speed}" if a.speed else "")
-             + (f", parameters {a.params}" if a.params else ""),
+             + (f", parameters {a.params}" if a.params else "")
+             + (f", seed {a.seed}" if a.seed else "")
+             + (f", nextpnr {a.nextpnr_opts}" if a.nextpnr_opts else ""),
              f"RTL: rtl/ as of commit {a.rtl_rev} (HEAD {a.head}); boards/ from the working tree"]
     if a.blackboxes:
         lines.append(f"black boxes (not synthesized, not counted): {a.blackboxes}")

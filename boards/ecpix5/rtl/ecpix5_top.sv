@@ -8,8 +8,8 @@
  * Clocks (one EHXPLLL, VCO 625 MHz; dividers from yowasp-ecppll):
  *   clk125    125 MHz      GMII/RGMII transmit
  *   clk125_90 125 MHz +90  RGMII TXC
- *   clk_core  41.67 MHz    soft-CPU and data plane (the core's measured Fmax on this part
- *                          is about 49 MHz; docs/boards.md)
+ *   clk_core  625 MHz / CoreClkDiv: soft-CPU and data plane (default 25 MHz; the whole
+ *                          design's routed Fmax on this part is in docs/boards.md)
  * Data plane 8 bytes per core cycle (333 MB/s >= 125 MB/s) through the XDP datapath of
  * ebpf_fpga_core (Ports = 1): XDP_TX returns a frame on the port; XDP_PASS frames (to the
  * host port) are drained here, as there is no local host. Etherbone/UDP control on the
@@ -28,6 +28,9 @@ module ecpix5_top #(
   parameter int unsigned MapBuckets     = 4096,
   parameter int unsigned MapPoolSlots   = 1024,
   parameter int unsigned EventFifoBytes = 65536,
+  // core clock = VCO 625 MHz / CoreClkDiv (EHXPLLL CLKOS2, 1..128): 25 -> 25 MHz, 20 -> 31.25,
+  // 15 -> 41.67; chosen below the routed Fmax so that the bitstream meets timing
+  parameter int unsigned CoreClkDiv = 25,
   parameter logic [47:0] LocalMac  = 48'h02_65_62_70_66_01,
   parameter logic [31:0] LocalIp   = 32'hc0a8_0132            // 192.168.1.50
 ) (
@@ -48,7 +51,8 @@ module ecpix5_top #(
   output logic       eth_tx_ctl_o
 );
 
-  localparam int unsigned CoreNs  = 24;   // clk_core period (41.67 MHz)
+  // clk_core period in whole ns (the data plane's timers count it)
+  localparam int unsigned CoreNs  = (CoreClkDiv * 1000 + 312) / 625;
   localparam int unsigned DpBytes = 8;
 
   logic clk125, clk125_90, clk_core, pll_locked;
@@ -61,7 +65,7 @@ module ecpix5_top #(
     .ClkosDiv     (5),     // 125 MHz, 90 degrees
     .ClkosCphase  (3),
     .ClkosFphase  (2),
-    .Clkos2Div    (15),    // 41.67 MHz
+    .Clkos2Div    (CoreClkDiv),
     .Clkos2Cphase (2)
   ) u_pll (
     .clk_i    (clk100_i),
