@@ -99,6 +99,7 @@ module ebpf_core
   logic [31:0]  id_pc;
   logic         id_pc_oob, id_pc1_oob;
   logic [127:0] id_insn;
+  logic [ImemAw-1:0] id_addr1, id_target_addr;
 
   // ID outputs
   ctrl_t        id_ctrl;
@@ -116,11 +117,15 @@ module ebpf_core
   logic [15:0]  ex_off_q;
   logic [31:0]  ex_target_q;
   logic         ex_target_ok_q;
+  logic [ImemAw-1:0] ex_addr1_q, ex_target_addr_q;   // absolute slots of pc + 1, target
+  logic         ex_target_last_q;                    // target + 1 >= program length
 
   // EX outcome
   logic         ex_fire, ex_stall, ex_stall_helper, ex_fault, ex_redirect, ex_finish;
   fault_e       ex_fault_code;
   logic [31:0]  ex_redirect_pc;
+  logic [ImemAw-1:0] ex_redirect_addr;
+  logic         ex_redirect_oob, ex_redirect_oob1;
   logic [63:0]  ex_result, load_data;
   logic         ex_late, ex_result_mem;
 
@@ -135,10 +140,13 @@ module ebpf_core
   logic                     push, pop;
   logic [31:0]              push_ret_pc, frame_ret_pc;
   logic [ProgW-1:0]         frame_prog;
+  logic [ImemAw-1:0]        frame_ret_addr;
+  logic                     frame_ret_oob, frame_ret_oob1, push_ret_oob, push_ret_oob1;
 
-  // Program: the pc is relative to the running program, whose first slot is added to every
-  // fetch. It changes with a tail call and with a return to a frame of another program, in
-  // the cycle of the redirect, so the redirected fetch already uses the new base.
+  // Program: the pc is relative to the running program; IF keeps the absolute slot beside
+  // it. The program changes with a tail call and with a return to a frame of another
+  // program, in the cycle of the redirect, whose absolute slot (the tail program's first
+  // slot, or the return slot the call stack kept) comes with it.
   logic                     ex_tail;
   logic [ProgW-1:0]         prog_q, prog_d;
   logic [31:0]              cur_len;
@@ -154,11 +162,15 @@ module ebpf_core
     .clk_i         (clk_i),
     .rst_ni        (rst_ni),
     .start_i       (start),
-    .base_i        (ImemAw'(prog_first_i[prog_d])),
-    .len_i         (prog_len_i[prog_d]),
+    .start_base_i  (ImemAw'(prog_first_i[entry_i])),
+    .start_len_i   (prog_len_i[entry_i]),
+    .len_i         (cur_len),
     .halt_i        (halt),
     .redirect_i    (ex_redirect),
     .redirect_pc_i (ex_redirect_pc),
+    .redirect_addr_i (ex_redirect_addr),
+    .redirect_oob_i  (ex_redirect_oob),
+    .redirect_oob1_i (ex_redirect_oob1),
     .stall_i       (stall),
     .jump_target_i (id_target),
     .imem_req_o    (imem_req_o),
@@ -168,7 +180,9 @@ module ebpf_core
     .id_pc_o       (id_pc),
     .id_pc_oob_o   (id_pc_oob),
     .id_pc1_oob_o  (id_pc1_oob),
-    .id_insn_o     (id_insn)
+    .id_insn_o     (id_insn),
+    .id_addr1_o    (id_addr1),
+    .id_target_addr_o (id_target_addr)
   );
 
   ////////
@@ -227,6 +241,10 @@ module ebpf_core
       ex_off_q       <= id_off;
       ex_target_q    <= id_target;
       ex_target_ok_q <= id_target_ok;
+      ex_addr1_q       <= id_addr1;
+      ex_target_addr_q <= id_target_addr;
+      // with target_ok (target < length): target + 1 >= length is target == length - 1
+      ex_target_last_q <= id_target == cur_len - 32'd1;
     end
   end
 
@@ -236,6 +254,7 @@ module ebpf_core
 
   ebpf_core_ex_block #(
     .DepthW   (DepthW),
+    .ImemAw   (ImemAw),
     .DmemAw   (DmemAw),
     .MapSlots (MapSlots)
   ) u_ex_block (
@@ -249,11 +268,16 @@ module ebpf_core
     .off_i               (ex_off_q),
     .target_i            (ex_target_q),
     .target_ok_i         (ex_target_ok_q),
+    .target_addr_i       (ex_target_addr_q),
+    .target_last_i       (ex_target_last_q),
     .budget_hit_i        (budget_hit),
     .regs_i              (regs),
     .wb_we_i             (wb_we),
     .depth_i             (depth),
     .frame_ret_pc_i      (frame_ret_pc),
+    .frame_ret_addr_i    (frame_ret_addr),
+    .frame_ret_oob_i     (frame_ret_oob),
+    .frame_ret_oob1_i    (frame_ret_oob1),
     .push_o              (push),
     .push_ret_pc_o       (push_ret_pc),
     .pop_o               (pop),
@@ -264,6 +288,9 @@ module ebpf_core
     .fault_code_o        (ex_fault_code),
     .redirect_o          (ex_redirect),
     .redirect_pc_o       (ex_redirect_pc),
+    .redirect_addr_o     (ex_redirect_addr),
+    .redirect_oob_o      (ex_redirect_oob),
+    .redirect_oob1_o     (ex_redirect_oob1),
     .finish_o            (ex_finish),
     .result_o            (ex_result),
     .late_o              (ex_late),
@@ -277,6 +304,9 @@ module ebpf_core
     .helper_r0_i         (helper_r0_i),
     .helper_keep_r0_i    (helper_keep_r0_i),
     .helper_tail_i       (helper_tail_i),
+    .tail_addr_i         (ImemAw'(prog_first_i[helper_tail_prog_i])),
+    .tail_oob_i          (prog_len_i[helper_tail_prog_i] == 32'd0),
+    .tail_oob1_i         (prog_len_i[helper_tail_prog_i] <= 32'd1),
     .tail_o              (ex_tail),
     .has_ctx_i           (has_ctx_i),
     .pkt_data_meta_i     (pkt_data_meta_i),
@@ -343,17 +373,30 @@ module ebpf_core
     .regs_o         (regs)
   );
 
-  ebpf_core_call_stack u_call_stack (
+  // The return slot's bounds flags against the caller's program, kept with the frame
+  // (the program table does not change during a run).
+  assign push_ret_oob  = ex_pc_q + 32'd1 >= cur_len;
+  assign push_ret_oob1 = ex_pc_q + 32'd2 >= cur_len;
+
+  ebpf_core_call_stack #(
+    .ImemAw (ImemAw)
+  ) u_call_stack (
     .clk_i         (clk_i),
     .rst_ni        (rst_ni),
     .clear_i       (start),
     .push_i        (push),
     .push_ret_pc_i (push_ret_pc),
+    .push_ret_addr_i (ex_addr1_q),
+    .push_ret_oob_i  (push_ret_oob),
+    .push_ret_oob1_i (push_ret_oob1),
     .push_prog_i   (prog_q),
     .pop_i         (pop),
     .regs_i        (regs[9:6]),
     .depth_o       (depth),
     .top_ret_pc_o  (frame_ret_pc),
+    .top_ret_addr_o (frame_ret_addr),
+    .top_ret_oob_o  (frame_ret_oob),
+    .top_ret_oob1_o (frame_ret_oob1),
     .top_prog_o    (frame_prog),
     .top_regs_o    (frame_regs)
   );

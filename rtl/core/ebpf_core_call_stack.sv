@@ -1,8 +1,10 @@
 /**
  * Call stack: the hardware frames of bpf-to-bpf calls
  *
- * Owns the call depth and, per nested call, the return slot, the caller's program (a tail
- * call in the callee may replace the program it runs) and the caller's r6-r9. r10 is
+ * Owns the call depth and, per nested call, the return slot (as pc, as absolute instruction
+ * memory slot and its bounds flags, so a return redirects the fetch without an adder), the
+ * caller's program (a tail call in the callee may replace the program it runs) and the
+ * caller's r6-r9. r10 is
  * not saved: in frame k it is always StackBase + StackFrameSize * (k + 1), derived from the
  * depth. Depth 0 is the entry program; a call at depth MaxFrames - 1 faults (checked by the
  * EX stage), so MaxFrames - 1 frames are stored. Frames live in a small RAM with an
@@ -18,6 +20,7 @@ module ebpf_core_call_stack
   import ebpf_pkg::*;
 #(
   parameter int unsigned Frames = MaxFrames,   // call depth limit, entry program included
+  parameter int unsigned ImemAw = 12,          // instruction memory address width (slots)
   localparam int unsigned Dw    = $clog2(Frames)
 ) (
   input  logic             clk_i,
@@ -28,6 +31,9 @@ module ebpf_core_call_stack
   // <- from the EX stage
   input  logic             push_i,           // call local
   input  logic [31:0]      push_ret_pc_i,
+  input  logic [ImemAw-1:0] push_ret_addr_i,  // absolute slot of push_ret_pc_i
+  input  logic             push_ret_oob_i,   // push_ret_pc_i >= the caller's length
+  input  logic             push_ret_oob1_i,  // push_ret_pc_i + 1 >= the caller's length
   input  logic [ProgW-1:0] push_prog_i,      // program of the call
   input  logic             pop_i,            // exit at depth > 0
 
@@ -36,18 +42,23 @@ module ebpf_core_call_stack
 
   output logic [Dw-1:0]    depth_o,
   output logic [31:0]      top_ret_pc_o,     // frame popped by exit
+  output logic [ImemAw-1:0] top_ret_addr_o,
+  output logic             top_ret_oob_o,
+  output logic             top_ret_oob1_o,
   output logic [ProgW-1:0] top_prog_o,
   output logic [3:0][63:0] top_regs_o
 );
 
   localparam int unsigned Entries = Frames - 1;
   localparam int unsigned Ew      = (Entries > 1) ? $clog2(Entries) : 1;
-  localparam int unsigned FrameW  = ProgW + 32 + 4 * 64;
+  localparam int unsigned FrameW  = ProgW + 32 + ImemAw + 2 + 4 * 64;
 
   logic [Dw-1:0]     depth_q, depth_d;
   logic [FrameW-1:0] frames_q [Entries];
   logic [Ew-1:0]     top_idx, push_idx_q;
   logic [31:0]       push_ret_pc_q;
+  logic [ImemAw-1:0] push_ret_addr_q;
+  logic              push_ret_oob_q, push_ret_oob1_q;
   logic [ProgW-1:0]  push_prog_q;
   logic              push_q;
 
@@ -65,17 +76,22 @@ module ebpf_core_call_stack
     if (push_i) begin
       push_idx_q    <= Ew'(depth_q);
       push_ret_pc_q <= push_ret_pc_i;
+      push_ret_addr_q <= push_ret_addr_i;
+      push_ret_oob_q  <= push_ret_oob_i;
+      push_ret_oob1_q <= push_ret_oob1_i;
       push_prog_q   <= push_prog_i;
     end
   end
 
   always_ff @(posedge clk_i) begin
     if (push_q) begin
-      frames_q[push_idx_q] <= {push_prog_q, push_ret_pc_q, regs_i};
+      frames_q[push_idx_q] <= {push_prog_q, push_ret_pc_q, push_ret_addr_q, push_ret_oob_q,
+                               push_ret_oob1_q, regs_i};
     end
   end
 
-  assign {top_prog_o, top_ret_pc_o, top_regs_o} = frames_q[top_idx];
+  assign {top_prog_o, top_ret_pc_o, top_ret_addr_o, top_ret_oob_o, top_ret_oob1_o,
+          top_regs_o} = frames_q[top_idx];
 
   always_comb begin
     depth_d = depth_q;

@@ -18,6 +18,7 @@ module ebpf_core_ex_block
   import ebpf_pkg::*;
 #(
   parameter int unsigned DepthW = 3,
+  parameter int unsigned ImemAw = 12,
   parameter int unsigned DmemAw = 11,
   parameter int unsigned MapSlots = 32
 ) (
@@ -33,6 +34,8 @@ module ebpf_core_ex_block
   input  logic [15:0]              off_i,
   input  logic [31:0]              target_i,
   input  logic                     target_ok_i,
+  input  logic [ImemAw-1:0]        target_addr_i,   // absolute slot of target_i
+  input  logic                     target_last_i,   // target_i + 1 >= program length
 
   // <- from the controller
   input  logic                     budget_hit_i,    // no instruction may retire any more
@@ -44,6 +47,9 @@ module ebpf_core_ex_block
   // Call stack
   input  logic [DepthW-1:0]        depth_i,
   input  logic [31:0]              frame_ret_pc_i,
+  input  logic [ImemAw-1:0]        frame_ret_addr_i,  // its absolute slot
+  input  logic                     frame_ret_oob_i,   // its bounds flags (pc, pc + 1)
+  input  logic                     frame_ret_oob1_i,
   output logic                     push_o,
   output logic [31:0]              push_ret_pc_o,
   output logic                     pop_o,
@@ -56,6 +62,9 @@ module ebpf_core_ex_block
   output fault_e                   fault_code_o,
   output logic                     redirect_o,
   output logic [31:0]              redirect_pc_o,
+  output logic [ImemAw-1:0]        redirect_addr_o, // absolute slot of redirect_pc_o
+  output logic                     redirect_oob_o,  // redirect_pc_o >= program length
+  output logic                     redirect_oob1_o, // redirect_pc_o + 1 >= program length
   output logic                     finish_o,        // exit at depth 0
   output logic [63:0]              result_o,        // rd value (not for late results)
   output logic                     late_o,          // result comes from memory, in WB
@@ -71,6 +80,9 @@ module ebpf_core_ex_block
   input  logic [63:0]              helper_r0_i,
   input  logic                     helper_keep_r0_i, // r0 unchanged (e.g. a failed tail call)
   input  logic                     helper_tail_i,    // tail call: restart at slot 0
+  input  logic [ImemAw-1:0]        tail_addr_i,      // ... of this absolute slot
+  input  logic                     tail_oob_i,       // ... bounds flags of its slot 0
+  input  logic                     tail_oob1_i,
   output logic                     tail_o,           // ... taken now
 
   // Context <- from the top
@@ -245,7 +257,13 @@ module ebpf_core_ex_block
     fault_o        = 1'b0;
     fault_code_o   = FAULT_NONE;
     redirect_o     = 1'b0;
-    redirect_pc_o  = target_i;
+    // A taken branch or a call goes to its target, which EX checked against the program
+    // (target_ok_i), so its pc is inside it; the absolute slot and the flags of each kind of
+    // redirect were prepared before this cycle, so EX's decision only selects.
+    redirect_pc_o   = target_i;
+    redirect_addr_o = target_addr_i;
+    redirect_oob_o  = 1'b0;
+    redirect_oob1_o = target_last_i;
     tail_o         = 1'b0;
     finish_o       = 1'b0;
     push_o         = 1'b0;
@@ -310,9 +328,12 @@ module ebpf_core_ex_block
             result_o     = amo_old;
             fault_o      = lsu_fault;
             fault_code_o = lsu_fault_code;
+            // The read phase stalls whether or not the access faults (a fault halts the
+            // run, which outranks the stall everywhere), so the stall, and with it the next
+            // fetch address, does not wait for the LSU's checks.
+            stall_o      = !amo_phase_q;
             if (!lsu_fault) begin
               fire_o      = amo_phase_q;
-              stall_o     = !amo_phase_q;
               amo_phase_d = !amo_phase_q;
             end
           end
@@ -324,9 +345,12 @@ module ebpf_core_ex_block
               fault_code_o = helper_fault_code_i;
               fire_o       = !helper_fault_i;
               if (!helper_fault_i && helper_tail_i) begin
-                tail_o        = 1'b1;
-                redirect_o    = 1'b1;
-                redirect_pc_o = 32'd0;
+                tail_o          = 1'b1;
+                redirect_o      = 1'b1;
+                redirect_pc_o   = 32'd0;
+                redirect_addr_o = tail_addr_i;
+                redirect_oob_o  = tail_oob_i;
+                redirect_oob1_o = tail_oob1_i;
               end
             end else begin
               stall_o        = 1'b1;
@@ -353,9 +377,12 @@ module ebpf_core_ex_block
             if (depth_i == '0) begin
               finish_o = 1'b1;
             end else begin
-              pop_o         = 1'b1;
-              redirect_o    = 1'b1;
-              redirect_pc_o = frame_ret_pc_i;
+              pop_o           = 1'b1;
+              redirect_o      = 1'b1;
+              redirect_pc_o   = frame_ret_pc_i;
+              redirect_addr_o = frame_ret_addr_i;
+              redirect_oob_o  = frame_ret_oob_i;
+              redirect_oob1_o = frame_ret_oob1_i;
             end
           end
 

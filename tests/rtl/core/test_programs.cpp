@@ -385,6 +385,60 @@ TEST_F(RtlPrograms, LocalCallsAcrossTailCalls) {
   EXPECT_EQ(b.rtl.program, 0u);
 }
 
+// IF takes a redirect's absolute slot and bounds flags from EX (a branch or call target
+// prepared in ID, a return slot kept in the call-stack frame, a tail call's first slot):
+// every kind of redirect that lands on a program's last slot or just past it, in a program
+// that is not the first (its slots do not start at 0), faults as the interpreter does.
+TEST_F(RtlPrograms, RedirectsAtTheEdgesOfAProgram) {
+  auto edge = [&](const std::string& text, bool drop_last, FaultCode want, uint32_t pc) {
+    std::vector<Insn> p = assemble(text);
+    if (drop_last) p.pop_back();  // leave the first slot of an lddw as the last slot
+    const std::vector<std::vector<Insn>> progs = {assemble("mov %r0, 1\nexit"),
+                                                  assemble("mov %r0, 2\nmov %r0, 3\nexit"), p};
+    interp_->load_programs(progs, 2, {.check = false});
+    rtl_->load_programs(progs, 2, {.check = false});
+    const Both b = run();
+    EXPECT_EQ(b.interp.fault, want) << text;
+    EXPECT_EQ(b.interp.fault_pc, pc) << text;
+  };
+  // A return to the last slot, which is an lddw cut in half.
+  edge("ja +2\nf:\nexit\nexit\ncall local f\nlddw %r0, 0x1234567890", true,
+       FaultCode::kInvalidInstruction, 4);
+  // The same return to a whole instruction there.
+  edge("ja +2\nf:\nexit\nexit\ncall local f\nmov %r0, 9\nexit", false, FaultCode::kNone, 0);
+  // A call in the last slot: the return slot is the program's length.
+  edge("ja +1\nf:\nexit\ncall local f", false, FaultCode::kInvalidInstruction, 3);
+  // A taken branch to a cut lddw in the last slot, and to a whole one.
+  edge("mov %r1, 1\njeq %r1, 1, +1\nexit\nlddw %r0, 5", true,
+       FaultCode::kInvalidInstruction, 3);
+  edge("mov %r1, 1\njeq %r1, 1, +1\nexit\nlddw %r0, 5\nexit", false, FaultCode::kNone, 0);
+  // A call whose target is the last slot, a cut lddw.
+  edge("call local f\nexit\nf:\nlddw %r0, 5", true, FaultCode::kInvalidInstruction, 2);
+
+  // Tail calls into a program whose only slot is a cut lddw, and into a one-slot program.
+  maps({map_spec(MapType::kProgArray, 4, 4, 2)});
+  host_update(0, le32(0), le32(3));
+  host_update(0, le32(1), le32(4));
+  std::vector<Insn> cut = assemble("lddw %r0, 5");
+  cut.pop_back();
+  const std::string caller = "mov %r0, 55\nlddw %r2, map[0]\nmov %r3, ";
+  for (int slot : {0, 1}) {
+    const std::vector<std::vector<Insn>> progs = {
+        assemble("mov %r0, 1\nexit"), assemble("mov %r0, 2\nexit"),
+        assemble(caller + std::to_string(slot) + "\ncall 12\nexit"), cut,
+        assemble("exit")};
+    interp_->load_programs(progs, 2, {.check = false});
+    rtl_->load_programs(progs, 2, {.check = false});
+    const Both b = run();
+    EXPECT_EQ(b.interp.tail_calls, 1u);
+    EXPECT_EQ(b.interp.fault, slot == 0 ? FaultCode::kInvalidInstruction : FaultCode::kNone);
+    EXPECT_EQ(b.interp.program, slot == 0 ? 3u : 4u);
+    if (slot == 1) {
+      EXPECT_EQ(b.interp.r0, 55u);
+    }
+  }
+}
+
 TEST_F(RtlPrograms, HashFullNoexistExistThroughHelpers) {
   maps({map_spec(MapType::kHash, 4, 8, 2), map_spec(MapType::kArray, 4, 8, 2)});
   // key in r7, flags in r8: r0 = update's result, accumulated as r9 = r9 * 64 + (r0 & 63).
