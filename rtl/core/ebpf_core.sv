@@ -114,7 +114,7 @@ module ebpf_core
   ctrl_t        ex_ctrl_q;
   logic [31:0]  ex_pc_q;
   logic [63:0]  ex_op_a_q, ex_op_b_q;
-  logic [15:0]  ex_off_q;
+  logic [63:0]  ex_mem_addr_q;   // operand a + off: a load's, store's or atomic's address
   logic [31:0]  ex_target_q;
   logic         ex_target_ok_q;
   logic [ImemAw-1:0] ex_addr1_q, ex_target_addr_q;   // absolute slots of pc + 1, target
@@ -238,7 +238,9 @@ module ebpf_core
       ex_pc_q        <= id_pc;
       ex_op_a_q      <= id_op_a;
       ex_op_b_q      <= id_op_b;
-      ex_off_q       <= id_off;
+      // The memory address is added here, a cycle before the LSU checks it (timing: the
+      // region checks and the data memory address no longer follow a 64-bit adder in EX).
+      ex_mem_addr_q  <= id_op_a + {{48{id_off[15]}}, id_off};
       ex_target_q    <= id_target;
       ex_target_ok_q <= id_target_ok;
       ex_addr1_q       <= id_addr1;
@@ -265,7 +267,7 @@ module ebpf_core
     .pc_i                (ex_pc_q),
     .op_a_i              (ex_op_a_q),
     .op_b_i              (ex_op_b_q),
-    .off_i               (ex_off_q),
+    .mem_addr_i          (ex_mem_addr_q),
     .target_i            (ex_target_q),
     .target_ok_i         (ex_target_ok_q),
     .target_addr_i       (ex_target_addr_q),

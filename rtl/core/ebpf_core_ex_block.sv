@@ -31,7 +31,7 @@ module ebpf_core_ex_block
   input  logic [31:0]              pc_i,
   input  logic [63:0]              op_a_i,
   input  logic [63:0]              op_b_i,
-  input  logic [15:0]              off_i,
+  input  logic [63:0]              mem_addr_i,      // op_a_i + off (added in ID)
   input  logic [31:0]              target_i,
   input  logic                     target_ok_i,
   input  logic [ImemAw-1:0]        target_addr_i,   // absolute slot of target_i
@@ -205,8 +205,7 @@ module ebpf_core_ex_block
     .is64_i          (ctrl_i.is64),
     .bytes_i         (ctrl_i.mem_bytes),
     .signed_i        (ctrl_i.mem_signed),
-    .base_i          (op_a_i),
-    .off_i           (off_i),
+    .addr_i          (mem_addr_i),
     .data_i          (op_b_i),
     .cmp_i           (r0_val),
     .depth_i         (depth_i),

@@ -130,16 +130,76 @@ module ebpf_core_id_stage
   logic unused_host_read;
   assign unused_host_read = host_read_i;
 
-  // Load-use: the field compares come from the instruction bits too.
-  logic ex_pending, dst_pending, src_pending, a_pending, b_pending;
+  // Load-use: the field compares come from the instruction bits too, and which fields the
+  // instruction reads from its opcode alone (opcode_reads): for every valid instruction
+  // that is what the decoder says (asserted below). An invalid slot may wait a cycle for a
+  // load result it would never read before it faults; in exchange the stall, which steers
+  // the next fetch address, does not wait for the decoder's format and legality logic.
+  typedef struct packed {
+    logic use_a;     // operand a is a register
+    logic use_b;     // operand b is a register
+    logic a_is_src;  // ... a is the src field (else dst)
+    logic b_is_dst;  // ... b is the dst field (else src)
+  } reads_t;
+
+  function automatic reads_t opcode_reads(logic [7:0] opc);
+    reads_t r;
+    logic [3:0] op;
+    logic       x;
+    op = opc[7:4];
+    x  = opc[3] == SrcX;
+    r  = '0;
+    unique case (insn_class_e'(opc[2:0]))
+      CLS_ALU, CLS_ALU64: begin
+        r.use_a = op != ALU_MOV;
+        r.use_b = x && op != ALU_NEG && op != ALU_END;
+      end
+      CLS_JMP, CLS_JMP32: begin
+        if (op == JMP_CALL) begin
+          r.use_b    = x;       // callx: the helper ID is in dst
+          r.b_is_dst = 1'b1;
+        end else if (op != JMP_JA && op != JMP_EXIT) begin
+          r.use_a = 1'b1;
+          r.use_b = x;
+        end
+      end
+      CLS_LDX: begin
+        r.use_a    = 1'b1;
+        r.a_is_src = 1'b1;
+      end
+      CLS_ST:  r.use_a = 1'b1;
+      CLS_STX: begin
+        r.use_a = 1'b1;
+        r.use_b = 1'b1;
+      end
+      default: ;                // CLS_LD: lddw reads no register
+    endcase
+    return r;
+  endfunction
+
+  reads_t reads;
+  logic   ex_pending, dst_pending, src_pending, a_pending, b_pending;
+  assign reads       = opcode_reads(insn_i[7:0]);
   assign ex_pending  = ex_valid_i && ex_wr_i && ex_late_i;
   assign dst_pending = f_dst == ex_rd_i;
   assign src_pending = f_src == ex_rd_i;
-  assign a_pending   = a_is_src ? src_pending : dst_pending;
-  assign b_pending   = b_is_dst ? dst_pending : src_pending;
-  assign load_use_o  = valid_i && ex_pending && ((use_ra && a_pending) || (use_rb && b_pending));
+  assign a_pending   = reads.a_is_src ? src_pending : dst_pending;
+  assign b_pending   = reads.b_is_dst ? dst_pending : src_pending;
+  assign load_use_o  = valid_i && ex_pending &&
+                       ((reads.use_a && a_pending) || (reads.use_b && b_pending));
+
+`ifndef SYNTHESIS
+  // The opcode's answer is the decoder's for every instruction that can execute.
+  always_comb begin
+    if (valid_i && ctrl_o.unit != EX_INVALID) begin
+      assert (reads.use_a == use_ra && reads.use_b == use_rb &&
+              (!use_ra || reads.a_is_src == a_is_src) && (!use_rb || reads.b_is_dst == b_is_dst))
+        else $error("%m: opcode_reads(%02x) disagrees with the decoder", insn_i[7:0]);
+    end
+  end
+`endif
 
   logic unused_regsel;
-  assign unused_regsel = ^{ra, rb};
+  assign unused_regsel = ^{ra, rb, use_ra, use_rb};   // use_*: checked against opcode_reads
 
 endmodule

@@ -38,8 +38,7 @@ module ebpf_core_lsu
   input  logic               is64_i,         // atomic width
   input  logic [3:0]         bytes_i,        // access size: 1, 2, 4, 8
   input  logic               signed_i,       // ldxs*
-  input  logic [63:0]        base_i,
-  input  logic [15:0]        off_i,
+  input  logic [63:0]        addr_i,         // base register + off (added before EX)
   input  logic [63:0]        data_i,         // store data / atomic operand (src)
   input  logic [63:0]        cmp_i,          // cmpxchg comparand (r0)
   input  logic [DepthW-1:0]  depth_i,
@@ -86,7 +85,7 @@ module ebpf_core_lsu
   logic [31:0] offset, mem_off;
   logic [2:0]  lane;
 
-  assign addr    = base_i + {{48{off_i[15]}}, off_i};
+  assign addr    = addr_i;
   assign offset  = addr[31:0];
   assign lane    = offset[2:0];
 
