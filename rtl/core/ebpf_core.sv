@@ -104,7 +104,7 @@ module ebpf_core
   // ID outputs
   ctrl_t        id_ctrl;
   logic [63:0]  id_op_a, id_op_b;
-  logic [15:0]  id_off;
+  logic [63:0]  id_mem_addr;
   logic [31:0]  id_target;
   logic         id_target_ok;
   logic         load_use;
@@ -211,7 +211,7 @@ module ebpf_core
     .ctrl_o      (id_ctrl),
     .op_a_o      (id_op_a),
     .op_b_o      (id_op_b),
-    .off_o       (id_off),
+    .mem_addr_o  (id_mem_addr),
     .target_o    (id_target),
     .target_ok_o (id_target_ok),
     .load_use_o  (load_use),
@@ -238,9 +238,9 @@ module ebpf_core
       ex_pc_q        <= id_pc;
       ex_op_a_q      <= id_op_a;
       ex_op_b_q      <= id_op_b;
-      // The memory address is added here, a cycle before the LSU checks it (timing: the
+      // The memory address is added in ID, a cycle before the LSU checks it (timing: the
       // region checks and the data memory address no longer follow a 64-bit adder in EX).
-      ex_mem_addr_q  <= id_op_a + {{48{id_off[15]}}, id_off};
+      ex_mem_addr_q  <= id_mem_addr;
       ex_target_q    <= id_target;
       ex_target_ok_q <= id_target_ok;
       ex_addr1_q       <= id_addr1;

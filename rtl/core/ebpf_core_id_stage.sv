@@ -42,7 +42,7 @@ module ebpf_core_id_stage
   output ctrl_t                 ctrl_o,
   output logic [63:0]           op_a_o,
   output logic [63:0]           op_b_o,
-  output logic [15:0]           off_o,
+  output logic [63:0]           mem_addr_o,     // base register + off of a load / store / atomic
   output logic [31:0]           target_o,
   output logic                  target_ok_o,
 
@@ -58,6 +58,7 @@ module ebpf_core_id_stage
   logic [3:0]  ra, rb;
   logic        use_ra, use_rb, b_is_imm, a_is_src, b_is_dst;
   logic [63:0] imm;
+  logic [15:0] off;   // the memory offset: mem_addr_o takes it from the slot bits
 
   ebpf_core_decoder u_decoder (
     .pc_i        (pc_i),
@@ -74,7 +75,7 @@ module ebpf_core_id_stage
     .b_is_dst_o  (b_is_dst),
     .b_is_imm_o  (b_is_imm),
     .imm_o       (imm),
-    .off_o       (off_o),
+    .off_o       (off),
     .target_o    (target_o),
     .target_ok_o (target_ok_o)
   );
@@ -188,6 +189,11 @@ module ebpf_core_id_stage
   assign load_use_o  = valid_i && ex_pending &&
                        ((reads.use_a && a_pending) || (reads.use_b && b_pending));
 
+  // A memory instruction's address, added here so the LSU starts from a register: its base
+  // register is src for a load, dst otherwise (the opcode's answer, so the decoder's operand
+  // pick is not on this adder's path); other instructions never use it.
+  assign mem_addr_o = (reads.a_is_src ? reg_src : reg_dst) + {{48{insn_i[31]}}, insn_i[31:16]};
+
 `ifndef SYNTHESIS
   // The opcode's answer is the decoder's for every instruction that can execute.
   always_comb begin
@@ -200,6 +206,6 @@ module ebpf_core_id_stage
 `endif
 
   logic unused_regsel;
-  assign unused_regsel = ^{ra, rb, use_ra, use_rb};   // use_*: checked against opcode_reads
+  assign unused_regsel = ^{ra, rb, use_ra, use_rb, off};   // use_*: checked against opcode_reads
 
 endmodule
