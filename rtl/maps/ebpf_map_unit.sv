@@ -293,16 +293,38 @@ module ebpf_map_unit
     end
     return r;
   endfunction
-  function automatic logic [127:0] pmask(logic [31:0] len);
-    return (len >= 32'd128) ? '1 : ~({128{1'b1}} >> len[6:0]);
+  // First difference of two 128-bit numbers, from the top: {p, g} with p the number of
+  // leading bits in which a and b agree (128 when equal) and g the bit of b at the first
+  // difference (so a < b when p < 128 and g). A tree of 2-to-1 merges, not a 128-bit chain.
+  function automatic logic [8:0] lpm_diff(logic [127:0] a, logic [127:0] b);
+    logic [127:0] v, g;
+    logic [6:0]   pos [128];
+    v = a ^ b;
+    g = b;
+    for (int unsigned k = 0; k < 128; k++) pos[k] = '0;
+    for (int unsigned l = 1; l <= 7; l++) begin
+      for (int unsigned k = 0; k < (128 >> l); k++) begin
+        // node k of level l from nodes 2k (low half) and 2k + 1 (high half) of level l - 1
+        if (v[2*k+1]) begin
+          pos[k] = pos[2*k+1];
+          g[k]   = g[2*k+1];
+        end else begin
+          pos[k] = 7'((32'd1 << (l - 1)) + 32'(pos[2*k]));
+          g[k]   = g[2*k];
+        end
+        v[k] = v[2*k+1] | v[2*k];
+      end
+    end
+    return {v[0] ? {1'b0, pos[0]} : 8'd128, g[0]};
   endfunction
-  // Iteration order: a before b.
-  function automatic logic lpm_before(logic [31:0] al, logic [127:0] a, logic [31:0] bl,
-                                      logic [127:0] b);
-    logic [127:0] m;
-    m = pmask((al < bl) ? al : bl);
-    if ((a & m) != (b & m)) return (a & m) < (b & m);
-    return al > bl;
+  // The top min(len, 128) bits agree (the prefix compare of docs/maps.md), given p of lpm_diff.
+  function automatic logic lpm_agree(logic [7:0] p, logic [31:0] len);
+    return (len[31:7] != '0) ? p[7] : (p >= {1'b0, len[6:0]});
+  endfunction
+  // Iteration order, a before b (a prefix mask of min(al, bl) bits): when the masked bits
+  // differ, the first difference lies inside the mask and decides; else the longer first.
+  function automatic logic lpm_before(logic [31:0] al, logic [31:0] bl, logic [8:0] d);
+    return (lpm_agree(d[8:1], al) || lpm_agree(d[8:1], bl)) ? (al > bl) : d[0];
   endfunction
 
   logic        lpm_v6;
@@ -314,6 +336,12 @@ module ebpf_map_unit
   assign le_len  = lent_q[0][31:0];
   assign lk_data = lpm_data(lkw_q[0], lkw_q[1], lkw_q[2], lpm_v6);
   assign le_data = lpm_data(lent_q[0], lent_q[1], lent_q[2], lpm_v6);
+  // The scan's two compares: the entry against the key (lookup, exact) or against the last
+  // entry returned (next), and the entry against the best successor so far (next).
+  logic [8:0] ld_first, ld_best;
+  assign ld_first = lpm_diff((lmode_q == LS_LOOKUP || lmode_q == LS_EXACT) ? lk_data : la_key_q,
+                            le_data);
+  assign ld_best  = lpm_diff(le_data, lb_key_q);
 
   // Bucket word fields
   logic             bk_used;
@@ -1285,21 +1313,21 @@ module ebpf_map_unit
         end
         unique case (lmode_q)
           LS_LOOKUP: begin
-            if (le_len <= lk_len && ((le_data ^ lk_data) & pmask(le_len)) == '0 &&
+            if (le_len <= lk_len && lpm_agree(ld_first[8:1], le_len) &&
                 (!lfound_q || le_len > lb_len_q)) begin
               lfound_d = 1'b1; lb_slot_d = ls_q; lb_len_d = le_len;
             end
           end
-          LS_EXACT: begin
-            if (le_len == lk_len && ((le_data ^ lk_data) & pmask(lk_len)) == '0) begin
+          LS_EXACT: begin  // equal lengths: le_len's mask is lk_len's
+            if (le_len == lk_len && lpm_agree(ld_first[8:1], le_len)) begin
               lfound_d = 1'b1; lb_slot_d = ls_q;
               la_valid_d = 1'b1; la_len_d = le_len; la_key_d = le_data;
               state_d = ls_ret_q;
             end
           end
           default: begin  // LS_NEXT
-            if ((!la_valid_q || lpm_before(la_len_q, la_key_q, le_len, le_data)) &&
-                (!lfound_q || lpm_before(le_len, le_data, lb_len_q, lb_key_q))) begin
+            if ((!la_valid_q || lpm_before(la_len_q, le_len, ld_first)) &&
+                (!lfound_q || lpm_before(le_len, lb_len_q, ld_best))) begin
               lfound_d = 1'b1; lb_slot_d = ls_q; lb_len_d = le_len; lb_key_d = le_data;
             end
           end
