@@ -84,6 +84,8 @@ module ebpf_map_unit
   localparam logic [SlotW-1:0] NoSlot = '1;            // list end
   localparam int unsigned BkW   = 1 + 32 + SlotW;      // {used, hash, slot}
   localparam int unsigned StW   = 5 * SlotW + 64;      // {sp, hw, count, head, tail, tick}
+  localparam int unsigned SlwW  = $clog2(ValueBufBytes / 8) + 1;   // slot words, checked
+  localparam int unsigned VsW   = (VmAw > SlotW) ? VmAw : SlotW;   // value slot operand
 
   // ---------------------------------------------------------------------------------------
   // Controller states
@@ -163,17 +165,18 @@ module ebpf_map_unit
   logic             crc_src_q, crc_src_d;          // 0: key buffer, 1: key memory slot crc_slot
   logic [SlotW-1:0] crc_slot_q, crc_slot_d;
   logic [31:0]      crc_q, crc_d, hash_q, hash_d, ph_q, ph_d;
-  logic [31:0]      pd_q, pd_d, pb_q, pb_d;       // probe distance, bucket (map-relative)
+  logic [31:0]      pd_q, pd_d;                   // probe distance
+  logic [BkAw-1:0]  pb_q, pb_d;                   // probed bucket (map-relative)
   logic             pmode_q, pmode_d;              // 0: by key, 1: by slot ptarget
   logic [SlotW-1:0] ptarget_q, ptarget_d, pslot_q, pslot_d;
   logic             pfound_q, pfound_d, pempty_q, pempty_d, kc_eq_q, kc_eq_d;
   logic [SlotW-1:0] slot_q, slot_d;
   // window victim
-  logic [31:0]      wv_b_q, wv_b_d, wv_cur_q, wv_cur_d;
+  logic [BkAw-1:0]  wv_b_q, wv_b_d, wv_cur_q, wv_cur_d;
   logic [SlotW-1:0] wv_slot_q, wv_slot_d, wv_cslot_q, wv_cslot_d;
   logic [63:0]      wv_stamp_q, wv_stamp_d;
   // erase
-  logic [31:0]      hole_q, hole_d, k_q, k_d;
+  logic [BkAw-1:0]  hole_q, hole_d, k_q, k_d;
   // value copies
   logic [31:0]      vw_addr_q, vw_addr_d;
   logic [7:0]       vw_last_q, vw_last_d;
@@ -250,26 +253,70 @@ module ebpf_map_unit
   // registers are host-writable): every command on the map answers -EINVAL, so that no loop
   // runs past the unit's memories.
   logic desc_bad;
+  logic [SlwW-1:0]    d_slw_n;      // d_slw of a descriptor that passes desc_bad
+  logic [32+SlwW-1:0] map_words;    // max_entries x slot words
+  assign d_slw_n   = d_slw[SlwW-1:0];
+  assign map_words = (32+SlwW)'(d_max) * (32+SlwW)'(d_slw_n);
   assign desc_bad = d_probe > 32'd32 || d_kw > 32'(KeyBufBytes / 8) ||
                     d_slw > 32'(ValueBufBytes / 8) || (d_slw != 0 && d_sw > d_slw) ||
                     (t_hashany && d_mask >= 32'(Buckets)) ||
                     (t_slotmem && d_max > 32'(Slots)) ||
-                    ({32'h0, d_max} * {32'h0, d_slw}) > 64'(ValueWords);
+                    map_words > (32+SlwW)'(ValueWords);
 
-  // Address arithmetic
-  function automatic logic [31:0] slot_words(logic [SlotW-1:0] s, logic [31:0] words);
-    return 32'(s) * words;
-  endfunction
+  // Address arithmetic. A descriptor that passes desc_bad has d_slw <= ValueBufBytes / 8,
+  // so its low SlwW bits are d_slw; every use below is behind that check (desc_bad, which
+  // uses map_words, holds whatever the upper bits are, as d_slw > ValueBufBytes / 8 alone
+  // makes it true).
+  logic [VsW-1:0]        va_slot;      // the value slot of this state: key_index or slot_q
+  logic [VsW+SlwW-1:0]   va_prod;      // va_slot x slot words (one multiplier for all)
   logic [31:0] vslot_addr;   // first value word of slot_q
   logic [31:0] cpu_off;      // word offset of cpu_sel's copy
-  assign vslot_addr = d_vbase + slot_words(slot_q, d_slw);
+  assign va_slot    = (state_q == S_DISPATCH || state_q == S_UP_DEV || state_q == S_DL_FDARR)
+                      ? VsW'(key_index) : VsW'(slot_q);
+  assign va_prod    = (VsW+SlwW)'(va_slot) * (VsW+SlwW)'(d_slw_n);
+  assign vslot_addr = d_vbase + 32'(va_prod);
   assign cpu_off    = cpu_sel * d_sw;
 
-  // Key word i of key memory slot s
-  function automatic logic [31:0] kaddr(logic [31:0] kbase, logic [31:0] kw, logic [SlotW-1:0] s,
-                                         logic [31:0] i);
-    return kbase + 32'(s) * kw + i;
-  endfunction
+  // Key memory address: word ka_word of slot ka_slot, kbase + slot x key words + word. The
+  // states name the operands; one multiply and one add serve them all. The sum is taken
+  // modulo the key memory size, so the operands are cut to its width first.
+  logic [SlotW-1:0] ka_slot;
+  logic [KmAw-1:0]  ka_word;
+  assign km_addr = KmAw'(d_kbase) + KmAw'(KmAw'(ka_slot) * KmAw'(d_kw)) + ka_word;
+
+  // Bucket word fields
+  logic             bk_used;
+  logic [31:0]      bk_hash;
+  logic [SlotW-1:0] bk_slot;
+  assign {bk_used, bk_hash, bk_slot} = bk_rdata;
+
+  // Bucket memory address: bk_off in the map's bucket table, after its base (modulo the
+  // bucket memory size).
+  logic [BkAw-1:0]  bk_off;
+  assign bk_addr = BkAw'(d_bbase) + bk_off;
+
+  // Bucket indices are taken modulo the bucket mask; a hash-type descriptor that passes
+  // desc_bad has d_mask < Buckets, so they fit BkAw bits and every sum and difference below
+  // equals its 32-bit form. Backward-shift delete: the next bucket, its distance from the
+  // hole, and the distance of the element in k from its home bucket and from the hole.
+  logic [BkAw-1:0]  bmask, er_next, er_dist, er_home, er_hole;
+  assign bmask   = BkAw'(d_mask);
+  assign er_next = (k_q + 1'b1) & bmask;
+  assign er_dist = (er_next - hole_q) & bmask;
+  assign er_home = (k_q - (BkAw'(bk_hash) & bmask)) & bmask;
+  assign er_hole = (k_q - hole_q) & bmask;
+
+  // Slot memory addresses: an offset in the map's slot range, after its base.
+  logic [SmAw-1:0]  lv_off, pv_off, nx_off, sp_off, fs_off;
+  assign lv_addr = SmAw'(d_sbase) + lv_off;
+  assign pv_addr = SmAw'(d_sbase) + pv_off;
+  assign nx_addr = SmAw'(d_sbase) + nx_off;
+  assign sp_addr = SmAw'(d_sbase) + sp_off;
+  assign fs_addr = SmAw'(d_sbase) + fs_off;
+
+  // The bits above the memory widths do not reach an address (the sums are modular).
+  logic unused_addr_hi;
+  assign unused_addr_hi = ^{d_kbase, d_bbase, d_sbase, ka_slot};
 
   // Masks a key word read from the key buffer: bytes past key_size read as zero.
   function automatic logic [63:0] key_word(logic [63:0] w, logic [31:0] idx, logic [31:0] last,
@@ -343,12 +390,6 @@ module ebpf_map_unit
                             le_data);
   assign ld_best  = lpm_diff(le_data, lb_key_q);
 
-  // Bucket word fields
-  logic             bk_used;
-  logic [31:0]      bk_hash;
-  logic [SlotW-1:0] bk_slot;
-  assign {bk_used, bk_hash, bk_slot} = bk_rdata;
-
   // ---------------------------------------------------------------------------------------
   // Controller
   always_comb begin
@@ -372,17 +413,23 @@ module ebpf_map_unit
     ul_ret_d = ul_ret_q; er_ret_d = er_ret_q; al_ret_d = al_ret_q; zr_ret_d = zr_ret_q;
     kcp_ret_d = kcp_ret_q; hw_ret_d = hw_ret_q; ls_ret_d = ls_ret_q; ld_ret_d = ld_ret_q;
 
-    ikb_req = 1'b0; ikb_we = 1'b0; ikb_addr = '0; ikb_wdata = '0; ikb_wmask = '0;
-    ivb_req = 1'b0; ivb_we = 1'b0; ivb_addr = '0; ivb_wdata = '0;
+    // Write data and addresses of the unit's own RAMs matter only with their request (and
+    // write) enable: the defaults are the values most states use, which keeps their muxes
+    // narrow. Nothing here reaches a port of the unit.
+    ikb_req = 1'b0; ikb_we = 1'b0; ikb_addr = KbAw'(i_q); ikb_wdata = km_rdata;
+    ikb_wmask = 8'hFF;
+    ivb_req = 1'b0; ivb_we = 1'b0; ivb_addr = VbAw'(i_q); ivb_wdata = vm_rdata_i;
     idt_req = 1'b0; idt_addr = '0;
-    st_req = 1'b0; st_we = 1'b0; st_addr = map_q; st_wdata = '0;
-    km_req = 1'b0; km_we = 1'b0; km_addr = '0; km_wdata = '0;
-    bk_req = 1'b0; bk_we = 1'b0; bk_addr = '0; bk_wdata = '0;
-    lv_req = 1'b0; lv_we = 1'b0; lv_addr = '0; lv_wdata = 1'b0;
-    pv_req = 1'b0; pv_we = 1'b0; pv_addr = '0; pv_wdata = '0;
-    nx_req = 1'b0; nx_we = 1'b0; nx_addr = '0; nx_wdata = '0;
-    sp_req = 1'b0; sp_we = 1'b0; sp_addr = '0; sp_wdata = '0;
-    fs_req = 1'b0; fs_we = 1'b0; fs_addr = '0; fs_wdata = '0;
+    st_req = 1'b0; st_we = 1'b0; st_addr = map_q;
+    st_wdata = {sp_q, hw_q, cnt_q, head_q, tail_q, tick_q};
+    km_req = 1'b0; km_we = 1'b0; ka_slot = '0; ka_word = '0;
+    km_wdata = key_word(kb_rdata, i_q - 1, last_idx, key_last_mask);
+    bk_req = 1'b0; bk_we = 1'b0; bk_off = '0; bk_wdata = '0;
+    lv_req = 1'b0; lv_we = 1'b0; lv_off = '0; lv_wdata = 1'b0;
+    pv_req = 1'b0; pv_we = 1'b0; pv_off = '0; pv_wdata = '0;
+    nx_req = 1'b0; nx_we = 1'b0; nx_off = '0; nx_wdata = '0;
+    sp_req = 1'b0; sp_we = 1'b0; sp_off = '0; sp_wdata = tick_q + 1;
+    fs_req = 1'b0; fs_we = 1'b0; fs_off = '0; fs_wdata = '0;
     vm_req_o = 1'b0; vm_we_o = 1'b0; vm_addr_o = '0; vm_wdata_o = '0; vm_wmask_o = '0;
 
     unique case (state_q)
@@ -464,7 +511,7 @@ module ebpf_map_unit
               end else begin
                 slot_d = SlotW'(key_index);
                 lv_req = 1'b1;
-                lv_addr = SmAw'(d_sbase + key_index);
+                lv_off = SmAw'(key_index);
                 state_d = S_LK_LIVE;
               end
             end else if (t_lpm) begin
@@ -536,11 +583,11 @@ module ebpf_map_unit
                 status_d = MAP_E2BIG; state_d = S_WB;
               end else begin
                 vm_req_o = 1'b1; vm_we_o = 1'b1;
-                vm_addr_o = VmAw'(d_vbase + key_index * d_slw);
+                vm_addr_o = VmAw'(d_vbase + 32'(va_prod));
                 vm_wdata_o = {32'h0, val0_q[31:0]};
                 vm_wmask_o = 8'h0F;
                 lv_req = 1'b1; lv_we = 1'b1; lv_wdata = 1'b1;
-                lv_addr = SmAw'(d_sbase + key_index);
+                lv_off = SmAw'(key_index);
                 state_d = S_WB;
               end
             end
@@ -555,7 +602,7 @@ module ebpf_map_unit
                 status_d = MAP_ENOENT; state_d = S_WB;
               end else begin
                 lv_req = 1'b1;
-                lv_addr = SmAw'(d_sbase + key_index);
+                lv_off = SmAw'(key_index);
                 state_d = S_DL_FDARR;
               end
             end else if (t_arr || t_pcarr) begin
@@ -570,9 +617,9 @@ module ebpf_map_unit
                 status_d = MAP_EINVAL; state_d = S_WB;
               end else begin
                 lv_req = 1'b1; lv_we = 1'b1; lv_wdata = 1'b0;
-                lv_addr = SmAw'(d_sbase + key_index);
+                lv_off = SmAw'(key_index);
                 vm_req_o = 1'b1; vm_we_o = 1'b1; vm_wmask_o = 8'hFF;
-                vm_addr_o = VmAw'(d_vbase + key_index * d_slw);
+                vm_addr_o = VmAw'(d_vbase + 32'(va_prod));
                 state_d = S_WB;
               end
             end else begin
@@ -654,7 +701,7 @@ module ebpf_map_unit
         end
       end
       S_LK_WORD: begin  // slot_q is final
-        offset_d = (slot_words(slot_q, d_slw) + cpu_off) << 3;
+        offset_d = (32'(va_prod) + cpu_off) << 3;
         if (prog_q) begin
           vm_req_o = 1'b1;
           vm_addr_o = VmAw'(vslot_addr + cpu_off);
@@ -689,7 +736,7 @@ module ebpf_map_unit
         end
       end
       S_UP_WRITTEN: begin  // slot_q holds the element: copy the value in
-        offset_d = (slot_words(slot_q, d_slw) + cpu_off) << 3;
+        offset_d = (32'(va_prod) + cpu_off) << 3;
         i_d = '0;
         if (!prog_q && t_percpu) begin
           vw_addr_d = vslot_addr; n_d = d_slw; vw_last_d = 8'hFF;
@@ -717,10 +764,10 @@ module ebpf_map_unit
           state_d = S_WB;
         end else begin
           lv_req = 1'b1; lv_we = 1'b1;
-          lv_addr = SmAw'(d_sbase + key_index);
+          lv_off = SmAw'(key_index);
           lv_wdata = val0_q[31:0] != 32'd0;
           vm_req_o = 1'b1; vm_we_o = 1'b1;
-          vm_addr_o = VmAw'(d_vbase + key_index * d_slw);
+          vm_addr_o = VmAw'(d_vbase + 32'(va_prod));
           if (val0_q[31:0] == 32'd0) begin
             vm_wdata_o = '0; vm_wmask_o = 8'hFF;
           end else begin
@@ -762,7 +809,7 @@ module ebpf_map_unit
       end
       S_UP_LPM_NEW3: begin
         lv_req = 1'b1; lv_we = 1'b1; lv_wdata = 1'b1;
-        lv_addr = SmAw'(d_sbase + 32'(slot_q));
+        lv_off = SmAw'(32'(slot_q));
         cnt_d = cnt_q + 1'b1;
         state_d = S_UP_LPM_KEY;
       end
@@ -787,9 +834,9 @@ module ebpf_map_unit
           status_d = MAP_ENOENT;
         end else begin
           lv_req = 1'b1; lv_we = 1'b1; lv_wdata = 1'b0;
-          lv_addr = SmAw'(d_sbase + key_index);
+          lv_off = SmAw'(key_index);
           vm_req_o = 1'b1; vm_we_o = 1'b1; vm_wmask_o = 8'hFF;
-          vm_addr_o = VmAw'(d_vbase + key_index * d_slw);
+          vm_addr_o = VmAw'(d_vbase + 32'(va_prod));
         end
         state_d = S_WB;
       end
@@ -806,9 +853,9 @@ module ebpf_map_unit
           status_d = MAP_ENOENT;
         end else begin
           lv_req = 1'b1; lv_we = 1'b1; lv_wdata = 1'b0;
-          lv_addr = SmAw'(d_sbase + 32'(lb_slot_q));
+          lv_off = SmAw'(32'(lb_slot_q));
           fs_req = 1'b1; fs_we = 1'b1; fs_wdata = lb_slot_q;
-          fs_addr = SmAw'(d_sbase + 32'(sp_q));
+          fs_off = SmAw'(32'(sp_q));
           sp_d = sp_q + 1'b1;
           cnt_d = cnt_q - 1'b1;
         end
@@ -829,7 +876,7 @@ module ebpf_map_unit
           status_d = MAP_ENOENT; state_d = S_WB;
         end else begin
           lv_req = 1'b1;
-          lv_addr = SmAw'(d_sbase + 32'(ls_q));
+          lv_off = SmAw'(32'(ls_q));
           state_d = S_NK_CHK;
         end
       end
@@ -866,20 +913,20 @@ module ebpf_map_unit
       S_IN_LOOP: begin
         if (t_hashany && i_q <= d_mask) begin
           bk_req = 1'b1; bk_we = 1'b1;
-          bk_addr = BkAw'(d_bbase + i_q);
+          bk_off = BkAw'(i_q);
           bk_wdata = '0;
         end
         if (t_slotmem && i_q < d_max) begin
           lv_req = 1'b1; lv_we = 1'b1; lv_wdata = 1'b0;
-          lv_addr = SmAw'(d_sbase + i_q);
+          lv_off = SmAw'(i_q);
         end
-        if (i_q < d_max * d_slw) begin
+        if ((32+SlwW)'(i_q) < map_words) begin
           vm_req_o = 1'b1; vm_we_o = 1'b1; vm_wmask_o = 8'hFF; vm_wdata_o = '0;
           vm_addr_o = VmAw'(d_vbase + i_q);
         end
         i_d = i_q + 1;
         if (!(t_hashany && i_q <= d_mask) && !(t_slotmem && i_q < d_max) &&
-            !(i_q < d_max * d_slw)) begin
+            !((32+SlwW)'(i_q) < map_words)) begin
           sp_d = '0; hw_d = '0; cnt_d = '0; tick_d = '0; head_d = NoSlot; tail_d = NoSlot;
           state_d = S_WB;
         end
@@ -924,14 +971,14 @@ module ebpf_map_unit
       end
       S_HW_NEW4: begin
         bk_req = 1'b1; bk_we = 1'b1;
-        bk_addr = BkAw'(d_bbase + pb_q);
+        bk_off = pb_q;
         bk_wdata = {1'b1, hash_q, slot_q};
         lv_req = 1'b1; lv_we = 1'b1; lv_wdata = 1'b1;
-        lv_addr = SmAw'(d_sbase + 32'(slot_q));
+        lv_off = SmAw'(32'(slot_q));
         cnt_d = cnt_q + 1'b1;
         if (t_lru) begin
-          pv_req = 1'b1; pv_we = 1'b1; pv_addr = SmAw'(d_sbase + 32'(slot_q)); pv_wdata = NoSlot;
-          nx_req = 1'b1; nx_we = 1'b1; nx_addr = SmAw'(d_sbase + 32'(slot_q)); nx_wdata = NoSlot;
+          pv_req = 1'b1; pv_we = 1'b1; pv_off = SmAw'(32'(slot_q)); pv_wdata = NoSlot;
+          nx_req = 1'b1; nx_we = 1'b1; nx_off = SmAw'(32'(slot_q)); nx_wdata = NoSlot;
           tc_ret_d = hw_ret_q; state_d = S_TC;
         end else begin
           state_d = hw_ret_q;
@@ -967,14 +1014,14 @@ module ebpf_map_unit
       // window LRU victim: the smallest stamp among the P buckets of the window
       S_WV_RB: begin
         bk_req = 1'b1;
-        wv_cur_d = (hash_q + pd_q) & d_mask;
-        bk_addr = BkAw'(d_bbase + ((hash_q + pd_q) & d_mask));
+        wv_cur_d = BkAw'(hash_q + pd_q) & bmask;
+        bk_off = BkAw'(hash_q + pd_q) & bmask;
         state_d = S_WV_RS;
       end
       S_WV_RS: begin
         wv_cslot_d = bk_slot;
         sp_req = 1'b1;
-        sp_addr = SmAw'(d_sbase + 32'(bk_slot));
+        sp_off = SmAw'(32'(bk_slot));
         state_d = S_WV_CMP;
       end
       S_WV_CMP: begin
@@ -986,7 +1033,7 @@ module ebpf_map_unit
       end
       S_WV_TAKE: begin
         bk_req = 1'b1; bk_we = 1'b1;
-        bk_addr = BkAw'(d_bbase + wv_b_q);
+        bk_off = wv_b_q;
         bk_wdata = {1'b1, hash_q, wv_slot_q};
         slot_d = wv_slot_q;
         i_d = '0; zr_ret_d = S_WV_K; state_d = S_ZR;
@@ -1003,7 +1050,7 @@ module ebpf_map_unit
         if (i_q < d_kw) begin
           if (crc_src_q) begin
             km_req = 1'b1;
-            km_addr = KmAw'(kaddr(d_kbase, d_kw, crc_slot_q, i_q));
+            ka_slot = crc_slot_q; ka_word = KmAw'(i_q);
           end else begin
             ikb_req = 1'b1;
             ikb_addr = KbAw'(i_q);
@@ -1024,8 +1071,8 @@ module ebpf_map_unit
           state_d = pr_ret_q;
         end else begin
           bk_req = 1'b1;
-          pb_d = (ph_q + pd_q) & d_mask;
-          bk_addr = BkAw'(d_bbase + ((ph_q + pd_q) & d_mask));
+          pb_d = BkAw'(ph_q + pd_q) & bmask;
+          bk_off = BkAw'(ph_q + pd_q) & bmask;
           state_d = S_PR_CHK;
         end
       end
@@ -1055,7 +1102,7 @@ module ebpf_map_unit
       S_KC: begin  // compare the key buffer with key memory slot pslot_q
         if (i_q < d_kw) begin
           ikb_req = 1'b1; ikb_addr = KbAw'(i_q);
-          km_req = 1'b1; km_addr = KmAw'(kaddr(d_kbase, d_kw, pslot_q, i_q));
+          km_req = 1'b1; ka_slot = pslot_q; ka_word = KmAw'(i_q);
         end
         i_d = i_q + 1;
         if (i_q != 0 &&
@@ -1070,23 +1117,23 @@ module ebpf_map_unit
       S_TC: begin
         tick_d = tick_q + 1;
         sp_req = 1'b1; sp_we = 1'b1;
-        sp_addr = SmAw'(d_sbase + 32'(slot_q));
+        sp_off = SmAw'(32'(slot_q));
         sp_wdata = tick_q + 1;
         ul_ret_d = S_TC_APP; state_d = S_UL_RD;
       end
       S_TC_APP: begin
-        pv_req = 1'b1; pv_we = 1'b1; pv_addr = SmAw'(d_sbase + 32'(slot_q)); pv_wdata = tail_q;
+        pv_req = 1'b1; pv_we = 1'b1; pv_off = SmAw'(32'(slot_q)); pv_wdata = tail_q;
         if (tail_q == NoSlot) begin
           head_d = slot_q;
         end else begin
-          nx_req = 1'b1; nx_we = 1'b1; nx_addr = SmAw'(d_sbase + 32'(tail_q)); nx_wdata = slot_q;
+          nx_req = 1'b1; nx_we = 1'b1; nx_off = SmAw'(32'(tail_q)); nx_wdata = slot_q;
         end
         tail_d = slot_q;
         state_d = tc_ret_q;
       end
       S_UL_RD: begin
-        pv_req = 1'b1; pv_addr = SmAw'(d_sbase + 32'(slot_q));
-        nx_req = 1'b1; nx_addr = SmAw'(d_sbase + 32'(slot_q));
+        pv_req = 1'b1; pv_off = SmAw'(32'(slot_q));
+        nx_req = 1'b1; nx_off = SmAw'(32'(slot_q));
         state_d = S_UL_GO;
       end
       S_UL_GO: begin
@@ -1096,21 +1143,21 @@ module ebpf_map_unit
           if (pv_rdata == NoSlot) begin
             head_d = nx_rdata;
           end else begin
-            nx_req = 1'b1; nx_we = 1'b1; nx_addr = SmAw'(d_sbase + 32'(pv_rdata));
+            nx_req = 1'b1; nx_we = 1'b1; nx_off = SmAw'(32'(pv_rdata));
             nx_wdata = nx_rdata;
           end
           if (nx_rdata == NoSlot) begin
             tail_d = pv_rdata;
           end else begin
-            pv_req = 1'b1; pv_we = 1'b1; pv_addr = SmAw'(d_sbase + 32'(nx_rdata));
+            pv_req = 1'b1; pv_we = 1'b1; pv_off = SmAw'(32'(nx_rdata));
             pv_wdata = pv_rdata;
           end
           state_d = S_UL_CLR;
         end
       end
       S_UL_CLR: begin
-        pv_req = 1'b1; pv_we = 1'b1; pv_addr = SmAw'(d_sbase + 32'(slot_q)); pv_wdata = NoSlot;
-        nx_req = 1'b1; nx_we = 1'b1; nx_addr = SmAw'(d_sbase + 32'(slot_q)); nx_wdata = NoSlot;
+        pv_req = 1'b1; pv_we = 1'b1; pv_off = SmAw'(32'(slot_q)); pv_wdata = NoSlot;
+        nx_req = 1'b1; nx_we = 1'b1; nx_off = SmAw'(32'(slot_q)); nx_wdata = NoSlot;
         state_d = ul_ret_q;
       end
 
@@ -1124,32 +1171,32 @@ module ebpf_map_unit
       end
       S_ER1: begin
         lv_req = 1'b1; lv_we = 1'b1; lv_wdata = 1'b0;
-        lv_addr = SmAw'(d_sbase + 32'(slot_q));
+        lv_off = SmAw'(32'(slot_q));
         fs_req = 1'b1; fs_we = 1'b1; fs_wdata = slot_q;
-        fs_addr = SmAw'(d_sbase + 32'(sp_q));
+        fs_off = SmAw'(32'(sp_q));
         sp_d = sp_q + 1'b1;
         bk_req = 1'b1; bk_we = 1'b1; bk_wdata = '0;
-        bk_addr = BkAw'(d_bbase + pb_q);
+        bk_off = pb_q;
         cnt_d = cnt_q - 1'b1;
         hole_d = pb_q; k_d = pb_q;
         state_d = S_ER_NEXT;
       end
       S_ER_NEXT: begin
-        if (((((k_q + 1) & d_mask) - hole_q) & d_mask) >= d_probe) begin
+        if (32'(er_dist) >= d_probe) begin
           state_d = er_ret_q;
         end else begin
-          k_d = (k_q + 1) & d_mask;
+          k_d = er_next;
           bk_req = 1'b1;
-          bk_addr = BkAw'(d_bbase + ((k_q + 1) & d_mask));
+          bk_off = er_next;
           state_d = S_ER_CHK;
         end
       end
       S_ER_CHK: begin
         if (!bk_used) begin
           state_d = er_ret_q;
-        end else if (((k_q - (bk_hash & d_mask)) & d_mask) >= ((k_q - hole_q) & d_mask)) begin
+        end else if (er_home >= er_hole) begin
           bk_req = 1'b1; bk_we = 1'b1; bk_wdata = bk_rdata;
-          bk_addr = BkAw'(d_bbase + hole_q);
+          bk_off = hole_q;
           state_d = S_ER_MV;
         end else begin
           state_d = S_ER_NEXT;
@@ -1157,7 +1204,7 @@ module ebpf_map_unit
       end
       S_ER_MV: begin
         bk_req = 1'b1; bk_we = 1'b1; bk_wdata = '0;
-        bk_addr = BkAw'(d_bbase + k_q);
+        bk_off = k_q;
         hole_d = k_q;
         state_d = S_ER_NEXT;
       end
@@ -1166,7 +1213,7 @@ module ebpf_map_unit
       S_AL: begin
         if (sp_q != '0) begin
           fs_req = 1'b1;
-          fs_addr = SmAw'(d_sbase + 32'(sp_q) - 32'd1);
+          fs_off = SmAw'(32'(sp_q) - 32'd1);
           sp_d = sp_q - 1'b1;
           state_d = S_AL_CAP;
         end else begin
@@ -1198,7 +1245,7 @@ module ebpf_map_unit
         end
         if (i_q != 0) begin
           km_req = 1'b1; km_we = 1'b1;
-          km_addr = KmAw'(kaddr(d_kbase, d_kw, slot_q, i_q - 1));
+          ka_slot = slot_q; ka_word = KmAw'(i_q - 1);
           km_wdata = key_word(kb_rdata, i_q - 1, last_idx, key_last_mask);
         end
         i_d = i_q + 1;
@@ -1238,7 +1285,7 @@ module ebpf_map_unit
       // ---- key memory slot slot_q -> key buffer, then done ----------------------------------
       S_KO: begin
         if (i_q < d_kw) begin
-          km_req = 1'b1; km_addr = KmAw'(kaddr(d_kbase, d_kw, slot_q, i_q));
+          km_req = 1'b1; ka_slot = slot_q; ka_word = KmAw'(i_q);
         end
         if (i_q != 0) begin
           ikb_req = 1'b1; ikb_we = 1'b1; ikb_wmask = 8'hFF;
@@ -1270,8 +1317,8 @@ module ebpf_map_unit
         if (ls_q >= hw_q) begin
           state_d = ls_ret_q;
         end else begin
-          lv_req = 1'b1; lv_addr = SmAw'(d_sbase + 32'(ls_q));
-          km_req = 1'b1; km_addr = KmAw'(kaddr(d_kbase, d_kw, ls_q, 32'd0));
+          lv_req = 1'b1; lv_off = SmAw'(32'(ls_q));
+          km_req = 1'b1; ka_slot = ls_q; ka_word = KmAw'(32'd0);
           state_d = S_LS_LCHK;
         end
       end
@@ -1279,7 +1326,7 @@ module ebpf_map_unit
         if (lv_rdata) begin
           lent_d[0] = km_rdata; lent_d[1] = '0; lent_d[2] = '0;
           if (d_kw > 32'd1) begin
-            km_req = 1'b1; km_addr = KmAw'(kaddr(d_kbase, d_kw, ls_q, 32'd1));
+            km_req = 1'b1; ka_slot = ls_q; ka_word = KmAw'(32'd1);
             i_d = 32'd1;
             state_d = S_LS_KRD;
           end else begin
@@ -1289,14 +1336,14 @@ module ebpf_map_unit
           state_d = ls_ret_q;
         end else begin
           ls_d = ls_q + 1'b1;
-          lv_req = 1'b1; lv_addr = SmAw'(d_sbase + 32'(ls_q) + 32'd1);
-          km_req = 1'b1; km_addr = KmAw'(kaddr(d_kbase, d_kw, ls_q + 1'b1, 32'd0));
+          lv_req = 1'b1; lv_off = SmAw'(32'(ls_q) + 32'd1);
+          km_req = 1'b1; ka_slot = ls_q + 1'b1; ka_word = KmAw'(32'd0);
         end
       end
       S_LS_KRD: begin  // key word i_q was read in the previous cycle
         if (i_q <= 32'd2) lent_d[i_q[1:0]] = km_rdata;
         if (i_q + 1 < d_kw) begin
-          km_req = 1'b1; km_addr = KmAw'(kaddr(d_kbase, d_kw, ls_q, i_q + 1));
+          km_req = 1'b1; ka_slot = ls_q; ka_word = KmAw'(i_q + 1);
           i_d = i_q + 1;
         end else begin
           state_d = S_LS_EVAL;
@@ -1307,8 +1354,8 @@ module ebpf_map_unit
         if (ls_q + 1'b1 >= hw_q) begin
           state_d = ls_ret_q;
         end else begin
-          lv_req = 1'b1; lv_addr = SmAw'(d_sbase + 32'(ls_q) + 32'd1);
-          km_req = 1'b1; km_addr = KmAw'(kaddr(d_kbase, d_kw, ls_q + 1'b1, 32'd0));
+          lv_req = 1'b1; lv_off = SmAw'(32'(ls_q) + 32'd1);
+          km_req = 1'b1; ka_slot = ls_q + 1'b1; ka_word = KmAw'(32'd0);
           state_d = S_LS_LCHK;
         end
         unique case (lmode_q)
