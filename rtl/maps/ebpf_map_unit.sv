@@ -156,7 +156,8 @@ module ebpf_map_unit
   logic [SlotW-1:0] sp_q, sp_d, hw_q, hw_d, cnt_q, cnt_d, head_q, head_d, tail_q, tail_d;
   logic [63:0]      tick_q, tick_d;
   // results
-  logic [31:0]      status_q, status_d, offset_q, offset_d;
+  map_status_e      status_q, status_d;
+  logic [31:0]      offset_q, offset_d;
   logic [63:0]      word_q, word_d;
   logic [63:0]      key0_q, key0_d, val0_q, val0_d;
   // loop counters
@@ -178,7 +179,7 @@ module ebpf_map_unit
   // erase
   logic [BkAw-1:0]  hole_q, hole_d, k_q, k_d;
   // value copies
-  logic [31:0]      vw_addr_q, vw_addr_d;
+  logic [VmAw-1:0]  vw_addr_q, vw_addr_d;   // value memory word (modular)
   logic [7:0]       vw_last_q, vw_last_d;
   // LPM
   logic [63:0]      lkw_q [3];
@@ -442,12 +443,12 @@ module ebpf_map_unit
           prog_d = cmd_prog_i;
           cpu_d = cmd_cpu_i;
           nullkey_d = cmd_null_key_i;
-          status_d = MAP_OK;
+          status_d = MAP_ST_OK;
           offset_d = '0;
           word_d = '0;
           i_d = '0;
           if (cmd_map_i >= 32'(MaxMaps) || !valid_q[MapW'(cmd_map_i)]) begin
-            status_d = MAP_EINVAL;
+            status_d = MAP_ST_EINVAL;
             state_d = S_DONE;
           end else if (dc_valid_q && dc_map_q == MapW'(cmd_map_i)) begin
             state_d = S_ST_RD;
@@ -489,7 +490,7 @@ module ebpf_map_unit
 
       S_DISPATCH: begin
         if (desc_bad) begin
-          status_d = MAP_EINVAL;
+          status_d = MAP_ST_EINVAL;
           state_d = S_WB;
         end else unique case (op_q)
           MAP_OP_INIT: begin
@@ -498,16 +499,16 @@ module ebpf_map_unit
           end
           MAP_OP_LOOKUP: begin
             if (t_rb || t_perf) begin
-              status_d = MAP_ENOTSUPP; state_d = S_WB;
+              status_d = MAP_ST_ENOTSUPP; state_d = S_WB;
             end else if (t_arr || t_pcarr) begin
               if (key_index >= d_max) begin
-                status_d = MAP_ENOENT; state_d = S_WB;
+                status_d = MAP_ST_ENOENT; state_d = S_WB;
               end else begin
                 slot_d = SlotW'(key_index); state_d = S_LK_HIT;
               end
             end else if (t_dev || t_prog) begin
               if (key_index >= d_max) begin
-                status_d = MAP_ENOENT; state_d = S_WB;
+                status_d = MAP_ST_ENOENT; state_d = S_WB;
               end else begin
                 slot_d = SlotW'(key_index);
                 lv_req = 1'b1;
@@ -523,18 +524,18 @@ module ebpf_map_unit
           end
           MAP_OP_UPDATE: begin
             if (t_rb || t_perf) begin
-              status_d = MAP_ENOTSUPP; state_d = S_WB;
+              status_d = MAP_ST_ENOTSUPP; state_d = S_WB;
             end else if (!prog_q && (flags_q & BPF_F_LOCK) != 0) begin
-              status_d = MAP_EINVAL; state_d = S_WB;
+              status_d = MAP_ST_EINVAL; state_d = S_WB;
             end else if (!prog_q && t_percpu) begin
               // host: every copy (Linux bpf_percpu_*_update)
               if (flags_q > BPF_EXIST) begin
-                status_d = MAP_EINVAL; state_d = S_WB;
+                status_d = MAP_ST_EINVAL; state_d = S_WB;
               end else if (t_pcarr) begin
                 if (key_index >= d_max) begin
-                  status_d = MAP_E2BIG; state_d = S_WB;
+                  status_d = MAP_ST_E2BIG; state_d = S_WB;
                 end else if (flags_q == BPF_NOEXIST) begin
-                  status_d = MAP_EEXIST; state_d = S_WB;
+                  status_d = MAP_ST_EEXIST; state_d = S_WB;
                 end else begin
                   slot_d = SlotW'(key_index); state_d = S_UP_WRITTEN;
                 end
@@ -544,26 +545,26 @@ module ebpf_map_unit
               end
             end else if (t_arr || t_pcarr) begin  // array_map_update_elem
               if ((flags_q & ~BPF_F_LOCK) > BPF_EXIST) begin
-                status_d = MAP_EINVAL; state_d = S_WB;
+                status_d = MAP_ST_EINVAL; state_d = S_WB;
               end else if (key_index >= d_max) begin
-                status_d = MAP_E2BIG; state_d = S_WB;
+                status_d = MAP_ST_E2BIG; state_d = S_WB;
               end else if (flags_q[0]) begin
-                status_d = MAP_EEXIST; state_d = S_WB;
+                status_d = MAP_ST_EEXIST; state_d = S_WB;
               end else if (flags_q[2]) begin
-                status_d = MAP_EINVAL; state_d = S_WB;
+                status_d = MAP_ST_EINVAL; state_d = S_WB;
               end else begin
                 slot_d = SlotW'(key_index); state_d = S_UP_WRITTEN;
               end
             end else if (t_hash || t_pchash || t_lru) begin
               if ((flags_q & ~BPF_F_LOCK) > BPF_EXIST || flags_q[2]) begin
-                status_d = MAP_EINVAL; state_d = S_WB;
+                status_d = MAP_ST_EINVAL; state_d = S_WB;
               end else begin
                 crc_src_d = 1'b0; crc_d = d_seed; i_d = '0;
                 crc_ret_d = S_UP_HASHED; state_d = S_CRC;
               end
             end else if (t_lpm) begin
               if (flags_q > BPF_EXIST) begin
-                status_d = MAP_EINVAL; state_d = S_WB;
+                status_d = MAP_ST_EINVAL; state_d = S_WB;
               end else begin
                 ld_ret_d = S_UP_LPM; i_d = '0; state_d = S_LD_KEY;
               end
@@ -571,16 +572,16 @@ module ebpf_map_unit
               state_d = S_UP_DEV;
             end else if (t_devh) begin
               if (flags_q > BPF_EXIST || val0_q[31:0] == 32'd0) begin
-                status_d = MAP_EINVAL; state_d = S_WB;
+                status_d = MAP_ST_EINVAL; state_d = S_WB;
               end else begin
                 crc_src_d = 1'b0; crc_d = d_seed; i_d = '0;
                 crc_ret_d = S_UP_HASHED; state_d = S_CRC;
               end
             end else begin  // PROG_ARRAY
               if (flags_q != 64'd0) begin
-                status_d = MAP_EINVAL; state_d = S_WB;
+                status_d = MAP_ST_EINVAL; state_d = S_WB;
               end else if (key_index >= d_max) begin
-                status_d = MAP_E2BIG; state_d = S_WB;
+                status_d = MAP_ST_E2BIG; state_d = S_WB;
               end else begin
                 vm_req_o = 1'b1; vm_we_o = 1'b1;
                 vm_addr_o = VmAw'(d_vbase + 32'(va_prod));
@@ -594,19 +595,19 @@ module ebpf_map_unit
           end
           MAP_OP_DELETE: begin
             if (t_rb) begin
-              status_d = MAP_ENOTSUPP; state_d = S_WB;
+              status_d = MAP_ST_ENOTSUPP; state_d = S_WB;
             end else if (!prog_q && (t_perf || t_prog)) begin  // fd_array_map_delete_elem
               if (key_index >= d_max) begin
-                status_d = MAP_E2BIG; state_d = S_WB;
+                status_d = MAP_ST_E2BIG; state_d = S_WB;
               end else if (t_perf) begin
-                status_d = MAP_ENOENT; state_d = S_WB;
+                status_d = MAP_ST_ENOENT; state_d = S_WB;
               end else begin
                 lv_req = 1'b1;
                 lv_off = SmAw'(key_index);
                 state_d = S_DL_FDARR;
               end
             end else if (t_arr || t_pcarr) begin
-              status_d = MAP_EINVAL; state_d = S_WB;
+              status_d = MAP_ST_EINVAL; state_d = S_WB;
             end else if (t_hashany) begin
               crc_src_d = 1'b0; crc_d = d_seed; i_d = '0;
               crc_ret_d = S_DL_HASHED; state_d = S_CRC;
@@ -614,7 +615,7 @@ module ebpf_map_unit
               ld_ret_d = S_DL_LPM; i_d = '0; state_d = S_LD_KEY;
             end else if (t_dev) begin  // dev_map_delete_elem
               if (key_index >= d_max) begin
-                status_d = MAP_EINVAL; state_d = S_WB;
+                status_d = MAP_ST_EINVAL; state_d = S_WB;
               end else begin
                 lv_req = 1'b1; lv_we = 1'b1; lv_wdata = 1'b0;
                 lv_off = SmAw'(key_index);
@@ -623,12 +624,12 @@ module ebpf_map_unit
                 state_d = S_WB;
               end
             end else begin
-              status_d = MAP_ENOTSUPP; state_d = S_WB;
+              status_d = MAP_ST_ENOTSUPP; state_d = S_WB;
             end
           end
           default: begin  // MAP_OP_NEXT_KEY
             if (t_rb) begin
-              status_d = MAP_ENOTSUPP; state_d = S_WB;
+              status_d = MAP_ST_ENOTSUPP; state_d = S_WB;
             end else if (t_hashany) begin
               slot_d = '0;
               if (nullkey_q) begin
@@ -646,7 +647,7 @@ module ebpf_map_unit
               end
             end else begin  // index order
               if (!nullkey_q && key_index == d_max - 32'd1) begin
-                status_d = MAP_ENOENT;
+                status_d = MAP_ST_ENOENT;
               end else begin
                 ikb_req = 1'b1; ikb_we = 1'b1; ikb_addr = '0; ikb_wmask = 8'h0F;
                 ikb_wdata = (nullkey_q || key_index >= d_max) ? 64'd0
@@ -665,7 +666,7 @@ module ebpf_map_unit
       end
       S_LK_PROBED: begin
         if (!pfound_q) begin
-          status_d = MAP_ENOENT; state_d = S_WB;
+          status_d = MAP_ST_ENOENT; state_d = S_WB;
         end else if (prog_q && t_lru) begin
           tc_ret_d = S_LK_HIT; state_d = S_TC;
         end else begin
@@ -674,14 +675,14 @@ module ebpf_map_unit
       end
       S_LK_LIVE: begin
         if (!lv_rdata) begin
-          status_d = MAP_ENOENT; state_d = S_WB;
+          status_d = MAP_ST_ENOENT; state_d = S_WB;
         end else begin
           state_d = S_LK_HIT;
         end
       end
       S_LK_LPM: begin
         if (lk_len > lpm_max) begin
-          status_d = MAP_ENOENT; state_d = S_WB;
+          status_d = MAP_ST_ENOENT; state_d = S_WB;
         end else begin
           lmode_d = LS_LOOKUP; lfound_d = 1'b0; ls_d = '0;
           ls_ret_d = S_LK_HIT; state_d = S_LS_LIVE;
@@ -690,7 +691,7 @@ module ebpf_map_unit
       S_LK_HIT: begin
         if (t_lpm) begin
           if (!lfound_q) begin
-            status_d = MAP_ENOENT;
+            status_d = MAP_ST_ENOENT;
             state_d = S_WB;
           end else begin
             slot_d = lb_slot_q;
@@ -706,10 +707,10 @@ module ebpf_map_unit
           vm_req_o = 1'b1;
           vm_addr_o = VmAw'(vslot_addr + cpu_off);
           i_d = 32'd1; n_d = 32'd1;   // one word, into word_q only
-          vw_addr_d = vslot_addr + cpu_off;
+          vw_addr_d = VmAw'(vslot_addr + cpu_off);
           state_d = S_VR;
         end else begin
-          vw_addr_d = vslot_addr;
+          vw_addr_d = VmAw'(vslot_addr);
           n_d = t_percpu ? d_slw : d_sw;
           i_d = '0;
           state_d = S_VR;
@@ -724,9 +725,9 @@ module ebpf_map_unit
       S_UP_PROBED: begin
         if (t_devh) begin  // __dev_map_hash_update_elem
           if (pfound_q && flags_q[0]) begin
-            status_d = MAP_EEXIST; state_d = S_WB;
+            status_d = MAP_ST_EEXIST; state_d = S_WB;
           end else if (d_vs == 32'd8 && $signed(val0_q[63:32]) > 0) begin
-            status_d = MAP_EOPNOTSUPP; state_d = S_WB;   // ifindex is non-zero here
+            status_d = MAP_ST_EOPNOTSUPP; state_d = S_WB;   // ifindex is non-zero here
           end else begin
             flags_d = 64'd0;
             hw_ret_d = S_UP_DEVH_WRITTEN; state_d = S_HW_START;
@@ -739,9 +740,9 @@ module ebpf_map_unit
         offset_d = (32'(va_prod) + cpu_off) << 3;
         i_d = '0;
         if (!prog_q && t_percpu) begin
-          vw_addr_d = vslot_addr; n_d = d_slw; vw_last_d = 8'hFF;
+          vw_addr_d = VmAw'(vslot_addr); n_d = d_slw; vw_last_d = 8'hFF;
         end else begin
-          vw_addr_d = vslot_addr + cpu_off; n_d = d_sw; vw_last_d = val_last_mask;
+          vw_addr_d = VmAw'(vslot_addr + cpu_off); n_d = d_sw; vw_last_d = val_last_mask;
         end
         state_d = S_VW;
       end
@@ -754,13 +755,13 @@ module ebpf_map_unit
       end
       S_UP_DEV: begin  // __dev_map_update_elem
         if (flags_q > BPF_EXIST) begin
-          status_d = MAP_EINVAL; state_d = S_WB;
+          status_d = MAP_ST_EINVAL; state_d = S_WB;
         end else if (key_index >= d_max) begin
-          status_d = MAP_E2BIG; state_d = S_WB;
+          status_d = MAP_ST_E2BIG; state_d = S_WB;
         end else if (flags_q == BPF_NOEXIST) begin
-          status_d = MAP_EEXIST; state_d = S_WB;
+          status_d = MAP_ST_EEXIST; state_d = S_WB;
         end else if (d_vs == 32'd8 && $signed(val0_q[63:32]) > 0) begin
-          status_d = (val0_q[31:0] == 32'd0) ? MAP_EINVAL : MAP_EOPNOTSUPP;
+          status_d = (val0_q[31:0] == 32'd0) ? MAP_ST_EINVAL : MAP_ST_EOPNOTSUPP;
           state_d = S_WB;
         end else begin
           lv_req = 1'b1; lv_we = 1'b1;
@@ -779,7 +780,7 @@ module ebpf_map_unit
       end
       S_UP_LPM: begin  // trie_update_elem, key loaded
         if (lk_len > lpm_max) begin
-          status_d = MAP_EINVAL; state_d = S_WB;
+          status_d = MAP_ST_EINVAL; state_d = S_WB;
         end else begin
           lmode_d = LS_EXACT; lfound_d = 1'b0; ls_d = '0;
           ls_ret_d = S_UP_LPM_SCANNED; state_d = S_LS_LIVE;
@@ -788,15 +789,15 @@ module ebpf_map_unit
       S_UP_LPM_SCANNED: begin
         if (lfound_q) begin
           if (flags_q == BPF_NOEXIST) begin
-            status_d = MAP_EEXIST; state_d = S_WB;
+            status_d = MAP_ST_EEXIST; state_d = S_WB;
           end else begin
             slot_d = lb_slot_q; i_d = '0;
             kcp_ret_d = S_UP_LPM_KEY; state_d = S_KCP;   // the newest key bytes
           end
         end else if (flags_q == BPF_EXIST) begin
-          status_d = MAP_ENOENT; state_d = S_WB;
+          status_d = MAP_ST_ENOENT; state_d = S_WB;
         end else if (32'(cnt_q) == d_max) begin
-          status_d = MAP_ENOSPC; state_d = S_WB;
+          status_d = MAP_ST_ENOSPC; state_d = S_WB;
         end else begin
           al_ret_d = S_UP_LPM_NEW; state_d = S_AL;
         end
@@ -824,14 +825,14 @@ module ebpf_map_unit
       end
       S_DL_PROBED: begin
         if (!pfound_q) begin
-          status_d = MAP_ENOENT; state_d = S_WB;
+          status_d = MAP_ST_ENOENT; state_d = S_WB;
         end else begin
           er_ret_d = S_WB; state_d = S_ER;
         end
       end
       S_DL_FDARR: begin
         if (!lv_rdata) begin
-          status_d = MAP_ENOENT;
+          status_d = MAP_ST_ENOENT;
         end else begin
           lv_req = 1'b1; lv_we = 1'b1; lv_wdata = 1'b0;
           lv_off = SmAw'(key_index);
@@ -842,7 +843,7 @@ module ebpf_map_unit
       end
       S_DL_LPM: begin
         if (lk_len > lpm_max) begin
-          status_d = MAP_EINVAL; state_d = S_WB;
+          status_d = MAP_ST_EINVAL; state_d = S_WB;
         end else begin
           lmode_d = LS_EXACT; lfound_d = 1'b0; ls_d = '0;
           ls_ret_d = S_DL_LPM_SCANNED; state_d = S_LS_LIVE;
@@ -850,7 +851,7 @@ module ebpf_map_unit
       end
       S_DL_LPM_SCANNED: begin
         if (!lfound_q) begin
-          status_d = MAP_ENOENT;
+          status_d = MAP_ST_ENOENT;
         end else begin
           lv_req = 1'b1; lv_we = 1'b1; lv_wdata = 1'b0;
           lv_off = SmAw'(32'(lb_slot_q));
@@ -873,7 +874,7 @@ module ebpf_map_unit
       end
       S_NK_SCAN: begin
         if (ls_q >= hw_q) begin
-          status_d = MAP_ENOENT; state_d = S_WB;
+          status_d = MAP_ST_ENOENT; state_d = S_WB;
         end else begin
           lv_req = 1'b1;
           lv_off = SmAw'(32'(ls_q));
@@ -903,7 +904,7 @@ module ebpf_map_unit
       end
       S_NK_LPM_NEXT: begin
         if (!lfound_q) begin
-          status_d = MAP_ENOENT; state_d = S_WB;
+          status_d = MAP_ST_ENOENT; state_d = S_WB;
         end else begin
           slot_d = lb_slot_q; i_d = '0; state_d = S_KO;
         end
@@ -936,23 +937,23 @@ module ebpf_map_unit
       S_HW_START: begin
         if (pfound_q) begin
           if (flags_q == BPF_NOEXIST) begin
-            status_d = MAP_EEXIST; state_d = S_WB;
+            status_d = MAP_ST_EEXIST; state_d = S_WB;
           end else if (t_lru) begin
             tc_ret_d = hw_ret_q; state_d = S_TC;
           end else begin
             state_d = hw_ret_q;
           end
         end else if (flags_q == BPF_EXIST) begin
-          status_d = MAP_ENOENT; state_d = S_WB;
+          status_d = MAP_ST_ENOENT; state_d = S_WB;
         end else if (!pempty_q) begin  // window full
           if (!t_lru) begin
-            status_d = MAP_E2BIG; state_d = S_WB;
+            status_d = MAP_ST_E2BIG; state_d = S_WB;
           end else begin
             pd_d = '0; state_d = S_WV_RB;
           end
         end else if (32'(cnt_q) == d_max) begin
           if (!t_lru) begin
-            status_d = MAP_E2BIG; state_d = S_WB;
+            status_d = MAP_ST_E2BIG; state_d = S_WB;
           end else begin
             state_d = S_GV_START;
           end
@@ -995,7 +996,7 @@ module ebpf_map_unit
       end
       S_GV_ERASE: begin
         if (!pfound_q) begin
-          status_d = MAP_E2BIG; state_d = S_WB;   // unreachable
+          status_d = MAP_ST_E2BIG; state_d = S_WB;   // unreachable
         end else begin
           er_ret_d = S_GV_REPROBE; state_d = S_ER;
         end
@@ -1006,7 +1007,7 @@ module ebpf_map_unit
       end
       S_GV_CHK: begin
         if (!pempty_q) begin
-          status_d = MAP_E2BIG; state_d = S_WB;   // unreachable (docs/maps.md)
+          status_d = MAP_ST_E2BIG; state_d = S_WB;   // unreachable (docs/maps.md)
         end else begin
           state_d = S_HW_NEW;
         end
@@ -1259,7 +1260,7 @@ module ebpf_map_unit
         end
         if (i_q != 0) begin
           vm_req_o = 1'b1; vm_we_o = 1'b1;
-          vm_addr_o = VmAw'(vw_addr_q + i_q - 1);
+          vm_addr_o = vw_addr_q + VmAw'(i_q - 1);
           vm_wdata_o = vb_rdata;
           vm_wmask_o = (i_q == n_q) ? vw_last_q : 8'hFF;
         end
@@ -1270,7 +1271,7 @@ module ebpf_map_unit
       // ---- value memory -> value buffer (n_q words; first word also to word_q) --------------
       S_VR: begin
         if (i_q < n_q) begin
-          vm_req_o = 1'b1; vm_addr_o = VmAw'(vw_addr_q + i_q);
+          vm_req_o = 1'b1; vm_addr_o = vw_addr_q + VmAw'(i_q);
         end
         if (i_q != 0) begin
           if (!prog_q) begin
@@ -1508,7 +1509,7 @@ module ebpf_map_unit
     .rdata_o(fs_rdata));
 
   assign cmd_done_o   = state_q == S_DONE;
-  assign cmd_status_o = status_q;
+  assign cmd_status_o = map_status_word(status_q);
   assign cmd_offset_o = offset_q;
   assign cmd_word_o   = word_q;
   assign busy_o       = !idle;
