@@ -25,6 +25,25 @@ package ebpf_map_pkg;
   localparam logic [31:0] MAP_EOPNOTSUPP  = -32'sd95;
   localparam logic [31:0] MAP_ENOTSUPP    = -32'sd524;
 
+  // The result as the unit keeps it (one of the values above), widened at the port.
+  typedef enum logic [2:0] {
+    MAP_ST_OK, MAP_ST_ENOENT, MAP_ST_E2BIG, MAP_ST_EEXIST, MAP_ST_EINVAL, MAP_ST_ENOSPC,
+    MAP_ST_EOPNOTSUPP, MAP_ST_ENOTSUPP
+  } map_status_e;
+
+  function automatic logic [31:0] map_status_word(map_status_e st);
+    unique case (st)
+      MAP_ST_OK:         return MAP_OK;
+      MAP_ST_ENOENT:     return MAP_ENOENT;
+      MAP_ST_E2BIG:      return MAP_E2BIG;
+      MAP_ST_EEXIST:     return MAP_EEXIST;
+      MAP_ST_EINVAL:     return MAP_EINVAL;
+      MAP_ST_ENOSPC:     return MAP_ENOSPC;
+      MAP_ST_EOPNOTSUPP: return MAP_EOPNOTSUPP;
+      default:           return MAP_ENOTSUPP;
+    endcase
+  endfunction
+
   // ---- update flags
   localparam logic [63:0] BPF_NOEXIST = 64'd1;
   localparam logic [63:0] BPF_EXIST   = 64'd2;

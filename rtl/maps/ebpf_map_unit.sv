@@ -84,6 +84,8 @@ module ebpf_map_unit
   localparam logic [SlotW-1:0] NoSlot = '1;            // list end
   localparam int unsigned BkW   = 1 + 32 + SlotW;      // {used, hash, slot}
   localparam int unsigned StW   = 5 * SlotW + 64;      // {sp, hw, count, head, tail, tick}
+  localparam int unsigned SlwW  = $clog2(ValueBufBytes / 8) + 1;   // slot words, checked
+  localparam int unsigned VsW   = (VmAw > SlotW) ? VmAw : SlotW;   // value slot operand
 
   // ---------------------------------------------------------------------------------------
   // Controller states
@@ -154,7 +156,8 @@ module ebpf_map_unit
   logic [SlotW-1:0] sp_q, sp_d, hw_q, hw_d, cnt_q, cnt_d, head_q, head_d, tail_q, tail_d;
   logic [63:0]      tick_q, tick_d;
   // results
-  logic [31:0]      status_q, status_d, offset_q, offset_d;
+  map_status_e      status_q, status_d;
+  logic [31:0]      offset_q, offset_d;
   logic [63:0]      word_q, word_d;
   logic [63:0]      key0_q, key0_d, val0_q, val0_d;
   // loop counters
@@ -163,19 +166,20 @@ module ebpf_map_unit
   logic             crc_src_q, crc_src_d;          // 0: key buffer, 1: key memory slot crc_slot
   logic [SlotW-1:0] crc_slot_q, crc_slot_d;
   logic [31:0]      crc_q, crc_d, hash_q, hash_d, ph_q, ph_d;
-  logic [31:0]      pd_q, pd_d, pb_q, pb_d;       // probe distance, bucket (map-relative)
+  logic [31:0]      pd_q, pd_d;                   // probe distance
+  logic [BkAw-1:0]  pb_q, pb_d;                   // probed bucket (map-relative)
   logic             pmode_q, pmode_d;              // 0: by key, 1: by slot ptarget
   logic [SlotW-1:0] ptarget_q, ptarget_d, pslot_q, pslot_d;
   logic             pfound_q, pfound_d, pempty_q, pempty_d, kc_eq_q, kc_eq_d;
   logic [SlotW-1:0] slot_q, slot_d;
   // window victim
-  logic [31:0]      wv_b_q, wv_b_d, wv_cur_q, wv_cur_d;
+  logic [BkAw-1:0]  wv_b_q, wv_b_d, wv_cur_q, wv_cur_d;
   logic [SlotW-1:0] wv_slot_q, wv_slot_d, wv_cslot_q, wv_cslot_d;
   logic [63:0]      wv_stamp_q, wv_stamp_d;
   // erase
-  logic [31:0]      hole_q, hole_d, k_q, k_d;
+  logic [BkAw-1:0]  hole_q, hole_d, k_q, k_d;
   // value copies
-  logic [31:0]      vw_addr_q, vw_addr_d;
+  logic [VmAw-1:0]  vw_addr_q, vw_addr_d;   // value memory word (modular)
   logic [7:0]       vw_last_q, vw_last_d;
   // LPM
   logic [63:0]      lkw_q [3];
@@ -250,26 +254,70 @@ module ebpf_map_unit
   // registers are host-writable): every command on the map answers -EINVAL, so that no loop
   // runs past the unit's memories.
   logic desc_bad;
+  logic [SlwW-1:0]    d_slw_n;      // d_slw of a descriptor that passes desc_bad
+  logic [32+SlwW-1:0] map_words;    // max_entries x slot words
+  assign d_slw_n   = d_slw[SlwW-1:0];
+  assign map_words = (32+SlwW)'(d_max) * (32+SlwW)'(d_slw_n);
   assign desc_bad = d_probe > 32'd32 || d_kw > 32'(KeyBufBytes / 8) ||
                     d_slw > 32'(ValueBufBytes / 8) || (d_slw != 0 && d_sw > d_slw) ||
                     (t_hashany && d_mask >= 32'(Buckets)) ||
                     (t_slotmem && d_max > 32'(Slots)) ||
-                    ({32'h0, d_max} * {32'h0, d_slw}) > 64'(ValueWords);
+                    map_words > (32+SlwW)'(ValueWords);
 
-  // Address arithmetic
-  function automatic logic [31:0] slot_words(logic [SlotW-1:0] s, logic [31:0] words);
-    return 32'(s) * words;
-  endfunction
+  // Address arithmetic. A descriptor that passes desc_bad has d_slw <= ValueBufBytes / 8,
+  // so its low SlwW bits are d_slw; every use below is behind that check (desc_bad, which
+  // uses map_words, holds whatever the upper bits are, as d_slw > ValueBufBytes / 8 alone
+  // makes it true).
+  logic [VsW-1:0]        va_slot;      // the value slot of this state: key_index or slot_q
+  logic [VsW+SlwW-1:0]   va_prod;      // va_slot x slot words (one multiplier for all)
   logic [31:0] vslot_addr;   // first value word of slot_q
   logic [31:0] cpu_off;      // word offset of cpu_sel's copy
-  assign vslot_addr = d_vbase + slot_words(slot_q, d_slw);
+  assign va_slot    = (state_q == S_DISPATCH || state_q == S_UP_DEV || state_q == S_DL_FDARR)
+                      ? VsW'(key_index) : VsW'(slot_q);
+  assign va_prod    = (VsW+SlwW)'(va_slot) * (VsW+SlwW)'(d_slw_n);
+  assign vslot_addr = d_vbase + 32'(va_prod);
   assign cpu_off    = cpu_sel * d_sw;
 
-  // Key word i of key memory slot s
-  function automatic logic [31:0] kaddr(logic [31:0] kbase, logic [31:0] kw, logic [SlotW-1:0] s,
-                                         logic [31:0] i);
-    return kbase + 32'(s) * kw + i;
-  endfunction
+  // Key memory address: word ka_word of slot ka_slot, kbase + slot x key words + word. The
+  // states name the operands; one multiply and one add serve them all. The sum is taken
+  // modulo the key memory size, so the operands are cut to its width first.
+  logic [SlotW-1:0] ka_slot;
+  logic [KmAw-1:0]  ka_word;
+  assign km_addr = KmAw'(d_kbase) + KmAw'(KmAw'(ka_slot) * KmAw'(d_kw)) + ka_word;
+
+  // Bucket word fields
+  logic             bk_used;
+  logic [31:0]      bk_hash;
+  logic [SlotW-1:0] bk_slot;
+  assign {bk_used, bk_hash, bk_slot} = bk_rdata;
+
+  // Bucket memory address: bk_off in the map's bucket table, after its base (modulo the
+  // bucket memory size).
+  logic [BkAw-1:0]  bk_off;
+  assign bk_addr = BkAw'(d_bbase) + bk_off;
+
+  // Bucket indices are taken modulo the bucket mask; a hash-type descriptor that passes
+  // desc_bad has d_mask < Buckets, so they fit BkAw bits and every sum and difference below
+  // equals its 32-bit form. Backward-shift delete: the next bucket, its distance from the
+  // hole, and the distance of the element in k from its home bucket and from the hole.
+  logic [BkAw-1:0]  bmask, er_next, er_dist, er_home, er_hole;
+  assign bmask   = BkAw'(d_mask);
+  assign er_next = (k_q + 1'b1) & bmask;
+  assign er_dist = (er_next - hole_q) & bmask;
+  assign er_home = (k_q - (BkAw'(bk_hash) & bmask)) & bmask;
+  assign er_hole = (k_q - hole_q) & bmask;
+
+  // Slot memory addresses: an offset in the map's slot range, after its base.
+  logic [SmAw-1:0]  lv_off, pv_off, nx_off, sp_off, fs_off;
+  assign lv_addr = SmAw'(d_sbase) + lv_off;
+  assign pv_addr = SmAw'(d_sbase) + pv_off;
+  assign nx_addr = SmAw'(d_sbase) + nx_off;
+  assign sp_addr = SmAw'(d_sbase) + sp_off;
+  assign fs_addr = SmAw'(d_sbase) + fs_off;
+
+  // The bits above the memory widths do not reach an address (the sums are modular).
+  logic unused_addr_hi;
+  assign unused_addr_hi = ^{d_kbase, d_bbase, d_sbase, ka_slot};
 
   // Masks a key word read from the key buffer: bytes past key_size read as zero.
   function automatic logic [63:0] key_word(logic [63:0] w, logic [31:0] idx, logic [31:0] last,
@@ -293,16 +341,38 @@ module ebpf_map_unit
     end
     return r;
   endfunction
-  function automatic logic [127:0] pmask(logic [31:0] len);
-    return (len >= 32'd128) ? '1 : ~({128{1'b1}} >> len[6:0]);
+  // First difference of two 128-bit numbers, from the top: {p, g} with p the number of
+  // leading bits in which a and b agree (128 when equal) and g the bit of b at the first
+  // difference (so a < b when p < 128 and g). A tree of 2-to-1 merges, not a 128-bit chain.
+  function automatic logic [8:0] lpm_diff(logic [127:0] a, logic [127:0] b);
+    logic [127:0] v, g;
+    logic [6:0]   pos [128];
+    v = a ^ b;
+    g = b;
+    for (int unsigned k = 0; k < 128; k++) pos[k] = '0;
+    for (int unsigned l = 1; l <= 7; l++) begin
+      for (int unsigned k = 0; k < (128 >> l); k++) begin
+        // node k of level l from nodes 2k (low half) and 2k + 1 (high half) of level l - 1
+        if (v[2*k+1]) begin
+          pos[k] = pos[2*k+1];
+          g[k]   = g[2*k+1];
+        end else begin
+          pos[k] = 7'((32'd1 << (l - 1)) + 32'(pos[2*k]));
+          g[k]   = g[2*k];
+        end
+        v[k] = v[2*k+1] | v[2*k];
+      end
+    end
+    return {v[0] ? {1'b0, pos[0]} : 8'd128, g[0]};
   endfunction
-  // Iteration order: a before b.
-  function automatic logic lpm_before(logic [31:0] al, logic [127:0] a, logic [31:0] bl,
-                                      logic [127:0] b);
-    logic [127:0] m;
-    m = pmask((al < bl) ? al : bl);
-    if ((a & m) != (b & m)) return (a & m) < (b & m);
-    return al > bl;
+  // The top min(len, 128) bits agree (the prefix compare of docs/maps.md), given p of lpm_diff.
+  function automatic logic lpm_agree(logic [7:0] p, logic [31:0] len);
+    return (len[31:7] != '0) ? p[7] : (p >= {1'b0, len[6:0]});
+  endfunction
+  // Iteration order, a before b (a prefix mask of min(al, bl) bits): when the masked bits
+  // differ, the first difference lies inside the mask and decides; else the longer first.
+  function automatic logic lpm_before(logic [31:0] al, logic [31:0] bl, logic [8:0] d);
+    return (lpm_agree(d[8:1], al) || lpm_agree(d[8:1], bl)) ? (al > bl) : d[0];
   endfunction
 
   logic        lpm_v6;
@@ -314,12 +384,12 @@ module ebpf_map_unit
   assign le_len  = lent_q[0][31:0];
   assign lk_data = lpm_data(lkw_q[0], lkw_q[1], lkw_q[2], lpm_v6);
   assign le_data = lpm_data(lent_q[0], lent_q[1], lent_q[2], lpm_v6);
-
-  // Bucket word fields
-  logic             bk_used;
-  logic [31:0]      bk_hash;
-  logic [SlotW-1:0] bk_slot;
-  assign {bk_used, bk_hash, bk_slot} = bk_rdata;
+  // The scan's two compares: the entry against the key (lookup, exact) or against the last
+  // entry returned (next), and the entry against the best successor so far (next).
+  logic [8:0] ld_first, ld_best;
+  assign ld_first = lpm_diff((lmode_q == LS_LOOKUP || lmode_q == LS_EXACT) ? lk_data : la_key_q,
+                            le_data);
+  assign ld_best  = lpm_diff(le_data, lb_key_q);
 
   // ---------------------------------------------------------------------------------------
   // Controller
@@ -344,17 +414,23 @@ module ebpf_map_unit
     ul_ret_d = ul_ret_q; er_ret_d = er_ret_q; al_ret_d = al_ret_q; zr_ret_d = zr_ret_q;
     kcp_ret_d = kcp_ret_q; hw_ret_d = hw_ret_q; ls_ret_d = ls_ret_q; ld_ret_d = ld_ret_q;
 
-    ikb_req = 1'b0; ikb_we = 1'b0; ikb_addr = '0; ikb_wdata = '0; ikb_wmask = '0;
-    ivb_req = 1'b0; ivb_we = 1'b0; ivb_addr = '0; ivb_wdata = '0;
+    // Write data and addresses of the unit's own RAMs matter only with their request (and
+    // write) enable: the defaults are the values most states use, which keeps their muxes
+    // narrow. Nothing here reaches a port of the unit.
+    ikb_req = 1'b0; ikb_we = 1'b0; ikb_addr = KbAw'(i_q); ikb_wdata = km_rdata;
+    ikb_wmask = 8'hFF;
+    ivb_req = 1'b0; ivb_we = 1'b0; ivb_addr = VbAw'(i_q); ivb_wdata = vm_rdata_i;
     idt_req = 1'b0; idt_addr = '0;
-    st_req = 1'b0; st_we = 1'b0; st_addr = map_q; st_wdata = '0;
-    km_req = 1'b0; km_we = 1'b0; km_addr = '0; km_wdata = '0;
-    bk_req = 1'b0; bk_we = 1'b0; bk_addr = '0; bk_wdata = '0;
-    lv_req = 1'b0; lv_we = 1'b0; lv_addr = '0; lv_wdata = 1'b0;
-    pv_req = 1'b0; pv_we = 1'b0; pv_addr = '0; pv_wdata = '0;
-    nx_req = 1'b0; nx_we = 1'b0; nx_addr = '0; nx_wdata = '0;
-    sp_req = 1'b0; sp_we = 1'b0; sp_addr = '0; sp_wdata = '0;
-    fs_req = 1'b0; fs_we = 1'b0; fs_addr = '0; fs_wdata = '0;
+    st_req = 1'b0; st_we = 1'b0; st_addr = map_q;
+    st_wdata = {sp_q, hw_q, cnt_q, head_q, tail_q, tick_q};
+    km_req = 1'b0; km_we = 1'b0; ka_slot = '0; ka_word = '0;
+    km_wdata = key_word(kb_rdata, i_q - 1, last_idx, key_last_mask);
+    bk_req = 1'b0; bk_we = 1'b0; bk_off = '0; bk_wdata = '0;
+    lv_req = 1'b0; lv_we = 1'b0; lv_off = '0; lv_wdata = 1'b0;
+    pv_req = 1'b0; pv_we = 1'b0; pv_off = '0; pv_wdata = '0;
+    nx_req = 1'b0; nx_we = 1'b0; nx_off = '0; nx_wdata = '0;
+    sp_req = 1'b0; sp_we = 1'b0; sp_off = '0; sp_wdata = tick_q + 1;
+    fs_req = 1'b0; fs_we = 1'b0; fs_off = '0; fs_wdata = '0;
     vm_req_o = 1'b0; vm_we_o = 1'b0; vm_addr_o = '0; vm_wdata_o = '0; vm_wmask_o = '0;
 
     unique case (state_q)
@@ -367,12 +443,12 @@ module ebpf_map_unit
           prog_d = cmd_prog_i;
           cpu_d = cmd_cpu_i;
           nullkey_d = cmd_null_key_i;
-          status_d = MAP_OK;
+          status_d = MAP_ST_OK;
           offset_d = '0;
           word_d = '0;
           i_d = '0;
           if (cmd_map_i >= 32'(MaxMaps) || !valid_q[MapW'(cmd_map_i)]) begin
-            status_d = MAP_EINVAL;
+            status_d = MAP_ST_EINVAL;
             state_d = S_DONE;
           end else if (dc_valid_q && dc_map_q == MapW'(cmd_map_i)) begin
             state_d = S_ST_RD;
@@ -414,7 +490,7 @@ module ebpf_map_unit
 
       S_DISPATCH: begin
         if (desc_bad) begin
-          status_d = MAP_EINVAL;
+          status_d = MAP_ST_EINVAL;
           state_d = S_WB;
         end else unique case (op_q)
           MAP_OP_INIT: begin
@@ -423,20 +499,20 @@ module ebpf_map_unit
           end
           MAP_OP_LOOKUP: begin
             if (t_rb || t_perf) begin
-              status_d = MAP_ENOTSUPP; state_d = S_WB;
+              status_d = MAP_ST_ENOTSUPP; state_d = S_WB;
             end else if (t_arr || t_pcarr) begin
               if (key_index >= d_max) begin
-                status_d = MAP_ENOENT; state_d = S_WB;
+                status_d = MAP_ST_ENOENT; state_d = S_WB;
               end else begin
                 slot_d = SlotW'(key_index); state_d = S_LK_HIT;
               end
             end else if (t_dev || t_prog) begin
               if (key_index >= d_max) begin
-                status_d = MAP_ENOENT; state_d = S_WB;
+                status_d = MAP_ST_ENOENT; state_d = S_WB;
               end else begin
                 slot_d = SlotW'(key_index);
                 lv_req = 1'b1;
-                lv_addr = SmAw'(d_sbase + key_index);
+                lv_off = SmAw'(key_index);
                 state_d = S_LK_LIVE;
               end
             end else if (t_lpm) begin
@@ -448,18 +524,18 @@ module ebpf_map_unit
           end
           MAP_OP_UPDATE: begin
             if (t_rb || t_perf) begin
-              status_d = MAP_ENOTSUPP; state_d = S_WB;
+              status_d = MAP_ST_ENOTSUPP; state_d = S_WB;
             end else if (!prog_q && (flags_q & BPF_F_LOCK) != 0) begin
-              status_d = MAP_EINVAL; state_d = S_WB;
+              status_d = MAP_ST_EINVAL; state_d = S_WB;
             end else if (!prog_q && t_percpu) begin
               // host: every copy (Linux bpf_percpu_*_update)
               if (flags_q > BPF_EXIST) begin
-                status_d = MAP_EINVAL; state_d = S_WB;
+                status_d = MAP_ST_EINVAL; state_d = S_WB;
               end else if (t_pcarr) begin
                 if (key_index >= d_max) begin
-                  status_d = MAP_E2BIG; state_d = S_WB;
+                  status_d = MAP_ST_E2BIG; state_d = S_WB;
                 end else if (flags_q == BPF_NOEXIST) begin
-                  status_d = MAP_EEXIST; state_d = S_WB;
+                  status_d = MAP_ST_EEXIST; state_d = S_WB;
                 end else begin
                   slot_d = SlotW'(key_index); state_d = S_UP_WRITTEN;
                 end
@@ -469,26 +545,26 @@ module ebpf_map_unit
               end
             end else if (t_arr || t_pcarr) begin  // array_map_update_elem
               if ((flags_q & ~BPF_F_LOCK) > BPF_EXIST) begin
-                status_d = MAP_EINVAL; state_d = S_WB;
+                status_d = MAP_ST_EINVAL; state_d = S_WB;
               end else if (key_index >= d_max) begin
-                status_d = MAP_E2BIG; state_d = S_WB;
+                status_d = MAP_ST_E2BIG; state_d = S_WB;
               end else if (flags_q[0]) begin
-                status_d = MAP_EEXIST; state_d = S_WB;
+                status_d = MAP_ST_EEXIST; state_d = S_WB;
               end else if (flags_q[2]) begin
-                status_d = MAP_EINVAL; state_d = S_WB;
+                status_d = MAP_ST_EINVAL; state_d = S_WB;
               end else begin
                 slot_d = SlotW'(key_index); state_d = S_UP_WRITTEN;
               end
             end else if (t_hash || t_pchash || t_lru) begin
               if ((flags_q & ~BPF_F_LOCK) > BPF_EXIST || flags_q[2]) begin
-                status_d = MAP_EINVAL; state_d = S_WB;
+                status_d = MAP_ST_EINVAL; state_d = S_WB;
               end else begin
                 crc_src_d = 1'b0; crc_d = d_seed; i_d = '0;
                 crc_ret_d = S_UP_HASHED; state_d = S_CRC;
               end
             end else if (t_lpm) begin
               if (flags_q > BPF_EXIST) begin
-                status_d = MAP_EINVAL; state_d = S_WB;
+                status_d = MAP_ST_EINVAL; state_d = S_WB;
               end else begin
                 ld_ret_d = S_UP_LPM; i_d = '0; state_d = S_LD_KEY;
               end
@@ -496,42 +572,42 @@ module ebpf_map_unit
               state_d = S_UP_DEV;
             end else if (t_devh) begin
               if (flags_q > BPF_EXIST || val0_q[31:0] == 32'd0) begin
-                status_d = MAP_EINVAL; state_d = S_WB;
+                status_d = MAP_ST_EINVAL; state_d = S_WB;
               end else begin
                 crc_src_d = 1'b0; crc_d = d_seed; i_d = '0;
                 crc_ret_d = S_UP_HASHED; state_d = S_CRC;
               end
             end else begin  // PROG_ARRAY
               if (flags_q != 64'd0) begin
-                status_d = MAP_EINVAL; state_d = S_WB;
+                status_d = MAP_ST_EINVAL; state_d = S_WB;
               end else if (key_index >= d_max) begin
-                status_d = MAP_E2BIG; state_d = S_WB;
+                status_d = MAP_ST_E2BIG; state_d = S_WB;
               end else begin
                 vm_req_o = 1'b1; vm_we_o = 1'b1;
-                vm_addr_o = VmAw'(d_vbase + key_index * d_slw);
+                vm_addr_o = VmAw'(d_vbase + 32'(va_prod));
                 vm_wdata_o = {32'h0, val0_q[31:0]};
                 vm_wmask_o = 8'h0F;
                 lv_req = 1'b1; lv_we = 1'b1; lv_wdata = 1'b1;
-                lv_addr = SmAw'(d_sbase + key_index);
+                lv_off = SmAw'(key_index);
                 state_d = S_WB;
               end
             end
           end
           MAP_OP_DELETE: begin
             if (t_rb) begin
-              status_d = MAP_ENOTSUPP; state_d = S_WB;
+              status_d = MAP_ST_ENOTSUPP; state_d = S_WB;
             end else if (!prog_q && (t_perf || t_prog)) begin  // fd_array_map_delete_elem
               if (key_index >= d_max) begin
-                status_d = MAP_E2BIG; state_d = S_WB;
+                status_d = MAP_ST_E2BIG; state_d = S_WB;
               end else if (t_perf) begin
-                status_d = MAP_ENOENT; state_d = S_WB;
+                status_d = MAP_ST_ENOENT; state_d = S_WB;
               end else begin
                 lv_req = 1'b1;
-                lv_addr = SmAw'(d_sbase + key_index);
+                lv_off = SmAw'(key_index);
                 state_d = S_DL_FDARR;
               end
             end else if (t_arr || t_pcarr) begin
-              status_d = MAP_EINVAL; state_d = S_WB;
+              status_d = MAP_ST_EINVAL; state_d = S_WB;
             end else if (t_hashany) begin
               crc_src_d = 1'b0; crc_d = d_seed; i_d = '0;
               crc_ret_d = S_DL_HASHED; state_d = S_CRC;
@@ -539,21 +615,21 @@ module ebpf_map_unit
               ld_ret_d = S_DL_LPM; i_d = '0; state_d = S_LD_KEY;
             end else if (t_dev) begin  // dev_map_delete_elem
               if (key_index >= d_max) begin
-                status_d = MAP_EINVAL; state_d = S_WB;
+                status_d = MAP_ST_EINVAL; state_d = S_WB;
               end else begin
                 lv_req = 1'b1; lv_we = 1'b1; lv_wdata = 1'b0;
-                lv_addr = SmAw'(d_sbase + key_index);
+                lv_off = SmAw'(key_index);
                 vm_req_o = 1'b1; vm_we_o = 1'b1; vm_wmask_o = 8'hFF;
-                vm_addr_o = VmAw'(d_vbase + key_index * d_slw);
+                vm_addr_o = VmAw'(d_vbase + 32'(va_prod));
                 state_d = S_WB;
               end
             end else begin
-              status_d = MAP_ENOTSUPP; state_d = S_WB;
+              status_d = MAP_ST_ENOTSUPP; state_d = S_WB;
             end
           end
           default: begin  // MAP_OP_NEXT_KEY
             if (t_rb) begin
-              status_d = MAP_ENOTSUPP; state_d = S_WB;
+              status_d = MAP_ST_ENOTSUPP; state_d = S_WB;
             end else if (t_hashany) begin
               slot_d = '0;
               if (nullkey_q) begin
@@ -571,7 +647,7 @@ module ebpf_map_unit
               end
             end else begin  // index order
               if (!nullkey_q && key_index == d_max - 32'd1) begin
-                status_d = MAP_ENOENT;
+                status_d = MAP_ST_ENOENT;
               end else begin
                 ikb_req = 1'b1; ikb_we = 1'b1; ikb_addr = '0; ikb_wmask = 8'h0F;
                 ikb_wdata = (nullkey_q || key_index >= d_max) ? 64'd0
@@ -590,7 +666,7 @@ module ebpf_map_unit
       end
       S_LK_PROBED: begin
         if (!pfound_q) begin
-          status_d = MAP_ENOENT; state_d = S_WB;
+          status_d = MAP_ST_ENOENT; state_d = S_WB;
         end else if (prog_q && t_lru) begin
           tc_ret_d = S_LK_HIT; state_d = S_TC;
         end else begin
@@ -599,14 +675,14 @@ module ebpf_map_unit
       end
       S_LK_LIVE: begin
         if (!lv_rdata) begin
-          status_d = MAP_ENOENT; state_d = S_WB;
+          status_d = MAP_ST_ENOENT; state_d = S_WB;
         end else begin
           state_d = S_LK_HIT;
         end
       end
       S_LK_LPM: begin
         if (lk_len > lpm_max) begin
-          status_d = MAP_ENOENT; state_d = S_WB;
+          status_d = MAP_ST_ENOENT; state_d = S_WB;
         end else begin
           lmode_d = LS_LOOKUP; lfound_d = 1'b0; ls_d = '0;
           ls_ret_d = S_LK_HIT; state_d = S_LS_LIVE;
@@ -615,7 +691,7 @@ module ebpf_map_unit
       S_LK_HIT: begin
         if (t_lpm) begin
           if (!lfound_q) begin
-            status_d = MAP_ENOENT;
+            status_d = MAP_ST_ENOENT;
             state_d = S_WB;
           end else begin
             slot_d = lb_slot_q;
@@ -626,15 +702,15 @@ module ebpf_map_unit
         end
       end
       S_LK_WORD: begin  // slot_q is final
-        offset_d = (slot_words(slot_q, d_slw) + cpu_off) << 3;
+        offset_d = (32'(va_prod) + cpu_off) << 3;
         if (prog_q) begin
           vm_req_o = 1'b1;
           vm_addr_o = VmAw'(vslot_addr + cpu_off);
           i_d = 32'd1; n_d = 32'd1;   // one word, into word_q only
-          vw_addr_d = vslot_addr + cpu_off;
+          vw_addr_d = VmAw'(vslot_addr + cpu_off);
           state_d = S_VR;
         end else begin
-          vw_addr_d = vslot_addr;
+          vw_addr_d = VmAw'(vslot_addr);
           n_d = t_percpu ? d_slw : d_sw;
           i_d = '0;
           state_d = S_VR;
@@ -649,9 +725,9 @@ module ebpf_map_unit
       S_UP_PROBED: begin
         if (t_devh) begin  // __dev_map_hash_update_elem
           if (pfound_q && flags_q[0]) begin
-            status_d = MAP_EEXIST; state_d = S_WB;
+            status_d = MAP_ST_EEXIST; state_d = S_WB;
           end else if (d_vs == 32'd8 && $signed(val0_q[63:32]) > 0) begin
-            status_d = MAP_EOPNOTSUPP; state_d = S_WB;   // ifindex is non-zero here
+            status_d = MAP_ST_EOPNOTSUPP; state_d = S_WB;   // ifindex is non-zero here
           end else begin
             flags_d = 64'd0;
             hw_ret_d = S_UP_DEVH_WRITTEN; state_d = S_HW_START;
@@ -661,12 +737,12 @@ module ebpf_map_unit
         end
       end
       S_UP_WRITTEN: begin  // slot_q holds the element: copy the value in
-        offset_d = (slot_words(slot_q, d_slw) + cpu_off) << 3;
+        offset_d = (32'(va_prod) + cpu_off) << 3;
         i_d = '0;
         if (!prog_q && t_percpu) begin
-          vw_addr_d = vslot_addr; n_d = d_slw; vw_last_d = 8'hFF;
+          vw_addr_d = VmAw'(vslot_addr); n_d = d_slw; vw_last_d = 8'hFF;
         end else begin
-          vw_addr_d = vslot_addr + cpu_off; n_d = d_sw; vw_last_d = val_last_mask;
+          vw_addr_d = VmAw'(vslot_addr + cpu_off); n_d = d_sw; vw_last_d = val_last_mask;
         end
         state_d = S_VW;
       end
@@ -679,20 +755,20 @@ module ebpf_map_unit
       end
       S_UP_DEV: begin  // __dev_map_update_elem
         if (flags_q > BPF_EXIST) begin
-          status_d = MAP_EINVAL; state_d = S_WB;
+          status_d = MAP_ST_EINVAL; state_d = S_WB;
         end else if (key_index >= d_max) begin
-          status_d = MAP_E2BIG; state_d = S_WB;
+          status_d = MAP_ST_E2BIG; state_d = S_WB;
         end else if (flags_q == BPF_NOEXIST) begin
-          status_d = MAP_EEXIST; state_d = S_WB;
+          status_d = MAP_ST_EEXIST; state_d = S_WB;
         end else if (d_vs == 32'd8 && $signed(val0_q[63:32]) > 0) begin
-          status_d = (val0_q[31:0] == 32'd0) ? MAP_EINVAL : MAP_EOPNOTSUPP;
+          status_d = (val0_q[31:0] == 32'd0) ? MAP_ST_EINVAL : MAP_ST_EOPNOTSUPP;
           state_d = S_WB;
         end else begin
           lv_req = 1'b1; lv_we = 1'b1;
-          lv_addr = SmAw'(d_sbase + key_index);
+          lv_off = SmAw'(key_index);
           lv_wdata = val0_q[31:0] != 32'd0;
           vm_req_o = 1'b1; vm_we_o = 1'b1;
-          vm_addr_o = VmAw'(d_vbase + key_index * d_slw);
+          vm_addr_o = VmAw'(d_vbase + 32'(va_prod));
           if (val0_q[31:0] == 32'd0) begin
             vm_wdata_o = '0; vm_wmask_o = 8'hFF;
           end else begin
@@ -704,7 +780,7 @@ module ebpf_map_unit
       end
       S_UP_LPM: begin  // trie_update_elem, key loaded
         if (lk_len > lpm_max) begin
-          status_d = MAP_EINVAL; state_d = S_WB;
+          status_d = MAP_ST_EINVAL; state_d = S_WB;
         end else begin
           lmode_d = LS_EXACT; lfound_d = 1'b0; ls_d = '0;
           ls_ret_d = S_UP_LPM_SCANNED; state_d = S_LS_LIVE;
@@ -713,15 +789,15 @@ module ebpf_map_unit
       S_UP_LPM_SCANNED: begin
         if (lfound_q) begin
           if (flags_q == BPF_NOEXIST) begin
-            status_d = MAP_EEXIST; state_d = S_WB;
+            status_d = MAP_ST_EEXIST; state_d = S_WB;
           end else begin
             slot_d = lb_slot_q; i_d = '0;
             kcp_ret_d = S_UP_LPM_KEY; state_d = S_KCP;   // the newest key bytes
           end
         end else if (flags_q == BPF_EXIST) begin
-          status_d = MAP_ENOENT; state_d = S_WB;
+          status_d = MAP_ST_ENOENT; state_d = S_WB;
         end else if (32'(cnt_q) == d_max) begin
-          status_d = MAP_ENOSPC; state_d = S_WB;
+          status_d = MAP_ST_ENOSPC; state_d = S_WB;
         end else begin
           al_ret_d = S_UP_LPM_NEW; state_d = S_AL;
         end
@@ -734,7 +810,7 @@ module ebpf_map_unit
       end
       S_UP_LPM_NEW3: begin
         lv_req = 1'b1; lv_we = 1'b1; lv_wdata = 1'b1;
-        lv_addr = SmAw'(d_sbase + 32'(slot_q));
+        lv_off = SmAw'(32'(slot_q));
         cnt_d = cnt_q + 1'b1;
         state_d = S_UP_LPM_KEY;
       end
@@ -749,25 +825,25 @@ module ebpf_map_unit
       end
       S_DL_PROBED: begin
         if (!pfound_q) begin
-          status_d = MAP_ENOENT; state_d = S_WB;
+          status_d = MAP_ST_ENOENT; state_d = S_WB;
         end else begin
           er_ret_d = S_WB; state_d = S_ER;
         end
       end
       S_DL_FDARR: begin
         if (!lv_rdata) begin
-          status_d = MAP_ENOENT;
+          status_d = MAP_ST_ENOENT;
         end else begin
           lv_req = 1'b1; lv_we = 1'b1; lv_wdata = 1'b0;
-          lv_addr = SmAw'(d_sbase + key_index);
+          lv_off = SmAw'(key_index);
           vm_req_o = 1'b1; vm_we_o = 1'b1; vm_wmask_o = 8'hFF;
-          vm_addr_o = VmAw'(d_vbase + key_index * d_slw);
+          vm_addr_o = VmAw'(d_vbase + 32'(va_prod));
         end
         state_d = S_WB;
       end
       S_DL_LPM: begin
         if (lk_len > lpm_max) begin
-          status_d = MAP_EINVAL; state_d = S_WB;
+          status_d = MAP_ST_EINVAL; state_d = S_WB;
         end else begin
           lmode_d = LS_EXACT; lfound_d = 1'b0; ls_d = '0;
           ls_ret_d = S_DL_LPM_SCANNED; state_d = S_LS_LIVE;
@@ -775,12 +851,12 @@ module ebpf_map_unit
       end
       S_DL_LPM_SCANNED: begin
         if (!lfound_q) begin
-          status_d = MAP_ENOENT;
+          status_d = MAP_ST_ENOENT;
         end else begin
           lv_req = 1'b1; lv_we = 1'b1; lv_wdata = 1'b0;
-          lv_addr = SmAw'(d_sbase + 32'(lb_slot_q));
+          lv_off = SmAw'(32'(lb_slot_q));
           fs_req = 1'b1; fs_we = 1'b1; fs_wdata = lb_slot_q;
-          fs_addr = SmAw'(d_sbase + 32'(sp_q));
+          fs_off = SmAw'(32'(sp_q));
           sp_d = sp_q + 1'b1;
           cnt_d = cnt_q - 1'b1;
         end
@@ -798,10 +874,10 @@ module ebpf_map_unit
       end
       S_NK_SCAN: begin
         if (ls_q >= hw_q) begin
-          status_d = MAP_ENOENT; state_d = S_WB;
+          status_d = MAP_ST_ENOENT; state_d = S_WB;
         end else begin
           lv_req = 1'b1;
-          lv_addr = SmAw'(d_sbase + 32'(ls_q));
+          lv_off = SmAw'(32'(ls_q));
           state_d = S_NK_CHK;
         end
       end
@@ -828,7 +904,7 @@ module ebpf_map_unit
       end
       S_NK_LPM_NEXT: begin
         if (!lfound_q) begin
-          status_d = MAP_ENOENT; state_d = S_WB;
+          status_d = MAP_ST_ENOENT; state_d = S_WB;
         end else begin
           slot_d = lb_slot_q; i_d = '0; state_d = S_KO;
         end
@@ -838,20 +914,20 @@ module ebpf_map_unit
       S_IN_LOOP: begin
         if (t_hashany && i_q <= d_mask) begin
           bk_req = 1'b1; bk_we = 1'b1;
-          bk_addr = BkAw'(d_bbase + i_q);
+          bk_off = BkAw'(i_q);
           bk_wdata = '0;
         end
         if (t_slotmem && i_q < d_max) begin
           lv_req = 1'b1; lv_we = 1'b1; lv_wdata = 1'b0;
-          lv_addr = SmAw'(d_sbase + i_q);
+          lv_off = SmAw'(i_q);
         end
-        if (i_q < d_max * d_slw) begin
+        if ((32+SlwW)'(i_q) < map_words) begin
           vm_req_o = 1'b1; vm_we_o = 1'b1; vm_wmask_o = 8'hFF; vm_wdata_o = '0;
           vm_addr_o = VmAw'(d_vbase + i_q);
         end
         i_d = i_q + 1;
         if (!(t_hashany && i_q <= d_mask) && !(t_slotmem && i_q < d_max) &&
-            !(i_q < d_max * d_slw)) begin
+            !((32+SlwW)'(i_q) < map_words)) begin
           sp_d = '0; hw_d = '0; cnt_d = '0; tick_d = '0; head_d = NoSlot; tail_d = NoSlot;
           state_d = S_WB;
         end
@@ -861,23 +937,23 @@ module ebpf_map_unit
       S_HW_START: begin
         if (pfound_q) begin
           if (flags_q == BPF_NOEXIST) begin
-            status_d = MAP_EEXIST; state_d = S_WB;
+            status_d = MAP_ST_EEXIST; state_d = S_WB;
           end else if (t_lru) begin
             tc_ret_d = hw_ret_q; state_d = S_TC;
           end else begin
             state_d = hw_ret_q;
           end
         end else if (flags_q == BPF_EXIST) begin
-          status_d = MAP_ENOENT; state_d = S_WB;
+          status_d = MAP_ST_ENOENT; state_d = S_WB;
         end else if (!pempty_q) begin  // window full
           if (!t_lru) begin
-            status_d = MAP_E2BIG; state_d = S_WB;
+            status_d = MAP_ST_E2BIG; state_d = S_WB;
           end else begin
             pd_d = '0; state_d = S_WV_RB;
           end
         end else if (32'(cnt_q) == d_max) begin
           if (!t_lru) begin
-            status_d = MAP_E2BIG; state_d = S_WB;
+            status_d = MAP_ST_E2BIG; state_d = S_WB;
           end else begin
             state_d = S_GV_START;
           end
@@ -896,14 +972,14 @@ module ebpf_map_unit
       end
       S_HW_NEW4: begin
         bk_req = 1'b1; bk_we = 1'b1;
-        bk_addr = BkAw'(d_bbase + pb_q);
+        bk_off = pb_q;
         bk_wdata = {1'b1, hash_q, slot_q};
         lv_req = 1'b1; lv_we = 1'b1; lv_wdata = 1'b1;
-        lv_addr = SmAw'(d_sbase + 32'(slot_q));
+        lv_off = SmAw'(32'(slot_q));
         cnt_d = cnt_q + 1'b1;
         if (t_lru) begin
-          pv_req = 1'b1; pv_we = 1'b1; pv_addr = SmAw'(d_sbase + 32'(slot_q)); pv_wdata = NoSlot;
-          nx_req = 1'b1; nx_we = 1'b1; nx_addr = SmAw'(d_sbase + 32'(slot_q)); nx_wdata = NoSlot;
+          pv_req = 1'b1; pv_we = 1'b1; pv_off = SmAw'(32'(slot_q)); pv_wdata = NoSlot;
+          nx_req = 1'b1; nx_we = 1'b1; nx_off = SmAw'(32'(slot_q)); nx_wdata = NoSlot;
           tc_ret_d = hw_ret_q; state_d = S_TC;
         end else begin
           state_d = hw_ret_q;
@@ -920,7 +996,7 @@ module ebpf_map_unit
       end
       S_GV_ERASE: begin
         if (!pfound_q) begin
-          status_d = MAP_E2BIG; state_d = S_WB;   // unreachable
+          status_d = MAP_ST_E2BIG; state_d = S_WB;   // unreachable
         end else begin
           er_ret_d = S_GV_REPROBE; state_d = S_ER;
         end
@@ -931,7 +1007,7 @@ module ebpf_map_unit
       end
       S_GV_CHK: begin
         if (!pempty_q) begin
-          status_d = MAP_E2BIG; state_d = S_WB;   // unreachable (docs/maps.md)
+          status_d = MAP_ST_E2BIG; state_d = S_WB;   // unreachable (docs/maps.md)
         end else begin
           state_d = S_HW_NEW;
         end
@@ -939,14 +1015,14 @@ module ebpf_map_unit
       // window LRU victim: the smallest stamp among the P buckets of the window
       S_WV_RB: begin
         bk_req = 1'b1;
-        wv_cur_d = (hash_q + pd_q) & d_mask;
-        bk_addr = BkAw'(d_bbase + ((hash_q + pd_q) & d_mask));
+        wv_cur_d = BkAw'(hash_q + pd_q) & bmask;
+        bk_off = BkAw'(hash_q + pd_q) & bmask;
         state_d = S_WV_RS;
       end
       S_WV_RS: begin
         wv_cslot_d = bk_slot;
         sp_req = 1'b1;
-        sp_addr = SmAw'(d_sbase + 32'(bk_slot));
+        sp_off = SmAw'(32'(bk_slot));
         state_d = S_WV_CMP;
       end
       S_WV_CMP: begin
@@ -958,7 +1034,7 @@ module ebpf_map_unit
       end
       S_WV_TAKE: begin
         bk_req = 1'b1; bk_we = 1'b1;
-        bk_addr = BkAw'(d_bbase + wv_b_q);
+        bk_off = wv_b_q;
         bk_wdata = {1'b1, hash_q, wv_slot_q};
         slot_d = wv_slot_q;
         i_d = '0; zr_ret_d = S_WV_K; state_d = S_ZR;
@@ -975,7 +1051,7 @@ module ebpf_map_unit
         if (i_q < d_kw) begin
           if (crc_src_q) begin
             km_req = 1'b1;
-            km_addr = KmAw'(kaddr(d_kbase, d_kw, crc_slot_q, i_q));
+            ka_slot = crc_slot_q; ka_word = KmAw'(i_q);
           end else begin
             ikb_req = 1'b1;
             ikb_addr = KbAw'(i_q);
@@ -996,8 +1072,8 @@ module ebpf_map_unit
           state_d = pr_ret_q;
         end else begin
           bk_req = 1'b1;
-          pb_d = (ph_q + pd_q) & d_mask;
-          bk_addr = BkAw'(d_bbase + ((ph_q + pd_q) & d_mask));
+          pb_d = BkAw'(ph_q + pd_q) & bmask;
+          bk_off = BkAw'(ph_q + pd_q) & bmask;
           state_d = S_PR_CHK;
         end
       end
@@ -1027,7 +1103,7 @@ module ebpf_map_unit
       S_KC: begin  // compare the key buffer with key memory slot pslot_q
         if (i_q < d_kw) begin
           ikb_req = 1'b1; ikb_addr = KbAw'(i_q);
-          km_req = 1'b1; km_addr = KmAw'(kaddr(d_kbase, d_kw, pslot_q, i_q));
+          km_req = 1'b1; ka_slot = pslot_q; ka_word = KmAw'(i_q);
         end
         i_d = i_q + 1;
         if (i_q != 0 &&
@@ -1042,23 +1118,23 @@ module ebpf_map_unit
       S_TC: begin
         tick_d = tick_q + 1;
         sp_req = 1'b1; sp_we = 1'b1;
-        sp_addr = SmAw'(d_sbase + 32'(slot_q));
+        sp_off = SmAw'(32'(slot_q));
         sp_wdata = tick_q + 1;
         ul_ret_d = S_TC_APP; state_d = S_UL_RD;
       end
       S_TC_APP: begin
-        pv_req = 1'b1; pv_we = 1'b1; pv_addr = SmAw'(d_sbase + 32'(slot_q)); pv_wdata = tail_q;
+        pv_req = 1'b1; pv_we = 1'b1; pv_off = SmAw'(32'(slot_q)); pv_wdata = tail_q;
         if (tail_q == NoSlot) begin
           head_d = slot_q;
         end else begin
-          nx_req = 1'b1; nx_we = 1'b1; nx_addr = SmAw'(d_sbase + 32'(tail_q)); nx_wdata = slot_q;
+          nx_req = 1'b1; nx_we = 1'b1; nx_off = SmAw'(32'(tail_q)); nx_wdata = slot_q;
         end
         tail_d = slot_q;
         state_d = tc_ret_q;
       end
       S_UL_RD: begin
-        pv_req = 1'b1; pv_addr = SmAw'(d_sbase + 32'(slot_q));
-        nx_req = 1'b1; nx_addr = SmAw'(d_sbase + 32'(slot_q));
+        pv_req = 1'b1; pv_off = SmAw'(32'(slot_q));
+        nx_req = 1'b1; nx_off = SmAw'(32'(slot_q));
         state_d = S_UL_GO;
       end
       S_UL_GO: begin
@@ -1068,21 +1144,21 @@ module ebpf_map_unit
           if (pv_rdata == NoSlot) begin
             head_d = nx_rdata;
           end else begin
-            nx_req = 1'b1; nx_we = 1'b1; nx_addr = SmAw'(d_sbase + 32'(pv_rdata));
+            nx_req = 1'b1; nx_we = 1'b1; nx_off = SmAw'(32'(pv_rdata));
             nx_wdata = nx_rdata;
           end
           if (nx_rdata == NoSlot) begin
             tail_d = pv_rdata;
           end else begin
-            pv_req = 1'b1; pv_we = 1'b1; pv_addr = SmAw'(d_sbase + 32'(nx_rdata));
+            pv_req = 1'b1; pv_we = 1'b1; pv_off = SmAw'(32'(nx_rdata));
             pv_wdata = pv_rdata;
           end
           state_d = S_UL_CLR;
         end
       end
       S_UL_CLR: begin
-        pv_req = 1'b1; pv_we = 1'b1; pv_addr = SmAw'(d_sbase + 32'(slot_q)); pv_wdata = NoSlot;
-        nx_req = 1'b1; nx_we = 1'b1; nx_addr = SmAw'(d_sbase + 32'(slot_q)); nx_wdata = NoSlot;
+        pv_req = 1'b1; pv_we = 1'b1; pv_off = SmAw'(32'(slot_q)); pv_wdata = NoSlot;
+        nx_req = 1'b1; nx_we = 1'b1; nx_off = SmAw'(32'(slot_q)); nx_wdata = NoSlot;
         state_d = ul_ret_q;
       end
 
@@ -1096,32 +1172,32 @@ module ebpf_map_unit
       end
       S_ER1: begin
         lv_req = 1'b1; lv_we = 1'b1; lv_wdata = 1'b0;
-        lv_addr = SmAw'(d_sbase + 32'(slot_q));
+        lv_off = SmAw'(32'(slot_q));
         fs_req = 1'b1; fs_we = 1'b1; fs_wdata = slot_q;
-        fs_addr = SmAw'(d_sbase + 32'(sp_q));
+        fs_off = SmAw'(32'(sp_q));
         sp_d = sp_q + 1'b1;
         bk_req = 1'b1; bk_we = 1'b1; bk_wdata = '0;
-        bk_addr = BkAw'(d_bbase + pb_q);
+        bk_off = pb_q;
         cnt_d = cnt_q - 1'b1;
         hole_d = pb_q; k_d = pb_q;
         state_d = S_ER_NEXT;
       end
       S_ER_NEXT: begin
-        if (((((k_q + 1) & d_mask) - hole_q) & d_mask) >= d_probe) begin
+        if (32'(er_dist) >= d_probe) begin
           state_d = er_ret_q;
         end else begin
-          k_d = (k_q + 1) & d_mask;
+          k_d = er_next;
           bk_req = 1'b1;
-          bk_addr = BkAw'(d_bbase + ((k_q + 1) & d_mask));
+          bk_off = er_next;
           state_d = S_ER_CHK;
         end
       end
       S_ER_CHK: begin
         if (!bk_used) begin
           state_d = er_ret_q;
-        end else if (((k_q - (bk_hash & d_mask)) & d_mask) >= ((k_q - hole_q) & d_mask)) begin
+        end else if (er_home >= er_hole) begin
           bk_req = 1'b1; bk_we = 1'b1; bk_wdata = bk_rdata;
-          bk_addr = BkAw'(d_bbase + hole_q);
+          bk_off = hole_q;
           state_d = S_ER_MV;
         end else begin
           state_d = S_ER_NEXT;
@@ -1129,7 +1205,7 @@ module ebpf_map_unit
       end
       S_ER_MV: begin
         bk_req = 1'b1; bk_we = 1'b1; bk_wdata = '0;
-        bk_addr = BkAw'(d_bbase + k_q);
+        bk_off = k_q;
         hole_d = k_q;
         state_d = S_ER_NEXT;
       end
@@ -1138,7 +1214,7 @@ module ebpf_map_unit
       S_AL: begin
         if (sp_q != '0) begin
           fs_req = 1'b1;
-          fs_addr = SmAw'(d_sbase + 32'(sp_q) - 32'd1);
+          fs_off = SmAw'(32'(sp_q) - 32'd1);
           sp_d = sp_q - 1'b1;
           state_d = S_AL_CAP;
         end else begin
@@ -1170,7 +1246,7 @@ module ebpf_map_unit
         end
         if (i_q != 0) begin
           km_req = 1'b1; km_we = 1'b1;
-          km_addr = KmAw'(kaddr(d_kbase, d_kw, slot_q, i_q - 1));
+          ka_slot = slot_q; ka_word = KmAw'(i_q - 1);
           km_wdata = key_word(kb_rdata, i_q - 1, last_idx, key_last_mask);
         end
         i_d = i_q + 1;
@@ -1184,7 +1260,7 @@ module ebpf_map_unit
         end
         if (i_q != 0) begin
           vm_req_o = 1'b1; vm_we_o = 1'b1;
-          vm_addr_o = VmAw'(vw_addr_q + i_q - 1);
+          vm_addr_o = vw_addr_q + VmAw'(i_q - 1);
           vm_wdata_o = vb_rdata;
           vm_wmask_o = (i_q == n_q) ? vw_last_q : 8'hFF;
         end
@@ -1195,7 +1271,7 @@ module ebpf_map_unit
       // ---- value memory -> value buffer (n_q words; first word also to word_q) --------------
       S_VR: begin
         if (i_q < n_q) begin
-          vm_req_o = 1'b1; vm_addr_o = VmAw'(vw_addr_q + i_q);
+          vm_req_o = 1'b1; vm_addr_o = vw_addr_q + VmAw'(i_q);
         end
         if (i_q != 0) begin
           if (!prog_q) begin
@@ -1210,7 +1286,7 @@ module ebpf_map_unit
       // ---- key memory slot slot_q -> key buffer, then done ----------------------------------
       S_KO: begin
         if (i_q < d_kw) begin
-          km_req = 1'b1; km_addr = KmAw'(kaddr(d_kbase, d_kw, slot_q, i_q));
+          km_req = 1'b1; ka_slot = slot_q; ka_word = KmAw'(i_q);
         end
         if (i_q != 0) begin
           ikb_req = 1'b1; ikb_we = 1'b1; ikb_wmask = 8'hFF;
@@ -1242,8 +1318,8 @@ module ebpf_map_unit
         if (ls_q >= hw_q) begin
           state_d = ls_ret_q;
         end else begin
-          lv_req = 1'b1; lv_addr = SmAw'(d_sbase + 32'(ls_q));
-          km_req = 1'b1; km_addr = KmAw'(kaddr(d_kbase, d_kw, ls_q, 32'd0));
+          lv_req = 1'b1; lv_off = SmAw'(32'(ls_q));
+          km_req = 1'b1; ka_slot = ls_q; ka_word = KmAw'(32'd0);
           state_d = S_LS_LCHK;
         end
       end
@@ -1251,7 +1327,7 @@ module ebpf_map_unit
         if (lv_rdata) begin
           lent_d[0] = km_rdata; lent_d[1] = '0; lent_d[2] = '0;
           if (d_kw > 32'd1) begin
-            km_req = 1'b1; km_addr = KmAw'(kaddr(d_kbase, d_kw, ls_q, 32'd1));
+            km_req = 1'b1; ka_slot = ls_q; ka_word = KmAw'(32'd1);
             i_d = 32'd1;
             state_d = S_LS_KRD;
           end else begin
@@ -1261,14 +1337,14 @@ module ebpf_map_unit
           state_d = ls_ret_q;
         end else begin
           ls_d = ls_q + 1'b1;
-          lv_req = 1'b1; lv_addr = SmAw'(d_sbase + 32'(ls_q) + 32'd1);
-          km_req = 1'b1; km_addr = KmAw'(kaddr(d_kbase, d_kw, ls_q + 1'b1, 32'd0));
+          lv_req = 1'b1; lv_off = SmAw'(32'(ls_q) + 32'd1);
+          km_req = 1'b1; ka_slot = ls_q + 1'b1; ka_word = KmAw'(32'd0);
         end
       end
       S_LS_KRD: begin  // key word i_q was read in the previous cycle
         if (i_q <= 32'd2) lent_d[i_q[1:0]] = km_rdata;
         if (i_q + 1 < d_kw) begin
-          km_req = 1'b1; km_addr = KmAw'(kaddr(d_kbase, d_kw, ls_q, i_q + 1));
+          km_req = 1'b1; ka_slot = ls_q; ka_word = KmAw'(i_q + 1);
           i_d = i_q + 1;
         end else begin
           state_d = S_LS_EVAL;
@@ -1279,27 +1355,27 @@ module ebpf_map_unit
         if (ls_q + 1'b1 >= hw_q) begin
           state_d = ls_ret_q;
         end else begin
-          lv_req = 1'b1; lv_addr = SmAw'(d_sbase + 32'(ls_q) + 32'd1);
-          km_req = 1'b1; km_addr = KmAw'(kaddr(d_kbase, d_kw, ls_q + 1'b1, 32'd0));
+          lv_req = 1'b1; lv_off = SmAw'(32'(ls_q) + 32'd1);
+          km_req = 1'b1; ka_slot = ls_q + 1'b1; ka_word = KmAw'(32'd0);
           state_d = S_LS_LCHK;
         end
         unique case (lmode_q)
           LS_LOOKUP: begin
-            if (le_len <= lk_len && ((le_data ^ lk_data) & pmask(le_len)) == '0 &&
+            if (le_len <= lk_len && lpm_agree(ld_first[8:1], le_len) &&
                 (!lfound_q || le_len > lb_len_q)) begin
               lfound_d = 1'b1; lb_slot_d = ls_q; lb_len_d = le_len;
             end
           end
-          LS_EXACT: begin
-            if (le_len == lk_len && ((le_data ^ lk_data) & pmask(lk_len)) == '0) begin
+          LS_EXACT: begin  // equal lengths: le_len's mask is lk_len's
+            if (le_len == lk_len && lpm_agree(ld_first[8:1], le_len)) begin
               lfound_d = 1'b1; lb_slot_d = ls_q;
               la_valid_d = 1'b1; la_len_d = le_len; la_key_d = le_data;
               state_d = ls_ret_q;
             end
           end
           default: begin  // LS_NEXT
-            if ((!la_valid_q || lpm_before(la_len_q, la_key_q, le_len, le_data)) &&
-                (!lfound_q || lpm_before(le_len, le_data, lb_len_q, lb_key_q))) begin
+            if ((!la_valid_q || lpm_before(la_len_q, le_len, ld_first)) &&
+                (!lfound_q || lpm_before(le_len, lb_len_q, ld_best))) begin
               lfound_d = 1'b1; lb_slot_d = ls_q; lb_len_d = le_len; lb_key_d = le_data;
             end
           end
@@ -1433,7 +1509,7 @@ module ebpf_map_unit
     .rdata_o(fs_rdata));
 
   assign cmd_done_o   = state_q == S_DONE;
-  assign cmd_status_o = status_q;
+  assign cmd_status_o = map_status_word(status_q);
   assign cmd_offset_o = offset_q;
   assign cmd_word_o   = word_q;
   assign busy_o       = !idle;
