@@ -437,6 +437,43 @@ TEST_F(RtlPrograms, RedirectsAtTheEdgesOfAProgram) {
       EXPECT_EQ(b.interp.r0, 55u);
     }
   }
+
+  // A callee that tail-calls; the new program's exit returns to the caller's last slot (a
+  // cut lddw), whose flags were taken against the caller's length at the call.
+  host_update(0, le32(0), le32(3));
+  {
+    std::vector<Insn> outer = assemble("ja +5\nf:\nlddw %r2, map[0]\nmov %r3, 0\ncall 12\nexit\n"
+                                       "call local f\nlddw %r0, 5");
+    outer.pop_back();  // the return slot (7) is the last one, an lddw cut in half
+    const std::vector<std::vector<Insn>> progs = {
+        assemble("mov %r0, 1\nexit"), assemble("mov %r0, 2\nexit"), outer,
+        assemble("mov %r0, 9\nexit")};
+    interp_->load_programs(progs, 2, {.check = false});
+    rtl_->load_programs(progs, 2, {.check = false});
+    const Both b = run();
+    EXPECT_EQ(b.interp.tail_calls, 1u);
+    EXPECT_EQ(b.interp.fault, FaultCode::kInvalidInstruction);
+    EXPECT_EQ(b.interp.program, 2u);
+    EXPECT_EQ(b.interp.fault_pc, 7u);
+  }
+
+  // A program in the last slots of the instruction memory: its last slot's address + 1 wraps
+  // to slot 0, and a backward branch from there must still land inside the program.
+  {
+    const uint32_t imem = sim::Harness().csr_read(csr::kImemSlots);  // the model's memory size
+    std::string filler;
+    for (uint32_t i = 0; i + 7 < imem; ++i) filler += "mov %r0, 1\n";
+    filler += "exit";
+    const std::vector<std::vector<Insn>> progs = {
+        assemble(filler),
+        assemble("mov %r0, 0\nja +3\nf:\nadd %r0, 1\nexit\nexit\njeq %r0, 0, -4")};
+    ASSERT_EQ(progs[0].size() + progs[1].size(), imem);
+    interp_->load_programs(progs, 1, {.check = false});
+    rtl_->load_programs(progs, 1, {.check = false});
+    const Both b = run();
+    EXPECT_EQ(b.interp.fault, FaultCode::kNone);
+    EXPECT_EQ(b.interp.r0, 1u);
+  }
 }
 
 TEST_F(RtlPrograms, HashFullNoexistExistThroughHelpers) {
