@@ -2,7 +2,8 @@
  * Instruction decoder
  *
  * Turns one fetched slot pair (the slot at pc and the next one, for lddw) into the control
- * word of the EX stage, the register operands to read and the immediate operand. It also
+ * word of the EX stage and the immediate operand (which registers an instruction reads is
+ * the ID stage's opcode_reads(), from the opcode alone). It also
  * owns legality: everything the load-time checker would refuse (ebpf_pkg::classify() names
  * no form, a reserved field is set, a register above r10, a write to r10, a fetch into r10,
  * a map index out of range, a bad lddw second slot, a pc outside the program) decodes to
@@ -20,15 +21,8 @@ module ebpf_core_decoder
   input  logic         pc1_oob_i,    // pc_i + 1 >= prog_len_i (registered by IF)
 
   output ctrl_t        ctrl_o,       // -> EX pipeline register
-  output logic [3:0]   ra_o,         // register read as operand a
-  output logic [3:0]   rb_o,         // register read as operand b
-  output logic         use_ra_o,
-  output logic         use_rb_o,
-  output logic         a_is_src_o,   // ra_o is the src field (else dst)
-  output logic         b_is_dst_o,   // rb_o is the dst field (else src)
   output logic         b_is_imm_o,   // operand b is imm_o, not register rb
   output logic [63:0]  imm_o,
-  output logic [15:0]  off_o,        // memory offset (sign-extended by the LSU)
   output logic [31:0]  target_o,     // jump / local call target slot (wrapped to 32 bits)
   output logic         target_ok_o   // target_o is inside the program
 );
@@ -51,7 +45,6 @@ module ebpf_core_decoder
   assign imm      = insn_i[63:32];
   assign hi_slot  = insn_i[127:64];
   assign imm_sext = {{32{imm[31]}}, imm};
-  assign off_o    = off;
 
   insn_class_e cls;
   mem_size_e   msize;
@@ -140,12 +133,6 @@ module ebpf_core_decoder
     ctrl_o.mem_bytes  = size_bytes;
     ctrl_o.mem_signed = mmode == MODE_MEMSX;
     ctrl_o.rd         = dst;
-    ra_o              = dst;
-    rb_o              = src;
-    a_is_src_o        = 1'b0;
-    b_is_dst_o        = 1'b0;
-    use_ra_o          = 1'b0;
-    use_rb_o          = 1'b0;
     b_is_imm_o        = 1'b1;
     imm_o             = imm_sext;
 
@@ -153,9 +140,7 @@ module ebpf_core_decoder
       FMT_ALU_IMM, FMT_ALU_REG, FMT_ALU_UNARY, FMT_ENDIAN: begin
         ctrl_o.unit  = EX_ALU;
         ctrl_o.wr_en = 1'b1;
-        use_ra_o     = 1'b1;
         if (fmt == FMT_ALU_REG) begin
-          use_rb_o   = 1'b1;
           b_is_imm_o = 1'b0;
         end
         unique case (alu_op)
@@ -169,7 +154,6 @@ module ebpf_core_decoder
           ALU_ARSH: ctrl_o.alu_fn = AF_ARSH;
           ALU_NEG:  ctrl_o.alu_fn = AF_NEG;
           ALU_MOV: begin
-            use_ra_o = 1'b0;
             // off 0: mov (movsx from 8 bytes); off 8/16/32: movsx from that many bits.
             ctrl_o.alu_fn    = (off == 16'd0) ? AF_MOV : AF_MOVSX;
             ctrl_o.ext_bytes = (off == 16'd0) ? 4'd8 : off[6:3];
@@ -197,9 +181,7 @@ module ebpf_core_decoder
 
       FMT_JMP_IMM, FMT_JMP_REG: begin
         ctrl_o.unit = EX_BRANCH;
-        use_ra_o    = 1'b1;
         if (fmt == FMT_JMP_REG) begin
-          use_rb_o   = 1'b1;
           b_is_imm_o = 1'b0;
         end
       end
@@ -210,9 +192,6 @@ module ebpf_core_decoder
         ctrl_o.wr_en = 1'b1;
         ctrl_o.rd    = 4'd0;
         if (fmt == FMT_CALLX) begin
-          rb_o       = dst;
-          b_is_dst_o = 1'b1;
-          use_rb_o   = 1'b1;
           b_is_imm_o = 1'b0;
         end
       end
@@ -237,20 +216,14 @@ module ebpf_core_decoder
       FMT_LDX: begin
         ctrl_o.unit  = EX_LOAD;
         ctrl_o.wr_en = 1'b1;
-        ra_o         = src;
-        a_is_src_o   = 1'b1;
-        use_ra_o     = 1'b1;
       end
 
       FMT_ST: begin
         ctrl_o.unit = EX_STORE;
-        use_ra_o    = 1'b1;
       end
 
       FMT_STX: begin
         ctrl_o.unit = EX_STORE;
-        use_ra_o    = 1'b1;
-        use_rb_o    = 1'b1;
         b_is_imm_o  = 1'b0;
       end
 
@@ -258,8 +231,6 @@ module ebpf_core_decoder
         ctrl_o.unit      = EX_ATOMIC;
         ctrl_o.is64      = msize == SIZE_DW;
         ctrl_o.amo_fetch = (imm & AtomicFetch) != 0;
-        use_ra_o         = 1'b1;
-        use_rb_o         = 1'b1;
         b_is_imm_o       = 1'b0;
         // Fetch forms write the old value to src; cmpxchg writes it to r0.
         ctrl_o.wr_en     = ctrl_o.amo_fetch;
@@ -282,8 +253,6 @@ module ebpf_core_decoder
       // Nothing is read or written: the instruction only faults.
       ctrl_o.unit  = EX_INVALID;
       ctrl_o.wr_en = 1'b0;
-      use_ra_o     = 1'b0;
-      use_rb_o     = 1'b0;
     end
   end
 

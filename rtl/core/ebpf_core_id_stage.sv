@@ -55,87 +55,13 @@ module ebpf_core_id_stage
   output logic [63:0]           host_rdata_o
 );
 
-  logic [3:0]  ra, rb;
-  logic        use_ra, use_rb, b_is_imm, a_is_src, b_is_dst;
+  logic        b_is_imm;
   logic [63:0] imm;
-  logic [15:0] off;   // the memory offset: mem_addr_o takes it from the slot bits
 
-  ebpf_core_decoder u_decoder (
-    .pc_i        (pc_i),
-    .insn_i      (insn_i),
-    .prog_len_i  (prog_len_i),
-    .pc_oob_i    (pc_oob_i),
-    .pc1_oob_i   (pc1_oob_i),
-    .ctrl_o      (ctrl_o),
-    .ra_o        (ra),
-    .rb_o        (rb),
-    .use_ra_o    (use_ra),
-    .use_rb_o    (use_rb),
-    .a_is_src_o  (a_is_src),
-    .b_is_dst_o  (b_is_dst),
-    .b_is_imm_o  (b_is_imm),
-    .imm_o       (imm),
-    .off_o       (off),
-    .target_o    (target_o),
-    .target_ok_o (target_ok_o)
-  );
-
-  // r10 in frame k: the top of that frame.
-  logic [63:0] frame_ptr;
-  assign frame_ptr = StackBase + 64'(StackFrameSize) * (64'(depth_i) + 64'd1);
-
-  function automatic logic [63:0] read_fwd(
-      logic [3:0] r, logic [NumRegs-2:0][63:0] regs, logic [63:0] fp,
-      logic ex_hit, logic [3:0] ex_rd, logic [63:0] ex_res,
-      logic wb_hit, logic [3:0] wb_rd, logic [63:0] wb_res);
-    logic [63:0] v;
-    if (r == RegFp) begin
-      v = fp;
-    end else if (ex_hit && ex_rd == r) begin
-      v = ex_res;
-    end else if (wb_hit && wb_rd == r) begin
-      v = wb_res;
-    end else if (r < RegFp) begin
-      v = regs[r];
-    end else begin
-      v = '0;   // r11-r15: the instruction is invalid and never uses the value
-    end
-    return v;
-  endfunction
-
-  logic ex_fwd;
-  assign ex_fwd = ex_valid_i && ex_wr_i && !ex_late_i;
-
-  // The operands are always the dst or the src field of the slot (ra: dst, or src for a
-  // load; rb: src, or dst for callx). Both fields are read, with forwarding, straight from
-  // the instruction bits in parallel with the decoder; only the final pick waits for it.
-  // (Timing: the register-read and forwarding muxes no longer follow the decoder.)
-  logic [3:0]  f_dst, f_src;
-  logic [63:0] reg_dst, reg_src, reg_a, reg_b;
-  assign f_dst   = insn_i[11:8];
-  assign f_src   = insn_i[15:12];
-  assign reg_dst = read_fwd(f_dst, regs_i, frame_ptr, ex_fwd, ex_rd_i, ex_result_i,
-                            wb_we_i, wb_rd_i, wb_data_i);
-  assign reg_src = read_fwd(f_src, regs_i, frame_ptr, ex_fwd, ex_rd_i, ex_result_i,
-                            wb_we_i, wb_rd_i, wb_data_i);
-  assign reg_a   = a_is_src ? reg_src : reg_dst;
-  assign reg_b   = b_is_dst ? reg_dst : reg_src;
-
-  assign op_a_o = reg_a;
-  assign op_b_o = b_is_imm ? imm : reg_b;
-
-  // Host reads (core idle): a read port of its own, so the CSR read data does not hang off
-  // the decoder. Nothing is in EX between runs; a write still in WB is forwarded.
-  assign host_rdata_o = read_fwd(host_addr_i, regs_i, frame_ptr, 1'b0, ex_rd_i, ex_result_i,
-                                 wb_we_i, wb_rd_i, wb_data_i);
-  logic unused_host_read;
-  assign unused_host_read = host_read_i;
-
-  // Load-use: the field compares come from the instruction bits too, and which fields the
-  // instruction reads from its opcode alone (opcode_reads): for every valid instruction
-  // that is what the decoder says (asserted below). An invalid slot may wait a cycle for a
-  // load result it would never read before it faults; in exchange the stall, which steers
-  // the next fetch address, does not wait for the decoder's format and legality logic.
+  // Which register fields an instruction reads, from its opcode alone (the one place that
+  // says so: the operand picks, the load-use check and the memory address use it). An
+  // invalid slot may read a field it has no use for; it faults in EX and its operands are
+  // never used, but it may wait a cycle for a load result first.
   typedef struct packed {
     logic use_a;     // operand a is a register
     logic use_b;     // operand b is a register
@@ -179,8 +105,75 @@ module ebpf_core_id_stage
   endfunction
 
   reads_t reads;
+  assign reads = opcode_reads(insn_i[7:0]);
+
+  ebpf_core_decoder u_decoder (
+    .pc_i        (pc_i),
+    .insn_i      (insn_i),
+    .prog_len_i  (prog_len_i),
+    .pc_oob_i    (pc_oob_i),
+    .pc1_oob_i   (pc1_oob_i),
+    .ctrl_o      (ctrl_o),
+    .b_is_imm_o  (b_is_imm),
+    .imm_o       (imm),
+    .target_o    (target_o),
+    .target_ok_o (target_ok_o)
+  );
+
+  // r10 in frame k: the top of that frame.
+  logic [63:0] frame_ptr;
+  assign frame_ptr = StackBase + 64'(StackFrameSize) * (64'(depth_i) + 64'd1);
+
+  function automatic logic [63:0] read_fwd(
+      logic [3:0] r, logic [NumRegs-2:0][63:0] regs, logic [63:0] fp,
+      logic ex_hit, logic [3:0] ex_rd, logic [63:0] ex_res,
+      logic wb_hit, logic [3:0] wb_rd, logic [63:0] wb_res);
+    logic [63:0] v;
+    if (r == RegFp) begin
+      v = fp;
+    end else if (ex_hit && ex_rd == r) begin
+      v = ex_res;
+    end else if (wb_hit && wb_rd == r) begin
+      v = wb_res;
+    end else if (r < RegFp) begin
+      v = regs[r];
+    end else begin
+      v = '0;   // r11-r15: the instruction is invalid and never uses the value
+    end
+    return v;
+  endfunction
+
+  logic ex_fwd;
+  assign ex_fwd = ex_valid_i && ex_wr_i && !ex_late_i;
+
+  // The operands are always the dst or the src field of the slot (ra: dst, or src for a
+  // load; rb: src, or dst for callx). Both fields are read, with forwarding, straight from
+  // the instruction bits in parallel with the decoder, and picked by the opcode.
+  logic [3:0]  f_dst, f_src;
+  logic [63:0] reg_dst, reg_src, reg_a, reg_b;
+  assign f_dst   = insn_i[11:8];
+  assign f_src   = insn_i[15:12];
+  assign reg_dst = read_fwd(f_dst, regs_i, frame_ptr, ex_fwd, ex_rd_i, ex_result_i,
+                            wb_we_i, wb_rd_i, wb_data_i);
+  assign reg_src = read_fwd(f_src, regs_i, frame_ptr, ex_fwd, ex_rd_i, ex_result_i,
+                            wb_we_i, wb_rd_i, wb_data_i);
+  assign reg_a   = reads.a_is_src ? reg_src : reg_dst;
+  assign reg_b   = reads.b_is_dst ? reg_dst : reg_src;
+
+  assign op_a_o = reg_a;
+  assign op_b_o = b_is_imm ? imm : reg_b;
+
+  // Host reads (core idle): a read port of its own, so the CSR read data does not hang off
+  // the decoder. Nothing is in EX between runs; a write still in WB is forwarded.
+  assign host_rdata_o = read_fwd(host_addr_i, regs_i, frame_ptr, 1'b0, ex_rd_i, ex_result_i,
+                                 wb_we_i, wb_rd_i, wb_data_i);
+  logic unused_host_read;
+  assign unused_host_read = host_read_i;
+
+  // Load-use: the field compares come from the instruction bits too, and the fields read
+  // from opcode_reads, so the stall, which steers the next fetch address, does not wait for
+  // the decoder's format and legality logic.
   logic   ex_pending, dst_pending, src_pending, a_pending, b_pending;
-  assign reads       = opcode_reads(insn_i[7:0]);
   assign ex_pending  = ex_valid_i && ex_wr_i && ex_late_i;
   assign dst_pending = f_dst == ex_rd_i;
   assign src_pending = f_src == ex_rd_i;
@@ -189,23 +182,8 @@ module ebpf_core_id_stage
   assign load_use_o  = valid_i && ex_pending &&
                        ((reads.use_a && a_pending) || (reads.use_b && b_pending));
 
-  // A memory instruction's address, added here so the LSU starts from a register: its base
-  // register is src for a load, dst otherwise (the opcode's answer, so the decoder's operand
-  // pick is not on this adder's path); other instructions never use it.
-  assign mem_addr_o = (reads.a_is_src ? reg_src : reg_dst) + {{48{insn_i[31]}}, insn_i[31:16]};
-
-`ifndef SYNTHESIS
-  // The opcode's answer is the decoder's for every instruction that can execute.
-  always_comb begin
-    if (valid_i && ctrl_o.unit != EX_INVALID) begin
-      assert (reads.use_a == use_ra && reads.use_b == use_rb &&
-              (!use_ra || reads.a_is_src == a_is_src) && (!use_rb || reads.b_is_dst == b_is_dst))
-        else $error("%m: opcode_reads(%02x) disagrees with the decoder", insn_i[7:0]);
-    end
-  end
-`endif
-
-  logic unused_regsel;
-  assign unused_regsel = ^{ra, rb, use_ra, use_rb, off};   // use_*: checked against opcode_reads
+  // A memory instruction's address (operand a + off), added here so the LSU starts from a
+  // register; other instructions never use it.
+  assign mem_addr_o = reg_a + {{48{insn_i[31]}}, insn_i[31:16]};
 
 endmodule

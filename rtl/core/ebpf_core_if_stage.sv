@@ -69,24 +69,22 @@ module ebpf_core_if_stage
   // Pre-decode of the slot in ID: where the next fetch goes when nothing else intervenes.
   logic [7:0]        opcode;
   logic [31:0]       pc_seq;
-  logic [ImemAw-1:0] addr_seq, jump_delta, target_delta;
+  logic [ImemAw-1:0] addr_seq, target_delta, target_addr;
   logic              is_jump, is_lddw;
 
   assign opcode  = imem_rdata_i[7:0];
   assign is_jump = opcode == OpcJa || opcode == OpcJa32;
   assign is_lddw = opcode == OpcLddw;
   assign pc_seq  = is_jump ? jump_target_i : pc_q + {30'd0, is_lddw, !is_lddw};
-  // ja: pc + 1 + off; ja32: pc + 1 + imm (only the low ImemAw bits reach the address; the
-  // 16-bit offset is sign-extended first, for instruction memories above 64 Ki slots).
-  assign jump_delta = (opcode == OpcJa32) ? imem_rdata_i[32 +: ImemAw]
-                                          : ImemAw'($signed(imem_rdata_i[31:16]));
-  assign addr_seq = is_jump ? addr1_q + jump_delta
-                            : addr1_q + ImemAw'(is_lddw);
   // The decoder's target (pc + 1 + imm for ja32 and local calls, pc + 1 + off otherwise) as
-  // an absolute slot, for EX's redirect of a taken branch or a call.
+  // an absolute slot: where a ja / ja32 goes next, and EX's redirect of a taken branch or a
+  // call. Only the low ImemAw bits reach the address; the 16-bit offset is sign-extended
+  // first, for instruction memories above 64 Ki slots.
   assign target_delta = (opcode == OpcJa32 || opcode == OpcCallLocal)
                         ? imem_rdata_i[32 +: ImemAw] : ImemAw'($signed(imem_rdata_i[31:16]));
-  assign id_target_addr_o = addr1_q + target_delta;
+  assign target_addr  = addr1_q + target_delta;
+  assign addr_seq     = is_jump ? target_addr : addr1_q + ImemAw'(is_lddw);
+  assign id_target_addr_o = target_addr;
   assign id_addr1_o       = addr1_q;
 
   always_comb begin
