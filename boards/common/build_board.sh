@@ -6,7 +6,7 @@
 #       [--top MODULE] [--constraints FILE.lpf|.pcf] [--device 25k|85k|um5g-85k|up5k|hx8k]
 #       [--package CABGA256|...] [--speed 6|8] [--freq MHZ] [--seed N] [--param NAME=VALUE]...
 #       [--synth-only | --pnr-only] [--rtl-rev COMMIT] [--out DIR] [--blackbox MODULE]...
-#       [--router router1|router2] [--placer heap|sa|static] [--density F]
+#       [--router router1|router2] [--placer heap|sa|static]
 #
 #   --family     ecp5 (synth_ecp5, nextpnr-ecp5, ecppack) or ice40 (synth_ice40,
 #                nextpnr-ice40, icepack); xilinx: Yosys synth_xilinx only (no open P&R)
@@ -15,8 +15,6 @@
 #   --router     nextpnr's router (default router1); router2 converges where router1 stalls
 #                on congested designs (the ECPIX-5 with the datapath, docs/boards.md)
 #   --placer     nextpnr's placer (default heap)
-#   --density    the heap placer's highest cell density per region (nextpnr --placer-heap-beta,
-#                default 0.9); lower spreads the logic, leaving more wires for a congested design
 #   --synth-only stop after Yosys (the CTest label `synth` runs this)
 #   --pnr-only   reuse the netlist of an earlier --synth-only run in the same --out
 #   --rtl-rev    take rtl/ from this commit instead of HEAD (e.g. the last one Yosys accepts)
@@ -43,7 +41,7 @@ VENV="$ROOT/.tools/venv/bin"
 
 board=""; family=""; filelist=""; top=""; cons=""; device=""; package=""; speed=""
 freq="25"; seed="1"; synth_only=0; pnr_only=0; out=""; params=(); rtl_commit="HEAD"
-blackboxes=(); hier=0; router=""; placer=""; density=""
+blackboxes=(); hier=0; router=""; placer=""
 die() { echo "build_board.sh: error: $*" >&2; exit 1; }
 usage() { awk 'NR == 1 { next } /^#/ { sub(/^# ?/, ""); print; next } { exit }' "${BASH_SOURCE[0]}"; }
 while [ $# -gt 0 ]; do
@@ -62,8 +60,6 @@ while [ $# -gt 0 ]; do
              params+=("$2"); shift 2 ;;
     --router) case "${2:-}" in router1|router2) router="$2" ;; *) die "--router takes router1 or router2, got '${2:-}'" ;; esac; shift 2 ;;
     --placer) case "${2:-}" in heap|sa|static) placer="$2" ;; *) die "--placer takes heap, sa or static, got '${2:-}'" ;; esac; shift 2 ;;
-    --density) [[ "${2:-}" =~ ^(0?[.][0-9]*[1-9][0-9]*|1([.]0*)?)$ ]] || die "--density takes a fraction in (0, 1], got '${2:-}'"
-               density="$2"; shift 2 ;;
     --synth-only) synth_only=1; shift ;;
     --hier) hier=1; synth_only=1; shift ;;
     --blackbox) [[ "${2:-}" =~ ^[A-Za-z_][A-Za-z0-9_]*$ ]] || die "--blackbox takes a module name, got '${2:-}'"
@@ -93,7 +89,6 @@ fi
 [[ "$seed" =~ ^[0-9]+$ ]] || die "--seed takes a number"
 [ ${#blackboxes[@]} -eq 0 ] || [ "$pnr_only" = 0 ] || die "--blackbox and --pnr-only exclude each other"
 [ "$hier" = 0 ] || [ "$pnr_only" = 0 ] || die "--hier and --pnr-only exclude each other"
-[ -z "$density" ] || [ "${placer:-heap}" = heap ] || die "--density applies to the heap placer only"
 [[ "$freq" =~ ^[0-9]+([.][0-9]+)?$ ]] || die "--freq takes MHz"
 [ -n "$out" ] || out="$ROOT/build/boards/$board"
 [ "${out:0:1}" = / ] || out="$PWD/$out"
@@ -199,15 +194,14 @@ if [ "$synth_only" = 0 ] && [ "$family" != xilinx ]; then
         "${cfg_args[@]}" -l "$(v "$out/pnr/nextpnr.log")" -q)
   [ -z "$router" ] || args+=(--router "$router")
   [ -z "$placer" ] || args+=(--placer "$placer")
-  [ -z "$density" ] || args+=(--placer-heap-beta "$density")
-  echo "build_board.sh: $board: $(basename "$npr") ${dev_args[*]}, seed $seed${router:+, $router}${placer:+, placer $placer}${density:+, density $density}"
+  echo "build_board.sh: $board: $(basename "$npr") ${dev_args[*]}, seed $seed${router:+, $router}${placer:+, placer $placer}"
   t0=$(date +%s)
   if ! YOWASP_MOUNT="/host=/" nice -n 10 "$npr" "${args[@]}" > "$out/pnr/stdout.txt" 2>&1; then
     grep -h -E 'ERROR|error' "$out/pnr/nextpnr.log" "$out/pnr/stdout.txt" 2>/dev/null | head -n 20 >&2 || true
     pnr_s=$(( $(date +%s) - t0 ))
     python3 "$HERE/board_report.py" --out "$out" --board "$board" --family "$family" \
       --top "$top" --device "$device" --package "$package" --speed "$speed" --seed "$seed" \
-      --nextpnr-opts="${router:+--router $router}${placer:+ --placer $placer}${density:+ --placer-heap-beta $density}" --rtl-rev "$rtl_rev" --head "$head_rev" --params "${params[*]:-}" --synth-s "$synth_s" \
+      --nextpnr-opts="${router:+--router $router}${placer:+ --placer $placer}" --rtl-rev "$rtl_rev" --head "$head_rev" --params "${params[*]:-}" --synth-s "$synth_s" \
       --pnr-s "$pnr_s" --pnr-failed || true
     die "place and route failed after ${pnr_s} s (log: $out/pnr/nextpnr.log)"
   fi
@@ -225,7 +219,7 @@ fi
 
 python3 "$HERE/board_report.py" --out "$out" --board "$board" --family "$family" --top "$top" \
   --device "${device:-}" --package "${package:-}" --speed "${speed:-}" --seed "$seed" \
-  --nextpnr-opts="${router:+--router $router}${placer:+ --placer $placer}${density:+ --placer-heap-beta $density}" \
+  --nextpnr-opts="${router:+--router $router}${placer:+ --placer $placer}" \
   --rtl-rev "$rtl_rev" --head "$head_rev" --params "${params[*]:-}" --synth-s "$synth_s" \
   --pnr-s "$pnr_s" --pack-s "$pack_s" ${bit:+--bit "$bit"} --blackboxes "${blackboxes[*]:-}"
 cat "$out/report.txt"
