@@ -61,6 +61,24 @@ def main():
              f"RTL: rtl/ as of commit {a.rtl_rev} (HEAD {a.head}); boards/ from the working tree"]
     if a.blackboxes:
         lines.append(f"black boxes (not synthesized, not counted): {a.blackboxes}")
+    # The synthesis command and top-level parameters as the netlist's own script has them
+    # (a --pnr-only run reuses the netlist, whatever its own command line says).
+    try:
+        with open(os.path.join(a.out, "synth", "synth.ys")) as ys:
+            script = ys.read().splitlines()
+        cmd = next((ln.strip() for ln in script if ln.startswith("synth_")), "")
+        read = next((ln for ln in script if ln.startswith("read_slang")), "")
+        netlist_params = " ".join(re.findall(r"-G (\S+)", read))
+        if cmd:
+            rep["synth_command"] = cmd
+            lines.append(f"Yosys command: {cmd}")
+        if read and netlist_params != a.params:
+            rep["params"] = netlist_params
+            lines[0] = lines[0].replace(f", parameters {a.params}", "")
+            lines.append(f"netlist parameters: {netlist_params or '(defaults)'}"
+                         + (f" (the command line gave '{a.params}')" if a.params else ""))
+    except OSError:
+        pass
     try:
         stat = json.load(open(os.path.join(a.out, "synth", "stat.json")))
         s = summary(cells_of(stat, a.top), a.family)
