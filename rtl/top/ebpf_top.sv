@@ -148,7 +148,16 @@ module ebpf_top
   end
 
   // Program table (docs/xdp_datapath.md "Program table"): first slot and length per program.
-  logic [MaxPrograms-1:0][31:0] prog_first_q, prog_len_q, prog_len_eff_q;
+  // A length is at most ImemSlots (clamped on write, cut at the memory's end), so lengths
+  // are kept in LenW bits and zero-extended at the ports: every reader's 16-way mux (core,
+  // helper unit, CSR) is then LenW bits wide instead of 32.
+  localparam int unsigned LenW = ImemAw + 1;
+  logic [MaxPrograms-1:0][31:0]     prog_first_q;
+  logic [MaxPrograms-1:0][LenW-1:0] prog_len_q, prog_len_eff_q;
+  logic [MaxPrograms-1:0][31:0]     prog_len_eff;
+  for (genvar gp = 0; gp < int'(MaxPrograms); gp++) begin : g_prog_len
+    assign prog_len_eff[gp] = 32'(prog_len_eff_q[gp]);
+  end
   logic [ProgW-1:0]             entry_q;
   logic                         win_progs;
   logic [ProgW-1:0]             progs_idx;
@@ -167,21 +176,22 @@ module ebpf_top
   // in every cycle.
   logic        prog_wr, prog_wr_len;
   logic [ProgW-1:0] prog_wr_idx;
-  logic [31:0] pw_first, pw_len, pw_eff;
+  logic [31:0] pw_first, pw_len;
+  logic [LenW-1:0] pw_eff;   // at most ImemSlots
 
   assign prog_wr     = csr_wr && !busy_o && (win_progs || csr_addr_i == CSR_PROG_LEN);
   assign prog_wr_len = !win_progs || csr_addr_i[2];
   assign prog_wr_idx = win_progs ? progs_idx : '0;
   assign pw_first    = prog_wr_len ? prog_first_q[prog_wr_idx] : csr_wdata_i;
-  assign pw_len      = prog_wr_len ? len_clamped : prog_len_q[prog_wr_idx];
+  assign pw_len      = prog_wr_len ? len_clamped : 32'(prog_len_q[prog_wr_idx]);
 
   always_comb begin
     if (pw_first >= ImemSlots) begin
       pw_eff = '0;
     end else if (pw_len > ImemSlots - pw_first) begin
-      pw_eff = ImemSlots - pw_first;
+      pw_eff = LenW'(ImemSlots - pw_first);
     end else begin
-      pw_eff = pw_len;
+      pw_eff = LenW'(pw_len);
     end
   end
 
@@ -195,7 +205,7 @@ module ebpf_top
       if (prog_wr) begin
         prog_len_eff_q[prog_wr_idx] <= pw_eff;
         if (prog_wr_len) begin
-          prog_len_q[prog_wr_idx]   <= len_clamped;
+          prog_len_q[prog_wr_idx]   <= LenW'(len_clamped);
         end else begin
           prog_first_q[prog_wr_idx] <= csr_wdata_i;
         end
@@ -383,7 +393,7 @@ module ebpf_top
     .rst_ni              (rst_ni),
     .start_i             (start),
     .prog_first_i        (prog_first_q),
-    .prog_len_i          (prog_len_eff_q),
+    .prog_len_i          (prog_len_eff),
     .entry_i             (entry_q),
     .prog_o              (cur_prog),
     .budget_i            (budget_q),
@@ -485,7 +495,7 @@ module ebpf_top
     .seed_we_i           (seed_we),
     .seed_i              ({csr_wdata_i, seed_lo_q}),
     .prandom_state_o     (prandom_state),
-    .prog_len_i          (prog_len_eff_q),
+    .prog_len_i          (prog_len_eff),
     .minfo_valid_i       (minfo_valid_q),
     .minfo_type_i        (minfo_type_q),
     .minfo_key_size_i    (minfo_ksize_q),
@@ -982,7 +992,7 @@ module ebpf_top
     end else if (win_regs) begin
       reg_rdata_d = csr_addr_i[2] ? host_reg_rdata[63:32] : host_reg_rdata[31:0];
     end else if (win_progs) begin
-      reg_rdata_d = csr_addr_i[2] ? prog_len_q[progs_idx] : prog_first_q[progs_idx];
+      reg_rdata_d = csr_addr_i[2] ? 32'(prog_len_q[progs_idx]) : prog_first_q[progs_idx];
     end else if (win_minfo) begin
       unique case (csr_addr_i[3:2])
         2'd0:    reg_rdata_d = {minfo_valid_q[minfo_idx], 23'd0, minfo_type_q[minfo_idx]};
@@ -1001,7 +1011,7 @@ module ebpf_top
           reg_rdata_d[StatusFaultLsb +: 8] = fault_code;
         end
         CSR_FAULT_PC:     reg_rdata_d = fault_pc;
-        CSR_PROG_LEN:     reg_rdata_d = prog_len_q[0];
+        CSR_PROG_LEN:     reg_rdata_d = 32'(prog_len_q[0]);
         CSR_MAX_PROGRAMS: reg_rdata_d = MaxPrograms;
         CSR_ENTRY:        reg_rdata_d = 32'(entry_q);
         CSR_PROG:         reg_rdata_d = 32'(cur_prog);

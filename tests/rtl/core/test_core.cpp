@@ -293,6 +293,57 @@ TEST(RtlCore, ArbitraryBitsAlwaysFinish) {
   EXPECT_EQ(h.csr_read64(csr::kR0Lo), 42u);
 }
 
+// The program table keeps lengths within the instruction memory: a written length reads back
+// clamped to IMEM_SLOTS, and a program runs at most to the memory's end (its effective
+// length). Lengths are stored in ImemAw + 1 bits, which these values bound.
+TEST(RtlCore, ProgramTableLengthsStayWithinTheInstructionMemory) {
+  Harness h;
+  const uint32_t n = h.csr_read(csr::kImemSlots);
+  h.csr_write(csr::kProgLen, 0xffffffffu);
+  EXPECT_EQ(h.csr_read(csr::kProgLen), n);
+  h.csr_write(csr::kProgLen, n);
+  EXPECT_EQ(h.csr_read(csr::kProgLen), n);
+  h.csr_write(csr::kProgLen, n + 1);
+  EXPECT_EQ(h.csr_read(csr::kProgLen), n);
+
+  // Program 1 in the last two slots: "mov r0, 7; exit".
+  const auto prog = assemble("mov %r0, 7\nexit\n");
+  for (size_t i = 0; i < prog.size(); ++i) {
+    h.csr_write64(static_cast<uint32_t>(csr::kWinImem + 8 * (n - 2 + i)), prog[i].raw());
+  }
+  const uint32_t first = csr::prog_first(1), len = csr::prog_len(1);
+  auto run_entry_1 = [&] {
+    h.csr_write(csr::kEntry, 1);
+    h.csr_write64(csr::kBudgetLo, 1000);
+    for (unsigned k = 0; k < 10; ++k) h.csr_write64(csr::reg_lo(k), 0);
+    h.csr_write(csr::kCtrl, csr::kCtrlStart);
+    run_to_done(h);
+    return (h.csr_read(csr::kStatus) >> csr::kStatusFaultLsb) & 0xffu;
+  };
+  // Length 0xffffffff reads back as IMEM_SLOTS and runs as 2 slots (cut at the end).
+  h.csr_write(first, n - 2);
+  h.csr_write(len, 0xffffffffu);
+  EXPECT_EQ(h.csr_read(first), n - 2);
+  EXPECT_EQ(h.csr_read(len), n);
+  EXPECT_EQ(run_entry_1(), 0u);
+  EXPECT_EQ(h.csr_read64(csr::kR0Lo), 7u);
+  // Length 1: the exit is outside the program, so the run faults after the mov.
+  h.csr_write(len, 1);
+  EXPECT_EQ(h.csr_read(len), 1u);
+  EXPECT_NE(run_entry_1(), 0u);
+  // Written in the other order (length first, then a first slot at the end): the effective
+  // length is recomputed from the stored length.
+  h.csr_write(len, 0xffffffffu);
+  h.csr_write(first, 0);
+  h.csr_write(first, n - 2);
+  EXPECT_EQ(run_entry_1(), 0u);
+  EXPECT_EQ(h.csr_read64(csr::kR0Lo), 7u);
+  // A first slot past the memory leaves an empty program, whatever the length.
+  h.csr_write(first, n);
+  EXPECT_EQ(h.csr_read(first), n);
+  EXPECT_NE(run_entry_1(), 0u);
+}
+
 // Waveforms are compiled in and written on request.
 TEST(RtlCore, WritesWaveformsOnRequest) {
   const auto path = std::filesystem::temp_directory_path() / "ebpf_rtl_core_test.fst";
