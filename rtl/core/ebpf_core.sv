@@ -22,11 +22,16 @@ module ebpf_core
 
   // Control and status <- / -> the CSR block
   input  logic               start_i,
-  // Program table: program k occupies slots [prog_first_i[k], + prog_len_i[k]) of the
-  // instruction memory (the lengths already bounded by its size); a run starts at entry_i.
-  input  logic [MaxPrograms-1:0][31:0] prog_first_i,
-  input  logic [MaxPrograms-1:0][31:0] prog_len_i,
+  // Program table entries (read ports of ebpf_top's table): a program occupies slots
+  // [first, first + len) of the instruction memory, its length already bounded by the
+  // memory's end. A run starts with the entry program; cur_len_i is the length of prog_o,
+  // tail_*_i those of the tail-call target helper_tail_prog_i.
   input  logic [ProgW-1:0]   entry_i,
+  input  logic [ImemAw-1:0]  entry_first_i,
+  input  logic [31:0]        entry_len_i,
+  input  logic [31:0]        cur_len_i,
+  input  logic [ImemAw-1:0]  tail_first_i,
+  input  logic [31:0]        tail_len_i,
   output logic [ProgW-1:0]   prog_o,             // program running (after a run: the last)
   input  logic [63:0]        budget_i,
   output logic               active_o,           // owns the memories (busy or starting)
@@ -162,8 +167,8 @@ module ebpf_core
     .clk_i         (clk_i),
     .rst_ni        (rst_ni),
     .start_i       (start),
-    .start_base_i  (ImemAw'(prog_first_i[entry_i])),
-    .start_len_i   (prog_len_i[entry_i]),
+    .start_base_i  (entry_first_i),
+    .start_len_i   (entry_len_i),
     .len_i         (cur_len),
     .halt_i        (halt),
     .redirect_i    (ex_redirect),
@@ -306,9 +311,9 @@ module ebpf_core
     .helper_r0_i         (helper_r0_i),
     .helper_keep_r0_i    (helper_keep_r0_i),
     .helper_tail_i       (helper_tail_i),
-    .tail_addr_i         (ImemAw'(prog_first_i[helper_tail_prog_i])),
-    .tail_oob_i          (prog_len_i[helper_tail_prog_i] == 32'd0),
-    .tail_oob1_i         (prog_len_i[helper_tail_prog_i] <= 32'd1),
+    .tail_addr_i         (tail_first_i),
+    .tail_oob_i          (tail_len_i == 32'd0),
+    .tail_oob1_i         (tail_len_i <= 32'd1),
     .tail_o              (ex_tail),
     .has_ctx_i           (has_ctx_i),
     .pkt_data_meta_i     (pkt_data_meta_i),
@@ -428,13 +433,9 @@ module ebpf_core
     end
   end
 
-  assign cur_len     = prog_len_i[prog_q];
+  assign cur_len     = cur_len_i;
   assign prog_o      = prog_q;
   assign stack_limit_o = 32'(StackFrameSize) * (32'(depth) + 32'd1);
-
-  // Only the low ImemAw bits of a first slot address the memory (the top bounds the rest).
-  logic unused_first;
-  assign unused_first = ^prog_first_i;
 
   ////////////////
   // Controller //

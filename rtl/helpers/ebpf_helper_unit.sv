@@ -56,8 +56,9 @@ module ebpf_helper_unit
   input  logic [63:0]      seed_i,
   output logic [63:0]      prandom_state_o,
 
-  // Program table (tail calls): a program exists when its length is not zero
-  input  logic [MaxPrograms-1:0][31:0] prog_len_i,
+  // Program table (tail calls): the length of program mcmd_word_i[ProgW-1:0], from the
+  // table's read port at that index; a program exists when its length is not zero
+  input  logic [31:0]      mcmd_prog_len_i,
 
   // Map table (the host writes it with the descriptors) and value regions (map unit)
   input  logic [MapSlots-1:0]       minfo_valid_i,
@@ -943,7 +944,7 @@ module ebpf_helper_unit
             HelperTailCall: begin
               // An empty slot or a program that does not exist: r0 unchanged, no jump.
               if (mcmd_status_i != 32'd0 || mcmd_word_i[31:0] >= MaxPrograms ||
-                  prog_len_i[ProgW'(mcmd_word_i[31:0])] == 32'd0) begin
+                  mcmd_prog_len_i == 32'd0) begin
                 resp_keep_d = 1'b1;
               end else begin
                 resp_keep_d = 1'b1;   // the target starts with r0 as it is

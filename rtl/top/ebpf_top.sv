@@ -147,17 +147,10 @@ module ebpf_top
     end
   end
 
-  // Program table (docs/xdp_datapath.md "Program table"): first slot and length per program.
-  // A length is at most ImemSlots (clamped on write, cut at the memory's end), so lengths
-  // are kept in LenW bits and zero-extended at the ports: every reader's 16-way mux (core,
-  // helper unit, CSR) is then LenW bits wide instead of 32.
+  // Program table (docs/xdp_datapath.md "Program table"): first slot and length per program,
+  // in LUT RAM with a read port per reader (ebpf_prog_table). Lengths are at most ImemSlots,
+  // so they are LenW bits wide and zero-extended at the core and helper ports.
   localparam int unsigned LenW = ImemAw + 1;
-  logic [MaxPrograms-1:0][31:0]     prog_first_q;
-  logic [MaxPrograms-1:0][LenW-1:0] prog_len_q, prog_len_eff_q;
-  logic [MaxPrograms-1:0][31:0]     prog_len_eff;
-  for (genvar gp = 0; gp < int'(MaxPrograms); gp++) begin : g_prog_len
-    assign prog_len_eff[gp] = 32'(prog_len_eff_q[gp]);
-  end
   logic [ProgW-1:0]             entry_q;
   logic                         win_progs;
   logic [ProgW-1:0]             progs_idx;
@@ -165,53 +158,53 @@ module ebpf_top
   assign win_progs = csr_addr_i >= CSR_PROGS && csr_addr_i < CSR_PROGS_END;
   assign progs_idx = ProgW'((csr_addr_i - CSR_PROGS) >> 3);
 
-  // Lengths read back clamped to the instruction memory.
-  logic [31:0] len_clamped;
-  assign len_clamped = (csr_wdata_i > ImemSlots) ? 32'(ImemSlots) : csr_wdata_i;
+  // The PROGS window writes either field of any entry; PROG_LEN is entry 0's length. The
+  // host read port follows the same index (PROG_LEN reads entry 0).
+  logic             prog_wr, prog_wr_len;
+  logic [ProgW-1:0] prog_host_idx;
+  logic [31:0]      pt_host_first;
+  logic [LenW-1:0]  pt_host_len;
 
-  // A program never extends past the instruction memory (no aliased slots): its length is
-  // cut at the memory's end, and a first slot beyond it leaves an empty program. The
-  // effective length is kept beside the written fields and computed once, for the entry a
-  // write changes (from the new field and the stored other one), instead of for every entry
-  // in every cycle.
-  logic        prog_wr, prog_wr_len;
-  logic [ProgW-1:0] prog_wr_idx;
-  logic [31:0] pw_first, pw_len;
-  logic [LenW-1:0] pw_eff;   // at most ImemSlots
+  assign prog_wr       = csr_wr && !busy_o && (win_progs || csr_addr_i == CSR_PROG_LEN);
+  assign prog_wr_len   = !win_progs || csr_addr_i[2];
+  assign prog_host_idx = win_progs ? progs_idx : '0;
 
-  assign prog_wr     = csr_wr && !busy_o && (win_progs || csr_addr_i == CSR_PROG_LEN);
-  assign prog_wr_len = !win_progs || csr_addr_i[2];
-  assign prog_wr_idx = win_progs ? progs_idx : '0;
-  assign pw_first    = prog_wr_len ? prog_first_q[prog_wr_idx] : csr_wdata_i;
-  assign pw_len      = prog_wr_len ? len_clamped : 32'(prog_len_q[prog_wr_idx]);
+  // Read ports of the core (entry, running program, tail-call target) and the helper unit
+  // (the program a tail call's prog_array lookup returned).
+  logic [ImemAw-1:0] pt_entry_first, pt_tail_first;
+  logic [LenW-1:0]   pt_entry_len, pt_cur_len, pt_tail_len, pt_check_len;
+  logic [ProgW-1:0]  helper_tail_prog, cur_prog;
+  logic [63:0]       mcmd_word;
 
-  always_comb begin
-    if (pw_first >= ImemSlots) begin
-      pw_eff = '0;
-    end else if (pw_len > ImemSlots - pw_first) begin
-      pw_eff = LenW'(ImemSlots - pw_first);
-    end else begin
-      pw_eff = LenW'(pw_len);
-    end
-  end
+  ebpf_prog_table #(
+    .MaxPrograms (MaxPrograms),
+    .ImemSlots   (ImemSlots)
+  ) u_prog_table (
+    .clk_i         (clk_i),
+    .rst_ni        (rst_ni),
+    .we_i          (prog_wr),
+    .we_len_i      (prog_wr_len),
+    .wdata_i       (csr_wdata_i),
+    .host_idx_i    (prog_host_idx),
+    .host_first_o  (pt_host_first),
+    .host_len_o    (pt_host_len),
+    .entry_idx_i   (entry_q),
+    .entry_first_o (pt_entry_first),
+    .entry_len_o   (pt_entry_len),
+    .cur_idx_i     (cur_prog),
+    .cur_len_o     (pt_cur_len),
+    .tail_idx_i    (helper_tail_prog),
+    .tail_first_o  (pt_tail_first),
+    .tail_len_o    (pt_tail_len),
+    .check_idx_i   (ProgW'(mcmd_word[31:0])),
+    .check_len_o   (pt_check_len)
+  );
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
-      prog_first_q   <= '0;
-      prog_len_q     <= '0;
-      prog_len_eff_q <= '0;
-      entry_q        <= '0;
-    end else if (csr_wr && !busy_o) begin
-      if (prog_wr) begin
-        prog_len_eff_q[prog_wr_idx] <= pw_eff;
-        if (prog_wr_len) begin
-          prog_len_q[prog_wr_idx]   <= LenW'(len_clamped);
-        end else begin
-          prog_first_q[prog_wr_idx] <= csr_wdata_i;
-        end
-      end else if (csr_addr_i == CSR_ENTRY) begin
-        entry_q <= ProgW'(csr_wdata_i);
-      end
+      entry_q <= '0;
+    end else if (csr_wr && !busy_o && csr_addr_i == CSR_ENTRY) begin
+      entry_q <= ProgW'(csr_wdata_i);
     end
   end
 
@@ -373,7 +366,6 @@ module ebpf_top
   logic [4:0][63:0]   helper_args;
   fault_e             helper_fault_code;
   logic               helper_keep_r0, helper_tail;
-  logic [ProgW-1:0]   helper_tail_prog, cur_prog;
   logic [7:0]         tail_calls;
   fault_e             fault_code;
   logic [31:0]        fault_pc;
@@ -392,9 +384,12 @@ module ebpf_top
     .clk_i               (clk_i),
     .rst_ni              (rst_ni),
     .start_i             (start),
-    .prog_first_i        (prog_first_q),
-    .prog_len_i          (prog_len_eff),
     .entry_i             (entry_q),
+    .entry_first_i       (pt_entry_first),
+    .entry_len_i         (32'(pt_entry_len)),
+    .cur_len_i           (32'(pt_cur_len)),
+    .tail_first_i        (pt_tail_first),
+    .tail_len_i          (32'(pt_tail_len)),
     .prog_o              (cur_prog),
     .budget_i            (budget_q),
     .active_o            (core_active),
@@ -461,7 +456,7 @@ module ebpf_top
   logic              mcmd_valid, mcmd_done;
   logic [2:0]        mcmd_op;
   logic [31:0]       mcmd_map, mcmd_status, mcmd_offset;
-  logic [63:0]       mcmd_flags, mcmd_word;
+  logic [63:0]       mcmd_flags;   // mcmd_word: with the program table
   logic              hkb_we, hvb_we;
   logic [KbAw-1:0]   hkb_addr;
   logic [VbAw-1:0]   hvb_addr;
@@ -495,7 +490,7 @@ module ebpf_top
     .seed_we_i           (seed_we),
     .seed_i              ({csr_wdata_i, seed_lo_q}),
     .prandom_state_o     (prandom_state),
-    .prog_len_i          (prog_len_eff),
+    .mcmd_prog_len_i     (32'(pt_check_len)),
     .minfo_valid_i       (minfo_valid_q),
     .minfo_type_i        (minfo_type_q),
     .minfo_key_size_i    (minfo_ksize_q),
@@ -992,7 +987,7 @@ module ebpf_top
     end else if (win_regs) begin
       reg_rdata_d = csr_addr_i[2] ? host_reg_rdata[63:32] : host_reg_rdata[31:0];
     end else if (win_progs) begin
-      reg_rdata_d = csr_addr_i[2] ? 32'(prog_len_q[progs_idx]) : prog_first_q[progs_idx];
+      reg_rdata_d = csr_addr_i[2] ? 32'(pt_host_len) : pt_host_first;
     end else if (win_minfo) begin
       unique case (csr_addr_i[3:2])
         2'd0:    reg_rdata_d = {minfo_valid_q[minfo_idx], 23'd0, minfo_type_q[minfo_idx]};
@@ -1011,7 +1006,7 @@ module ebpf_top
           reg_rdata_d[StatusFaultLsb +: 8] = fault_code;
         end
         CSR_FAULT_PC:     reg_rdata_d = fault_pc;
-        CSR_PROG_LEN:     reg_rdata_d = 32'(prog_len_q[0]);
+        CSR_PROG_LEN:     reg_rdata_d = 32'(pt_host_len);   // entry 0 (prog_host_idx)
         CSR_MAX_PROGRAMS: reg_rdata_d = MaxPrograms;
         CSR_ENTRY:        reg_rdata_d = 32'(entry_q);
         CSR_PROG:         reg_rdata_d = 32'(cur_prog);

@@ -21,7 +21,7 @@ module pnr_core #(
   import ebpf_pkg::*;
 
   localparam int unsigned FaultW = $bits(fault_e);
-  localparam int unsigned InBits = 1 + MaxPrograms * 64 + ProgW + 64 + (1 + 4 + 64) +
+  localparam int unsigned InBits = 1 + (2 + 32 + ProgW) + ProgW + 64 + (1 + 4 + 64) +
                                 (1 + 4 * 32) + MapSlots * 66 +
                                 (1 + 1 + FaultW + 64 + 1 + 1 + ProgW) + (1 + 128 + 16);
   localparam int unsigned InW = (InBits + 31) / 32 * 32;
@@ -31,7 +31,7 @@ module pnr_core #(
   // Input fields, in order from bit 0.
   localparam int unsigned PStart  = 0;
   localparam int unsigned PProg   = PStart + 1;
-  localparam int unsigned PEntry  = PProg + MaxPrograms * 64;
+  localparam int unsigned PEntry  = PProg + 2 + 32 + ProgW;
   localparam int unsigned PBudget = PEntry + ProgW;
   localparam int unsigned PHost   = PBudget + 64;
   localparam int unsigned PCtx    = PHost + 1 + 4 + 64;
@@ -39,14 +39,9 @@ module pnr_core #(
   localparam int unsigned PHelper = PMap + MapSlots * 66;
   localparam int unsigned PImemW  = PHelper + 1 + 1 + FaultW + 64 + 1 + 1 + ProgW;
 
-  logic [MaxPrograms-1:0][31:0] prog_first, prog_len;
   logic [MapSlots-1:0]          map_valid, map_ro;
   logic [MapSlots-1:0][31:0]    map_base, map_limit;
   always_comb begin
-    for (int unsigned i = 0; i < MaxPrograms; i++) begin
-      prog_first[i] = in_q[PProg + 64 * i +: 32];
-      prog_len[i]   = in_q[PProg + 64 * i + 32 +: 32];
-    end
     for (int unsigned i = 0; i < MapSlots; i++) begin
       map_valid[i] = in_q[PMap + 66 * i];
       map_ro[i]    = in_q[PMap + 66 * i + 1];
@@ -67,6 +62,34 @@ module pnr_core #(
   logic [15:0]        dmem_wmask;
   logic [4:0][63:0]   helper_args;
 
+  // The program table as in ebpf_top (LUT RAM read ports), written from the inputs.
+  localparam int unsigned LenW = ImemAw + 1;
+  logic [ImemAw-1:0] pt_entry_first, pt_tail_first;
+  logic [LenW-1:0]   pt_entry_len, pt_cur_len, pt_tail_len, pt_check_len, pt_host_len;
+  logic [31:0]       pt_host_first;
+  ebpf_prog_table #(
+    .MaxPrograms (MaxPrograms),
+    .ImemSlots   (2 ** ImemAw)
+  ) u_prog_table (
+    .clk_i, .rst_ni,
+    .we_i          (in_q[PProg]),
+    .we_len_i      (in_q[PProg + 1]),
+    .wdata_i       (in_q[PProg + 2 +: 32]),
+    .host_idx_i    (in_q[PProg + 34 +: ProgW]),
+    .host_first_o  (pt_host_first),
+    .host_len_o    (pt_host_len),
+    .entry_idx_i   (in_q[PEntry +: ProgW]),
+    .entry_first_o (pt_entry_first),
+    .entry_len_o   (pt_entry_len),
+    .cur_idx_i     (prog),
+    .cur_len_o     (pt_cur_len),
+    .tail_idx_i    (in_q[PHelper + 68 + FaultW +: ProgW]),
+    .tail_first_o  (pt_tail_first),
+    .tail_len_o    (pt_tail_len),
+    .check_idx_i   ('0),
+    .check_len_o   (pt_check_len)
+  );
+
   ebpf_core #(
     .ImemAw   (ImemAw),
     .DmemAw   (DmemAw),
@@ -74,9 +97,12 @@ module pnr_core #(
   ) u_core (
     .clk_i, .rst_ni,
     .start_i             (in_q[PStart]),
-    .prog_first_i        (prog_first),
-    .prog_len_i          (prog_len),
     .entry_i             (in_q[PEntry +: ProgW]),
+    .entry_first_i       (pt_entry_first),
+    .entry_len_i         (32'(pt_entry_len)),
+    .cur_len_i           (32'(pt_cur_len)),
+    .tail_first_i        (pt_tail_first),
+    .tail_len_i          (32'(pt_tail_len)),
     .prog_o              (prog),
     .budget_i            (in_q[PBudget +: 64]),
     .active_o            (active),
@@ -156,14 +182,15 @@ module pnr_core #(
 
   // Outputs: registered, then folded.
   localparam int unsigned OutW = 3 + ProgW + FaultW + 32 + 32 + 6 * 64 + 1 + 64 + 5 * 64 +
-                                 1 + ImemAw + 1 + $bits(dmem_sel_e) + 1 + DmemAw + 128 + 16 + 64;
+                                 1 + ImemAw + 1 + $bits(dmem_sel_e) + 1 + DmemAw + 128 + 16 + 64 +
+                                 32 + 2 * LenW;
   logic [OutW-1:0] out_q;
   logic            dout_q;
   always_ff @(posedge clk_i) begin
     out_q  <= {active, busy, done, prog, fault_code, fault_pc, stack_limit, cycles, instret,
                st_lu, st_br, st_mu, st_he, helper_req, helper_id, helper_args, imem_req,
                imem_addr, dmem_req, dmem_sel, dmem_we, dmem_addr, dmem_wdata, dmem_wmask,
-               host_rdata};
+               host_rdata, pt_host_first, pt_host_len, pt_check_len};
     dout_q <= ^out_q;
   end
   assign dout_o = dout_q;

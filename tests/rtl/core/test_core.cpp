@@ -3,6 +3,7 @@
 // the middle of a run, and waveforms.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -342,6 +343,61 @@ TEST(RtlCore, ProgramTableLengthsStayWithinTheInstructionMemory) {
   h.csr_write(first, n);
   EXPECT_EQ(h.csr_read(first), n);
   EXPECT_NE(run_entry_1(), 0u);
+}
+
+// The program table is LUT RAM with written-flags (rtl/top/ebpf_prog_table.sv): each entry
+// keeps its own fields, the first slot all 32 bits as written; after a reset every entry
+// reads 0 and is empty although the RAM still holds the old fields, and an entry whose first
+// slot alone was written since has length 0 and does not run.
+TEST(RtlCore, ProgramTableEntriesReadBackAndResetEmpty) {
+  Harness h;
+  const uint32_t n = h.csr_read(csr::kImemSlots);
+  const uint32_t programs = h.csr_read(csr::kMaxPrograms);
+  ASSERT_GT(programs, 5u);
+  for (uint32_t k = 0; k < programs; ++k) {
+    h.csr_write(csr::prog_first(k), 0x5a000000u | (k * 0x111u));
+    h.csr_write(csr::prog_len(k), 3 * k + 1);
+  }
+  for (uint32_t k = 0; k < programs; ++k) {
+    EXPECT_EQ(h.csr_read(csr::prog_first(k)), 0x5a000000u | (k * 0x111u)) << "program " << k;
+    EXPECT_EQ(h.csr_read(csr::prog_len(k)), std::min(3 * k + 1, n)) << "program " << k;
+  }
+  EXPECT_EQ(h.csr_read(csr::kProgLen), 1u);   // entry 0's length
+
+  // Program 5: "mov r0, 7; exit" in slots 4 and 5.
+  const auto prog = assemble("mov %r0, 7\nexit\n");
+  for (size_t i = 0; i < prog.size(); ++i) {
+    h.csr_write64(static_cast<uint32_t>(csr::kWinImem + 8 * (4 + i)), prog[i].raw());
+  }
+  auto run_entry_5 = [&] {
+    h.csr_write(csr::kEntry, 5);
+    h.csr_write64(csr::kBudgetLo, 1000);
+    for (unsigned k = 0; k < 10; ++k) h.csr_write64(csr::reg_lo(k), 0);
+    h.csr_write(csr::kCtrl, csr::kCtrlStart);
+    run_to_done(h);
+    return (h.csr_read(csr::kStatus) >> csr::kStatusFaultLsb) & 0xffu;
+  };
+  h.csr_write(csr::prog_first(5), 4);
+  h.csr_write(csr::prog_len(5), 2);
+  EXPECT_EQ(run_entry_5(), 0u);
+  EXPECT_EQ(h.csr_read64(csr::reg_lo(0)), 7u);
+
+  h.reset();
+  for (uint32_t k = 0; k < programs; ++k) {
+    EXPECT_EQ(h.csr_read(csr::prog_first(k)), 0u) << "program " << k << " after reset";
+    EXPECT_EQ(h.csr_read(csr::prog_len(k)), 0u) << "program " << k << " after reset";
+  }
+  EXPECT_NE(run_entry_5(), 0u);
+  EXPECT_EQ(h.csr_read64(csr::reg_lo(0)), 0u);   // the mov did not run
+  // Only the first slot written: the length reads 0 (not the 2 the RAM still holds).
+  h.csr_write(csr::prog_first(5), 4);
+  EXPECT_EQ(h.csr_read(csr::prog_len(5)), 0u);
+  EXPECT_NE(run_entry_5(), 0u);
+  EXPECT_EQ(h.csr_read64(csr::reg_lo(0)), 0u);
+  // With its length written as well, it runs.
+  h.csr_write(csr::prog_len(5), 2);
+  EXPECT_EQ(run_entry_5(), 0u);
+  EXPECT_EQ(h.csr_read64(csr::reg_lo(0)), 7u);
 }
 
 // Waveforms are compiled in and written on request.
