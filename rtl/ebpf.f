@@ -25,5 +25,6 @@ rtl/helpers/ebpf_helper_csum.sv
 rtl/helpers/ebpf_helper_events.sv
 rtl/helpers/ebpf_helper_unit.sv
 rtl/top/ebpf_prog_table.sv
+rtl/top/ebpf_map_info_table.sv
 rtl/top/ebpf_top.sv
 // synth-top: ebpf_top   (scripts/synth/synth.sh and the synth_core target read this line)

@@ -31,7 +31,8 @@ module ebpf_helper_unit
   parameter int unsigned EventFifoBytes = 65536,  // helper_limits::kEventFifoBytes
   parameter int unsigned KbAw           = 6,      // map unit key buffer word address width
   parameter int unsigned VbAw           = 7,      // map unit value buffer word address width
-  localparam int unsigned EvAw          = $clog2(2 * EventFifoBytes / 8)
+  localparam int unsigned EvAw          = $clog2(2 * EventFifoBytes / 8),
+  localparam int unsigned MapW          = (MapSlots > 1) ? $clog2(MapSlots) : 1
 ) (
   input  logic             clk_i,
   input  logic             rst_ni,
@@ -61,11 +62,17 @@ module ebpf_helper_unit
   input  logic [31:0]      mcmd_prog_len_i,
 
   // Map table (the host writes it with the descriptors) and value regions (map unit)
-  input  logic [MapSlots-1:0]       minfo_valid_i,
-  input  logic [MapSlots-1:0][7:0]  minfo_type_i,
-  input  logic [MapSlots-1:0][31:0] minfo_key_size_i,
-  input  logic [MapSlots-1:0][31:0] minfo_value_size_i,
-  input  logic [MapSlots-1:0][31:0] minfo_max_entries_i,
+  // (read ports of ebpf_top's map table: entry A is the map of r1's handle, B of r2's)
+  output logic [MapW-1:0]   minfo_a_idx_o,
+  input  logic              minfo_a_valid_i,
+  input  logic [7:0]        minfo_a_type_i,
+  input  logic [31:0]       minfo_a_key_size_i,
+  input  logic [31:0]       minfo_a_value_size_i,
+  input  logic [31:0]       minfo_a_max_entries_i,
+  output logic [MapW-1:0]   minfo_b_idx_o,
+  input  logic              minfo_b_valid_i,
+  input  logic [7:0]        minfo_b_type_i,
+  input  logic [31:0]       minfo_b_max_entries_i,
   input  logic [MapSlots-1:0]       map_valid_i,
   input  logic [MapSlots-1:0][31:0] map_base_i,
   input  logic [MapSlots-1:0][31:0] map_limit_i,
@@ -144,7 +151,6 @@ module ebpf_helper_unit
   localparam logic [31:0] AccessMax   = 32'hffff;               // kXdpAccessMax
   localparam logic [31:0] EthHlen     = 32'd14;
   localparam logic [63:0] EvBytes     = 64'(EventFifoBytes);
-  localparam int unsigned MapW        = (MapSlots > 1) ? $clog2(MapSlots) : 1;
 
   localparam logic [63:0] EINVAL = -64'sd22;
   localparam logic [63:0] EFAULT = -64'sd14;
@@ -180,10 +186,12 @@ module ebpf_helper_unit
   logic [7:0]      m1_type, m2_type;
   assign m1      = MapW'(r1[31:0]);
   assign m2      = MapW'(r2[31:0]);
-  assign mh1_ok  = r1[63:32] == RegionMapHandle && r1[31:0] < MapSlots && minfo_valid_i[m1];
-  assign mh2_ok  = r2[63:32] == RegionMapHandle && r2[31:0] < MapSlots && minfo_valid_i[m2];
-  assign m1_type = minfo_type_i[m1];
-  assign m2_type = minfo_type_i[m2];
+  assign mh1_ok  = r1[63:32] == RegionMapHandle && r1[31:0] < MapSlots && minfo_a_valid_i;
+  assign mh2_ok  = r2[63:32] == RegionMapHandle && r2[31:0] < MapSlots && minfo_b_valid_i;
+  assign m1_type = minfo_a_type_i;
+  assign m2_type = minfo_b_type_i;
+  assign minfo_a_idx_o = m1;
+  assign minfo_b_idx_o = m2;
 
   logic m1_lookup_t, m1_update_t;
   assign m1_update_t = m1_type == MapTypeHash || m1_type == MapTypeArray ||
@@ -204,10 +212,10 @@ module ebpf_helper_unit
 
   always_comb begin
     pa_addr  = r2;
-    pa_size  = 64'(minfo_key_size_i[m1]);
+    pa_size  = 64'(minfo_a_key_size_i);
     pa_write = 1'b0;
     pb_addr  = r3;
-    pb_size  = 64'(minfo_value_size_i[m1]);
+    pb_size  = 64'(minfo_a_value_size_i);
     unique case (id_i)
       HelperTracePrintk: begin
         pa_addr = r1;
@@ -636,7 +644,7 @@ module ebpf_helper_unit
               if (!is_ctx || !mh2_ok || m2_type != MapTypeProgArray) begin
                 resp_fault_d = 1'b1;
                 resp_code_d  = FAULT_HELPER_FAULT;
-              end else if (r3[31:0] >= minfo_max_entries_i[m2] ||
+              end else if (r3[31:0] >= minfo_b_max_entries_i ||
                            32'(tail_calls_q) >= MaxTailCalls) begin
                 resp_keep_d = 1'b1;
               end else begin
@@ -666,7 +674,7 @@ module ebpf_helper_unit
                 resp_r0_d = EINVAL;
               end else if (pkt_bytes > pktlen) begin
                 resp_r0_d = EFAULT;
-              end else if (perf_index >= 64'(minfo_max_entries_i[m2])) begin
+              end else if (perf_index >= 64'(minfo_b_max_entries_i)) begin
                 resp_r0_d = E2BIG;
               end else if (r5 + pkt_bytes > EvBytes ||
                            64'(ev_used) + ev_cost_perf > EvBytes || full_perf) begin
@@ -787,11 +795,11 @@ module ebpf_helper_unit
               end else if ((r4 & ~64'h3) != 64'd0) begin
                 resp_r0_d = EINVAL;
               end else if (64'(rb_used_q[m1]) + rb_record >
-                           64'(minfo_max_entries_i[m1]) - 64'd1 ||
+                           64'(minfo_a_max_entries_i) - 64'd1 ||
                            r3 > EvBytes || 64'(ev_used) + ev_cost_rb > EvBytes || full_rb) begin
                 resp_r0_d = EAGAIN;
                 ev_lost   = !(64'(rb_used_q[m1]) + rb_record >
-                              64'(minfo_max_entries_i[m1]) - 64'd1 ||
+                              64'(minfo_a_max_entries_i) - 64'd1 ||
                               r3 > EvBytes || 64'(ev_used) + ev_cost_rb > EvBytes);
               end else begin
                 state_d  = H_COPY;

@@ -209,35 +209,45 @@ module ebpf_top
   end
 
   // Map table for the helper unit (type checks, key and value sizes, max_entries), written by
-  // the host with the map unit's descriptors.
-  logic [MapSlots-1:0]       minfo_valid_q;
-  logic [MapSlots-1:0][7:0]  minfo_type_q;
-  logic [MapSlots-1:0][31:0] minfo_ksize_q, minfo_vsize_q, minfo_max_q;
-  logic                      win_minfo;
-  logic [$clog2(MapSlots)-1:0] minfo_idx;
+  // the host with the map unit's descriptors; LUT RAM with a read port per reader
+  // (ebpf_map_info_table).
+  localparam int unsigned MinfoW = (MapSlots > 1) ? $clog2(MapSlots) : 1;
+  logic              win_minfo;
+  logic [MinfoW-1:0] minfo_idx, minfo_a_idx, minfo_b_idx;
+  logic              minfo_host_valid, minfo_a_valid, minfo_b_valid;
+  logic [7:0]        minfo_host_type, minfo_a_type, minfo_b_type;
+  logic [31:0]       minfo_host_ksize, minfo_host_vsize, minfo_host_max;
+  logic [31:0]       minfo_a_ksize, minfo_a_vsize, minfo_a_max, minfo_b_max;
 
   assign win_minfo = csr_addr_i >= CSR_MINFO && csr_addr_i < CSR_MINFO + CsrAw'(16 * MapSlots);
-  assign minfo_idx = $clog2(MapSlots)'((csr_addr_i - CSR_MINFO) >> 4);
+  assign minfo_idx = MinfoW'((csr_addr_i - CSR_MINFO) >> 4);
 
-  always_ff @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) begin
-      minfo_valid_q <= '0;
-      minfo_type_q  <= '0;
-      minfo_ksize_q <= '0;
-      minfo_vsize_q <= '0;
-      minfo_max_q   <= '0;
-    end else if (csr_wr && !busy_o && win_minfo) begin
-      unique case (csr_addr_i[3:2])
-        2'd0: begin
-          minfo_valid_q[minfo_idx] <= csr_wdata_i[MinfoValid];
-          minfo_type_q[minfo_idx]  <= csr_wdata_i[7:0];
-        end
-        2'd1:    minfo_ksize_q[minfo_idx] <= csr_wdata_i;
-        2'd2:    minfo_vsize_q[minfo_idx] <= csr_wdata_i;
-        default: minfo_max_q[minfo_idx]   <= csr_wdata_i;
-      endcase
-    end
-  end
+  ebpf_map_info_table #(
+    .MapSlots (MapSlots)
+  ) u_map_info (
+    .clk_i              (clk_i),
+    .rst_ni             (rst_ni),
+    .we_i               (csr_wr && !busy_o && win_minfo),
+    .field_i            (csr_addr_i[3:2]),
+    .wvalid_i           (csr_wdata_i[MinfoValid]),
+    .wdata_i            (csr_wdata_i),
+    .host_idx_i         (minfo_idx),
+    .host_valid_o       (minfo_host_valid),
+    .host_type_o        (minfo_host_type),
+    .host_key_size_o    (minfo_host_ksize),
+    .host_value_size_o  (minfo_host_vsize),
+    .host_max_entries_o (minfo_host_max),
+    .a_idx_i            (minfo_a_idx),
+    .a_valid_o          (minfo_a_valid),
+    .a_type_o           (minfo_a_type),
+    .a_key_size_o       (minfo_a_ksize),
+    .a_value_size_o     (minfo_a_vsize),
+    .a_max_entries_o    (minfo_a_max),
+    .b_idx_i            (minfo_b_idx),
+    .b_valid_o          (minfo_b_valid),
+    .b_type_o           (minfo_b_type),
+    .b_max_entries_o    (minfo_b_max)
+  );
 
   // Packet offsets: the host sets them before a run; the adjust helpers move them.
   logic        hu_pkt_we;
@@ -491,11 +501,16 @@ module ebpf_top
     .seed_i              ({csr_wdata_i, seed_lo_q}),
     .prandom_state_o     (prandom_state),
     .mcmd_prog_len_i     (32'(pt_check_len)),
-    .minfo_valid_i       (minfo_valid_q),
-    .minfo_type_i        (minfo_type_q),
-    .minfo_key_size_i    (minfo_ksize_q),
-    .minfo_value_size_i  (minfo_vsize_q),
-    .minfo_max_entries_i (minfo_max_q),
+    .minfo_a_idx_o         (minfo_a_idx),
+    .minfo_a_valid_i       (minfo_a_valid),
+    .minfo_a_type_i        (minfo_a_type),
+    .minfo_a_key_size_i    (minfo_a_ksize),
+    .minfo_a_value_size_i  (minfo_a_vsize),
+    .minfo_a_max_entries_i (minfo_a_max),
+    .minfo_b_idx_o         (minfo_b_idx),
+    .minfo_b_valid_i       (minfo_b_valid),
+    .minfo_b_type_i        (minfo_b_type),
+    .minfo_b_max_entries_i (minfo_b_max),
     .map_valid_i         (map_valid),
     .map_base_i          (map_base),
     .map_limit_i         (map_limit),
@@ -990,10 +1005,10 @@ module ebpf_top
       reg_rdata_d = csr_addr_i[2] ? 32'(pt_host_len) : pt_host_first;
     end else if (win_minfo) begin
       unique case (csr_addr_i[3:2])
-        2'd0:    reg_rdata_d = {minfo_valid_q[minfo_idx], 23'd0, minfo_type_q[minfo_idx]};
-        2'd1:    reg_rdata_d = minfo_ksize_q[minfo_idx];
-        2'd2:    reg_rdata_d = minfo_vsize_q[minfo_idx];
-        default: reg_rdata_d = minfo_max_q[minfo_idx];
+        2'd0:    reg_rdata_d = {minfo_host_valid, 23'd0, minfo_host_type};
+        2'd1:    reg_rdata_d = minfo_host_ksize;
+        2'd2:    reg_rdata_d = minfo_host_vsize;
+        default: reg_rdata_d = minfo_host_max;
       endcase
     end else begin
       unique case (csr_addr_i)

@@ -400,6 +400,41 @@ TEST(RtlCore, ProgramTableEntriesReadBackAndResetEmpty) {
   EXPECT_EQ(h.csr_read64(csr::reg_lo(0)), 7u);
 }
 
+// The helper unit's map table (CSR_MINFO) is LUT RAM with written-flags as well
+// (rtl/top/ebpf_map_info_table.sv): every field of every slot reads back as written, and
+// after a reset everything reads 0 again, also a field the RAM still holds while another
+// field of the same slot is written.
+TEST(RtlCore, MapInfoTableReadsBackAndResetsEmpty) {
+  Harness h;
+  const uint32_t slots = h.csr_read(csr::kMapSlots);
+  ASSERT_GT(slots, 1u);
+  auto word = [](uint32_t slot, uint32_t field) { return csr::kMinfo + 16 * slot + 4 * field; };
+  for (uint32_t m = 0; m < slots; ++m) {
+    h.csr_write(word(m, 0), (m % 2 ? csr::kMinfoValid : 0u) | (0x40u + m));
+    h.csr_write(word(m, 1), 0x1000u + m);
+    h.csr_write(word(m, 2), 0x20000u + m);
+    h.csr_write(word(m, 3), 0xfff00000u + m);
+  }
+  for (uint32_t m = 0; m < slots; ++m) {
+    EXPECT_EQ(h.csr_read(word(m, 0)), (m % 2 ? csr::kMinfoValid : 0u) | (0x40u + m)) << m;
+    EXPECT_EQ(h.csr_read(word(m, 1)), 0x1000u + m) << m;
+    EXPECT_EQ(h.csr_read(word(m, 2)), 0x20000u + m) << m;
+    EXPECT_EQ(h.csr_read(word(m, 3)), 0xfff00000u + m) << m;
+  }
+  h.reset();
+  for (uint32_t m = 0; m < slots; ++m) {
+    for (uint32_t f = 0; f < 4; ++f) {
+      EXPECT_EQ(h.csr_read(word(m, f)), 0u) << "slot " << m << " field " << f << " after reset";
+    }
+  }
+  h.csr_write(word(1, 0), csr::kMinfoValid | 2u);
+  EXPECT_EQ(h.csr_read(word(1, 0)), csr::kMinfoValid | 2u);
+  for (uint32_t f = 1; f < 4; ++f) EXPECT_EQ(h.csr_read(word(1, f)), 0u) << "field " << f;
+  h.csr_write(word(1, 3), 7);
+  EXPECT_EQ(h.csr_read(word(1, 3)), 7u);
+  EXPECT_EQ(h.csr_read(word(1, 1)), 0u);
+}
+
 // Waveforms are compiled in and written on request.
 TEST(RtlCore, WritesWaveformsOnRequest) {
   const auto path = std::filesystem::temp_directory_path() / "ebpf_rtl_core_test.fst";
