@@ -15,7 +15,8 @@ module ebpf_core
 #(
   parameter int unsigned ImemAw = 12,   // instruction memory address width (slots)
   parameter int unsigned DmemAw = 11,   // data memory address width (64-bit words)
-  parameter int unsigned MapSlots = 32  // map descriptors (value regions 0x1000 + i)
+  parameter int unsigned MapSlots = 32,  // map descriptors (value regions 0x1000 + i)
+  localparam int unsigned MapW    = (MapSlots > 1) ? $clog2(MapSlots) : 1
 ) (
   input  logic               clk_i,
   input  logic               rst_ni,
@@ -62,8 +63,9 @@ module ebpf_core
 
   // Map value regions (from the map unit)
   input  logic [MapSlots-1:0]       map_valid_i,
-  input  logic [MapSlots-1:0][31:0] map_base_i,
-  input  logic [MapSlots-1:0][31:0] map_limit_i,
+  output logic [MapW-1:0]           map_idx_o,     // the map an access's region names ...
+  input  logic [31:0]               map_base_i,    // ... its value base and limit (table read port)
+  input  logic [31:0]               map_limit_i,
   input  logic [MapSlots-1:0]       map_ro_i,
   output logic [31:0]        stack_limit_o,      // stack bytes the current frame may reach
 
@@ -322,6 +324,7 @@ module ebpf_core
     .ifindex_i           (ifindex_i),
     .rx_queue_i          (rx_queue_i),
     .map_valid_i         (map_valid_i),
+    .map_idx_o         (map_idx_o),
     .map_base_i          (map_base_i),
     .map_limit_i         (map_limit_i),
     .map_ro_i            (map_ro_i),

@@ -20,7 +20,8 @@ module ebpf_core_ex_block
   parameter int unsigned DepthW = 3,
   parameter int unsigned ImemAw = 12,
   parameter int unsigned DmemAw = 11,
-  parameter int unsigned MapSlots = 32
+  parameter int unsigned MapSlots = 32,
+  localparam int unsigned MapW    = (MapSlots > 1) ? $clog2(MapSlots) : 1
 ) (
   input  logic                     clk_i,
   input  logic                     rst_ni,
@@ -93,8 +94,9 @@ module ebpf_core_ex_block
   input  logic [31:0]              ifindex_i,
   input  logic [31:0]              rx_queue_i,
   input  logic [MapSlots-1:0]       map_valid_i,
-  input  logic [MapSlots-1:0][31:0] map_base_i,
-  input  logic [MapSlots-1:0][31:0] map_limit_i,
+  output logic [MapW-1:0]           map_idx_o,     // the map an access's region names ...
+  input  logic [31:0]               map_base_i,    // ... its value base and limit (table read port)
+  input  logic [31:0]               map_limit_i,
   input  logic [MapSlots-1:0]       map_ro_i,
 
   // Data memory
@@ -216,6 +218,7 @@ module ebpf_core_ex_block
     .ifindex_i       (ifindex_i),
     .rx_queue_i      (rx_queue_i),
     .map_valid_i     (map_valid_i),
+    .map_idx_o     (map_idx_o),
     .map_base_i      (map_base_i),
     .map_limit_i     (map_limit_i),
     .map_ro_i        (map_ro_i),

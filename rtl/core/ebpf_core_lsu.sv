@@ -26,7 +26,8 @@ module ebpf_core_lsu
 #(
   parameter int unsigned DepthW  = 3,
   parameter int unsigned DmemAw  = 11,  // data memory word-address width (64-bit words)
-  parameter int unsigned MapSlots = 32   // map descriptors
+  parameter int unsigned MapSlots = 32,  // map descriptors
+  localparam int unsigned MapW    = (MapSlots > 1) ? $clog2(MapSlots) : 1
 ) (
   input  logic               clk_i,
 
@@ -53,8 +54,9 @@ module ebpf_core_lsu
 
   // Map value regions <- from the map unit
   input  logic [MapSlots-1:0]       map_valid_i,
-  input  logic [MapSlots-1:0][31:0] map_base_i,
-  input  logic [MapSlots-1:0][31:0] map_limit_i,
+  output logic [MapW-1:0]           map_idx_o,     // the map an access's region names ...
+  input  logic [31:0]               map_base_i,    // ... its value base and limit (table read port)
+  input  logic [31:0]               map_limit_i,
   input  logic [MapSlots-1:0]       map_ro_i,
 
   // -> to EX
@@ -112,6 +114,7 @@ module ebpf_core_lsu
     .pkt_lo_i      (pkt_data_meta_i),
     .pkt_hi_i      (pkt_data_end_i),
     .map_valid_i   (map_valid_i),
+    .map_idx_o   (map_idx_o),
     .map_base_i    (map_base_i),
     .map_limit_i   (map_limit_i),
     .map_ro_i      (map_ro_i),

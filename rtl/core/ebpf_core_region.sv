@@ -15,7 +15,8 @@ module ebpf_core_region
   import ebpf_pkg::*;
 #(
   parameter int unsigned SizeW   = 4,     // width of the access size
-  parameter int unsigned MapSlots = 32    // map descriptors (regions 0x1000 .. + MapSlots - 1)
+  parameter int unsigned MapSlots = 32,   // map descriptors (regions 0x1000 .. + MapSlots - 1)
+  localparam int unsigned MapW    = (MapSlots > 1) ? $clog2(MapSlots) : 1
 ) (
   input  logic [63:0]               addr_i,
   input  logic [SizeW-1:0]          size_i,
@@ -26,8 +27,9 @@ module ebpf_core_region
   input  logic [31:0]               pkt_hi_i,        // data_end
 
   input  logic [MapSlots-1:0]       map_valid_i,
-  input  logic [MapSlots-1:0][31:0] map_base_i,
-  input  logic [MapSlots-1:0][31:0] map_limit_i,
+  output logic [MapW-1:0]           map_idx_o,       // map i of a region 0x1000 + i ...
+  input  logic [31:0]               map_base_i,      // ... its value base and limit, from the
+  input  logic [31:0]               map_limit_i,     // caller's read port of the region table
   input  logic [MapSlots-1:0]       map_ro_i,
 
   output logic                      ok_o,          // the access may go to memory
@@ -38,7 +40,6 @@ module ebpf_core_region
 );
 
   localparam int unsigned EndW = ((SizeW > 32) ? SizeW : 32) + 1;
-  localparam int unsigned MapW = (MapSlots > 1) ? $clog2(MapSlots) : 1;
 
   logic [31:0]     region, offset, map_rel;
   logic [EndW-1:0] acc_end;
@@ -51,6 +52,7 @@ module ebpf_core_region
   assign map_rel = region - RegionMapValue;
   assign is_map  = map_rel < MapSlots && map_valid_i[MapW'(map_rel)];
   assign map_idx = MapW'(map_rel);
+  assign map_idx_o = map_idx;
 
   logic in_stack, in_packet, in_map, map_ro;
 
@@ -58,7 +60,7 @@ module ebpf_core_region
   assign in_packet = region == RegionPacket && offset >= pkt_lo_i &&
                      acc_end <= EndW'(pkt_hi_i);
   assign map_ro    = is_map && map_ro_i[map_idx];
-  assign in_map    = is_map && !(write_i && map_ro) && acc_end <= EndW'(map_limit_i[map_idx]);
+  assign in_map    = is_map && !(write_i && map_ro) && acc_end <= EndW'(map_limit_i);
 
   assign is_ctx_o   = region == RegionCtx;
   assign ro_write_o = write_i && (is_ctx_o || map_ro);
@@ -71,7 +73,7 @@ module ebpf_core_region
       sel_o = DMEM_PACKET;
     end else if (region != RegionStack) begin
       sel_o     = DMEM_MAPVAL;
-      mem_off_o = map_base_i[map_idx] + offset;
+      mem_off_o = map_base_i + offset;
     end
   end
 

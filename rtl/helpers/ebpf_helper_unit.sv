@@ -74,8 +74,12 @@ module ebpf_helper_unit
   input  logic [7:0]        minfo_b_type_i,
   input  logic [31:0]       minfo_b_max_entries_i,
   input  logic [MapSlots-1:0]       map_valid_i,
-  input  logic [MapSlots-1:0][31:0] map_base_i,
-  input  logic [MapSlots-1:0][31:0] map_limit_i,
+  output logic [MapW-1:0]           pa_map_idx_o,  // the maps of the two pointer checks' regions ...
+  input  logic [31:0]               pa_map_base_i, // ... their value bases and limits (read ports of
+  input  logic [31:0]               pa_map_limit_i, //     ebpf_top's region table)
+  output logic [MapW-1:0]           pb_map_idx_o,
+  input  logic [31:0]               pb_map_base_i,
+  input  logic [31:0]               pb_map_limit_i,
   input  logic [MapSlots-1:0]       map_ro_i,
 
   // Helper port <- / -> the core
@@ -255,8 +259,9 @@ module ebpf_helper_unit
     .pkt_lo_i      (data_meta_i),
     .pkt_hi_i      (data_end_i),
     .map_valid_i   (map_valid_i),
-    .map_base_i    (map_base_i),
-    .map_limit_i   (map_limit_i),
+    .map_idx_o     (pa_map_idx_o),
+    .map_base_i    (pa_map_base_i),
+    .map_limit_i   (pa_map_limit_i),
     .map_ro_i      (map_ro_i),
     .ok_o          (pa_ok),
     .sel_o         (pa_sel),
@@ -276,8 +281,9 @@ module ebpf_helper_unit
     .pkt_lo_i      (data_meta_i),
     .pkt_hi_i      (data_end_i),
     .map_valid_i   (map_valid_i),
-    .map_base_i    (map_base_i),
-    .map_limit_i   (map_limit_i),
+    .map_idx_o     (pb_map_idx_o),
+    .map_base_i    (pb_map_base_i),
+    .map_limit_i   (pb_map_limit_i),
     .map_ro_i      (map_ro_i),
     .ok_o          (pb_ok),
     .sel_o         (pb_sel),

@@ -20,6 +20,7 @@ module ebpf_map_unit
   parameter int unsigned Buckets       = 8192,   // bucket memory entries
   parameter int unsigned Slots         = 2048,   // slot memories (used bits, LRU, free stack)
   parameter int unsigned ValueWords    = 16384,  // external value memory, 64-bit words
+  parameter int unsigned RegionPorts   = 3,      // value-region read ports (region checkers)
   localparam int unsigned MapW  = $clog2(MaxMaps),
   localparam int unsigned KbAw  = $clog2(KeyBufBytes / 8),
   localparam int unsigned VbAw  = $clog2(ValueBufBytes / 8),
@@ -62,11 +63,14 @@ module ebpf_map_unit
   input  logic [DescAw-1:0]           desc_addr_i,
   input  logic [31:0]                 desc_wdata_i,
 
-  // ---- per-map bounds for the LSU and the helper unit
+  // ---- per-map bounds for the LSU and the helper unit: the valid and read-only bits of every
+  //      map, and the value base and limit of the map each region checker names (one LUT RAM
+  //      read port per checker)
   output logic [MaxMaps-1:0]          map_valid_o,
-  output logic [MaxMaps-1:0][31:0]    map_base_o,
-  output logic [MaxMaps-1:0][31:0]    map_limit_o,
   output logic [MaxMaps-1:0]          map_ro_o,
+  input  logic [RegionPorts-1:0][MapW-1:0] region_idx_i,
+  output logic [RegionPorts-1:0][31:0]     region_base_o,
+  output logic [RegionPorts-1:0][31:0]     region_limit_o,
 
   // ---- value memory master: 64-bit words, read data the cycle after the request
   output logic                        vm_req_o,
@@ -198,9 +202,12 @@ module ebpf_map_unit
   state_e           al_ret_q, al_ret_d, zr_ret_q, zr_ret_d, kcp_ret_q, kcp_ret_d;
   state_e           hw_ret_q, hw_ret_d, ls_ret_q, ls_ret_d, ld_ret_q, ld_ret_d;
   logic             idle;
-  // exported bounds
+  // exported bounds: base and limit in LUT RAM (no reset; a written-flag per map and field
+  // makes a field read 0 until written, as flip-flops reset to 0 did)
   logic [MaxMaps-1:0]       valid_q;
-  logic [MaxMaps-1:0][31:0] base_q, limit_q;
+  logic [31:0]              base_mem [MaxMaps];
+  logic [31:0]              limit_mem [MaxMaps];
+  logic [MaxMaps-1:0]       base_ok_q, limit_ok_q;
   logic [MaxMaps-1:0]       ro_q;
 
   // ---------------------------------------------------------------------------------------
@@ -1404,8 +1411,8 @@ module ebpf_map_unit
       state_q <= S_IDLE;
       dc_valid_q <= 1'b0;
       valid_q <= '0;
-      base_q <= '0;
-      limit_q <= '0;
+      base_ok_q <= '0;
+      limit_ok_q <= '0;
       ro_q <= '0;
     end else begin
       state_q <= state_d;
@@ -1418,11 +1425,20 @@ module ebpf_map_unit
             valid_q[MapW'(desc_addr_i >> 4)] <= desc_wdata_i[31];
             ro_q[MapW'(desc_addr_i >> 4)] <= desc_wdata_i[8];
           end
-          4'(MAP_D_VBASE): base_q[MapW'(desc_addr_i >> 4)] <= {desc_wdata_i[28:0], 3'b000};
-          4'(MAP_D_LIMIT): limit_q[MapW'(desc_addr_i >> 4)] <= desc_wdata_i;
+          4'(MAP_D_VBASE): base_ok_q[MapW'(desc_addr_i >> 4)] <= 1'b1;
+          4'(MAP_D_LIMIT): limit_ok_q[MapW'(desc_addr_i >> 4)] <= 1'b1;
           default: ;
         endcase
       end
+    end
+  end
+
+  always_ff @(posedge clk_i) begin
+    if (desc_we_i && idle && desc_addr_i[3:0] == 4'(MAP_D_VBASE)) begin
+      base_mem[MapW'(desc_addr_i >> 4)] <= {desc_wdata_i[28:0], 3'b000};
+    end
+    if (desc_we_i && idle && desc_addr_i[3:0] == 4'(MAP_D_LIMIT)) begin
+      limit_mem[MapW'(desc_addr_i >> 4)] <= desc_wdata_i;
     end
   end
 
@@ -1514,8 +1530,10 @@ module ebpf_map_unit
   assign cmd_word_o   = word_q;
   assign busy_o       = !idle;
   assign map_valid_o  = valid_q;
-  assign map_base_o   = base_q;
-  assign map_limit_o  = limit_q;
+  for (genvar gr = 0; gr < int'(RegionPorts); gr++) begin : g_region_port
+    assign region_base_o[gr]  = base_ok_q[region_idx_i[gr]] ? base_mem[region_idx_i[gr]] : '0;
+    assign region_limit_o[gr] = limit_ok_q[region_idx_i[gr]] ? limit_mem[region_idx_i[gr]] : '0;
+  end
   assign map_ro_o     = ro_q;
 
 endmodule

@@ -382,8 +382,12 @@ module ebpf_top
   logic [63:0]        cycles, instret, st_lu, st_br, st_mc, st_hlp, host_reg_rdata;
 
   // Map value regions exported by the map unit.
-  logic [MapSlots-1:0]       map_valid, map_ro;
-  logic [MapSlots-1:0][31:0] map_base, map_limit;
+  // Valid and read-only bits of every map; the value base and limit come from the map unit's
+  // read ports, one per region checker (0: the core's LSU, 1 and 2: the helper unit's two).
+  localparam int unsigned RegionPorts = 3;
+  logic [MapSlots-1:0]                   map_valid, map_ro;
+  logic [RegionPorts-1:0][MinfoW-1:0]    region_idx;
+  logic [RegionPorts-1:0][31:0]          region_base, region_limit;
   logic [31:0]               stack_limit;
 
   ebpf_core #(
@@ -424,8 +428,9 @@ module ebpf_top
     .ifindex_i           (ifindex_q),
     .rx_queue_i          (rx_queue_q),
     .map_valid_i         (map_valid),
-    .map_base_i          (map_base),
-    .map_limit_i         (map_limit),
+    .map_idx_o           (region_idx[0]),
+    .map_base_i          (region_base[0]),
+    .map_limit_i         (region_limit[0]),
     .map_ro_i            (map_ro),
     .stack_limit_o       (stack_limit),
     .imem_req_o          (imem_req_c),
@@ -512,8 +517,12 @@ module ebpf_top
     .minfo_b_type_i        (minfo_b_type),
     .minfo_b_max_entries_i (minfo_b_max),
     .map_valid_i         (map_valid),
-    .map_base_i          (map_base),
-    .map_limit_i         (map_limit),
+    .pa_map_idx_o        (region_idx[1]),
+    .pa_map_base_i       (region_base[1]),
+    .pa_map_limit_i      (region_limit[1]),
+    .pb_map_idx_o        (region_idx[2]),
+    .pb_map_base_i       (region_base[2]),
+    .pb_map_limit_i      (region_limit[2]),
     .map_ro_i            (map_ro),
     .req_i               (helper_req),
     .id_i                (helper_id),
@@ -663,6 +672,7 @@ module ebpf_top
 
   ebpf_map_unit #(
     .MaxMaps       (MapSlots),
+    .RegionPorts   (RegionPorts),
     .KeyBufBytes   (8 << KbAw),
     .ValueBufBytes (8 << VbAw),
     .KeyWords      (MapKeyWords),
@@ -700,9 +710,10 @@ module ebpf_top
     .desc_addr_i    (DescAw'((csr_addr_i - WIN_MAPDESC) >> 2)),
     .desc_wdata_i   (csr_wdata_i),
     .map_valid_o    (map_valid),
-    .map_base_o     (map_base),
-    .map_limit_o    (map_limit),
     .map_ro_o       (map_ro),
+    .region_idx_i   (region_idx),
+    .region_base_o  (region_base),
+    .region_limit_o (region_limit),
     .vm_req_o       (mu_vm_req),
     .vm_we_o        (mu_vm_we),
     .vm_addr_o      (mu_vm_addr),

@@ -41,6 +41,7 @@ module pnr_core #(
 
   logic [MapSlots-1:0]          map_valid, map_ro;
   logic [MapSlots-1:0][31:0]    map_base, map_limit;
+  logic [((MapSlots > 1) ? $clog2(MapSlots) : 1)-1:0] map_idx;
   always_comb begin
     for (int unsigned i = 0; i < MapSlots; i++) begin
       map_valid[i] = in_q[PMap + 66 * i];
@@ -127,8 +128,9 @@ module pnr_core #(
     .ifindex_i           (in_q[PCtx + 97 +: 32]),
     .rx_queue_i          (32'd0),
     .map_valid_i         (map_valid),
-    .map_base_i          (map_base),
-    .map_limit_i         (map_limit),
+    .map_idx_o           (map_idx),
+    .map_base_i          (map_base[map_idx]),    // the map unit's read port, here a mux
+    .map_limit_i         (map_limit[map_idx]),
     .map_ro_i            (map_ro),
     .stack_limit_o       (stack_limit),
     .imem_req_o          (imem_req),

@@ -14,7 +14,7 @@ module pnr_map_unit (
 
   localparam int unsigned MaxMaps = 32;
   localparam int unsigned InW = 1 + 3 + 32 + 64 + 1 + 8 + 1 + (1 + 1 + 6 + 64 + 8) +
-                                (1 + 1 + 7 + 64 + 8) + (1 + 9 + 32) + 64;
+                                (1 + 1 + 7 + 64 + 8) + (1 + 9 + 32) + 64 + 3 * $clog2(MaxMaps);
   logic [InW-1:0] in_q;
   always_ff @(posedge clk_i) in_q <= {in_q[InW-2:0], din_i};
 
@@ -22,12 +22,15 @@ module pnr_map_unit (
   logic [31:0] status, offset;
   logic [63:0] word, kb_rdata, vb_rdata, vm_wdata;
   logic [MaxMaps-1:0] valid, ro;
-  logic [MaxMaps-1:0][31:0] base, limit;
+  // Three region read ports as in ebpf_top, addressed from the inputs.
+  logic [2:0][31:0] base, limit;
   logic vm_req, vm_we;
   logic [13:0] vm_addr;
   logic [7:0] vm_wmask;
 
-  ebpf_map_unit u_dut (
+  ebpf_map_unit #(
+    .RegionPorts (3)
+  ) u_dut (
     .clk_i, .rst_ni,
     .cmd_valid_i(in_q[0]), .cmd_op_i(map_op_e'(in_q[3:1])), .cmd_map_i(in_q[35:4]),
     .cmd_flags_i(in_q[99:36]), .cmd_prog_i(in_q[100]), .cmd_cpu_i(in_q[108:101]),
@@ -39,7 +42,8 @@ module pnr_map_unit (
     .vbuf_req_i(in_q[190]), .vbuf_we_i(in_q[191]), .vbuf_addr_i(in_q[198:192]),
     .vbuf_wdata_i(in_q[262:199]), .vbuf_wmask_i(in_q[270:263]), .vbuf_rdata_o(vb_rdata),
     .desc_we_i(in_q[271]), .desc_addr_i(in_q[280:272]), .desc_wdata_i(in_q[312:281]),
-    .map_valid_o(valid), .map_base_o(base), .map_limit_o(limit), .map_ro_o(ro),
+    .map_valid_o(valid), .map_ro_o(ro),
+    .region_idx_i(in_q[InW-1 -: 3 * $clog2(MaxMaps)]), .region_base_o(base), .region_limit_o(limit),
     .vm_req_o(vm_req), .vm_we_o(vm_we), .vm_addr_o(vm_addr), .vm_wdata_o(vm_wdata),
     .vm_wmask_o(vm_wmask), .vm_rdata_i(in_q[376:313])
   );

@@ -64,9 +64,17 @@ module tb_map_unit
   logic [63:0]     ram_wdata;
   logic [7:0]      ram_wmask;
 
+  // One region read port per map, port m reading map m: every map's base and limit at once,
+  // as the tests compare them.
+  localparam int unsigned MapW = $clog2(MaxMaps);
+  logic [MaxMaps-1:0][MapW-1:0] region_idx;
+  for (genvar gm = 0; gm < int'(MaxMaps); gm++) begin : g_region_idx
+    assign region_idx[gm] = MapW'(gm);
+  end
+
   ebpf_map_unit #(
     .MaxMaps(MaxMaps), .KeyWords(KeyWords), .Buckets(Buckets), .Slots(Slots),
-    .ValueWords(ValueWords)
+    .ValueWords(ValueWords), .RegionPorts(MaxMaps)
   ) u_dut (
     .clk_i, .rst_ni,
     .cmd_valid_i, .cmd_op_i(map_op_e'(cmd_op_i)), .cmd_map_i, .cmd_flags_i, .cmd_prog_i,
@@ -75,7 +83,8 @@ module tb_map_unit
     .kbuf_req_i, .kbuf_we_i, .kbuf_addr_i, .kbuf_wdata_i, .kbuf_wmask_i, .kbuf_rdata_o,
     .vbuf_req_i, .vbuf_we_i, .vbuf_addr_i, .vbuf_wdata_i, .vbuf_wmask_i, .vbuf_rdata_o,
     .desc_we_i, .desc_addr_i, .desc_wdata_i,
-    .map_valid_o, .map_base_o, .map_limit_o, .map_ro_o,
+    .map_valid_o, .map_ro_o,
+    .region_idx_i(region_idx), .region_base_o(map_base_o), .region_limit_o(map_limit_o),
     .vm_req_o(vm_req), .vm_we_o(vm_we), .vm_addr_o(vm_addr), .vm_wdata_o(vm_wdata),
     .vm_wmask_o(vm_wmask), .vm_rdata_i(vm_rdata)
   );

@@ -257,6 +257,37 @@ TEST(MapUnit, ArrayTypesMatchMapStore) {
   }
 }
 
+// The value bases and limits are LUT RAM behind region read ports (written-flags make them
+// read 0 until written): a reset clears them although the RAM keeps the old words, and a map
+// made valid without them has base and limit 0, as with flip-flops.
+TEST(MapUnit, RegionBoundsReadZeroAfterReset) {
+  Bench b;
+  b.configure({spec("a", MapType::kArray, 4, 8, 4), spec("b", MapType::kArray, 4, 16, 3)},
+              MapOptions{});
+  auto& model = b.port.model();
+  for (uint32_t m = 0; m < 2; ++m) {
+    ASSERT_EQ(model.map_limit_o[m], b.ref.region(m).limit) << m;
+    ASSERT_NE(model.map_limit_o[m], 0u) << m;
+  }
+  model.rst_ni = 0;
+  b.port.tick();
+  model.rst_ni = 1;
+  b.port.tick();
+  for (uint32_t m = 0; m < 32; ++m) {
+    EXPECT_EQ((model.map_valid_o >> m) & 1u, 0u) << m;
+    EXPECT_EQ(model.map_base_o[m], 0u) << m;
+    EXPECT_EQ(model.map_limit_o[m], 0u) << m;
+  }
+  // Map 1 valid again, its base and limit not rewritten: both read 0.
+  b.port.write_desc(1 * kMapDescWords + map_desc::kCtrl, 1u << 31);
+  EXPECT_EQ((model.map_valid_o >> 1) & 1u, 1u);
+  EXPECT_EQ(model.map_base_o[1], 0u);
+  EXPECT_EQ(model.map_limit_o[1], 0u);
+  b.port.write_desc(1 * kMapDescWords + map_desc::kLimit, 40);
+  EXPECT_EQ(model.map_limit_o[1], 40u);
+  EXPECT_EQ(model.map_base_o[1], 0u);
+}
+
 TEST(MapUnit, HashTypesMatchMapStore) {
   for (uint32_t cores : {1u, 2u}) {
     SCOPED_TRACE("cores " + std::to_string(cores));
