@@ -74,9 +74,11 @@ module ebpf_helper_unit
   input  logic [7:0]        minfo_b_type_i,
   input  logic [31:0]       minfo_b_max_entries_i,
   input  logic [MapSlots-1:0]       map_valid_i,
-  output logic [MapW-1:0]           pa_map_idx_o,  // the maps of the two pointer checks' regions ...
-  input  logic [31:0]               pa_map_base_i, // ... their value bases and limits (read ports of
-  input  logic [31:0]               pa_map_limit_i, //     ebpf_top's region table)
+  // The maps of the two pointer checks' regions, and their value bases and limits (read
+  // ports of the map unit's region table)
+  output logic [MapW-1:0]           pa_map_idx_o,
+  input  logic [31:0]               pa_map_base_i,
+  input  logic [31:0]               pa_map_limit_i,
   output logic [MapW-1:0]           pb_map_idx_o,
   input  logic [31:0]               pb_map_base_i,
   input  logic [31:0]               pb_map_limit_i,
