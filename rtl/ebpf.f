@@ -4,6 +4,7 @@ rtl/pkg/ebpf_csr_pkg.sv
 rtl/maps/ebpf_map_pkg.sv
 rtl/prim/ebpf_prim_ram_1p.sv
 rtl/prim/ebpf_prim_ram_pair.sv
+rtl/prim/ebpf_prim_lutram_flagged.sv
 rtl/core/ebpf_core_decoder.sv
 rtl/core/ebpf_core_if_stage.sv
 rtl/core/ebpf_core_id_stage.sv

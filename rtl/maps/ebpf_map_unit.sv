@@ -202,12 +202,9 @@ module ebpf_map_unit
   state_e           al_ret_q, al_ret_d, zr_ret_q, zr_ret_d, kcp_ret_q, kcp_ret_d;
   state_e           hw_ret_q, hw_ret_d, ls_ret_q, ls_ret_d, ld_ret_q, ld_ret_d;
   logic             idle;
-  // exported bounds: base and limit in LUT RAM (no reset; a written-flag per map and field
-  // makes a field read 0 until written, as flip-flops reset to 0 did)
+  // exported bounds: base and limit are LUT RAM with a read port per region checker
+  // (ebpf_prim_lutram_flagged, reading 0 until written, as flip-flops reset to 0 did)
   logic [MaxMaps-1:0]       valid_q;
-  logic [31:0]              base_mem [MaxMaps];
-  logic [31:0]              limit_mem [MaxMaps];
-  logic [MaxMaps-1:0]       base_ok_q, limit_ok_q;
   logic [MaxMaps-1:0]       ro_q;
 
   // ---------------------------------------------------------------------------------------
@@ -1411,8 +1408,6 @@ module ebpf_map_unit
       state_q <= S_IDLE;
       dc_valid_q <= 1'b0;
       valid_q <= '0;
-      base_ok_q <= '0;
-      limit_ok_q <= '0;
       ro_q <= '0;
     end else begin
       state_q <= state_d;
@@ -1425,22 +1420,33 @@ module ebpf_map_unit
             valid_q[MapW'(desc_addr_i >> 4)] <= desc_wdata_i[31];
             ro_q[MapW'(desc_addr_i >> 4)] <= desc_wdata_i[8];
           end
-          4'(MAP_D_VBASE): base_ok_q[MapW'(desc_addr_i >> 4)] <= 1'b1;
-          4'(MAP_D_LIMIT): limit_ok_q[MapW'(desc_addr_i >> 4)] <= 1'b1;
           default: ;
         endcase
       end
     end
   end
 
-  always_ff @(posedge clk_i) begin
-    if (desc_we_i && idle && desc_addr_i[3:0] == 4'(MAP_D_VBASE)) begin
-      base_mem[MapW'(desc_addr_i >> 4)] <= {desc_wdata_i[28:0], 3'b000};
-    end
-    if (desc_we_i && idle && desc_addr_i[3:0] == 4'(MAP_D_LIMIT)) begin
-      limit_mem[MapW'(desc_addr_i >> 4)] <= desc_wdata_i;
-    end
-  end
+  logic bounds_we_base, bounds_we_limit;
+  assign bounds_we_base  = desc_we_i && idle && desc_addr_i[3:0] == 4'(MAP_D_VBASE);
+  assign bounds_we_limit = desc_we_i && idle && desc_addr_i[3:0] == 4'(MAP_D_LIMIT);
+
+  ebpf_prim_lutram_flagged #(.Width(32), .Depth(MaxMaps), .NumRead(RegionPorts)) u_value_base (
+    .clk_i, .rst_ni,
+    .we_i   (bounds_we_base),
+    .waddr_i(MapW'(desc_addr_i >> 4)),
+    .wdata_i({desc_wdata_i[28:0], 3'b000}),
+    .raddr_i(region_idx_i),
+    .rdata_o(region_base_o)
+  );
+
+  ebpf_prim_lutram_flagged #(.Width(32), .Depth(MaxMaps), .NumRead(RegionPorts)) u_value_limit (
+    .clk_i, .rst_ni,
+    .we_i   (bounds_we_limit),
+    .waddr_i(MapW'(desc_addr_i >> 4)),
+    .wdata_i(desc_wdata_i),
+    .raddr_i(region_idx_i),
+    .rdata_o(region_limit_o)
+  );
 
   always_ff @(posedge clk_i) begin
     op_q <= op_d; map_q <= map_d; flags_q <= flags_d; prog_q <= prog_d; nullkey_q <= nullkey_d;
@@ -1530,10 +1536,6 @@ module ebpf_map_unit
   assign cmd_word_o   = word_q;
   assign busy_o       = !idle;
   assign map_valid_o  = valid_q;
-  for (genvar gr = 0; gr < int'(RegionPorts); gr++) begin : g_region_port
-    assign region_base_o[gr]  = base_ok_q[region_idx_i[gr]] ? base_mem[region_idx_i[gr]] : '0;
-    assign region_limit_o[gr] = limit_ok_q[region_idx_i[gr]] ? limit_mem[region_idx_i[gr]] : '0;
-  end
   assign map_ro_o     = ro_q;
 
 endmodule

@@ -2,10 +2,8 @@
  * Program table: MaxPrograms entries of {first slot, length} (docs/xdp_datapath.md).
  *
  * Kept in LUT RAM with one asynchronous read port per reader, not in flip-flops behind
- * 16-way muxes: synthesis gives each read port its own copy of the array (TRELLIS_DPR16X4
- * on ECP5, 16 x 4 bits per cell), which is smaller and routes more locally than the
- * flip-flops and muxes it replaces. LUT RAM has no reset, so a flip-flop per entry and field
- * says whether it was written; an entry never written reads 0, as after reset before.
+ * 16-way muxes (ebpf_prim_lutram_flagged: each read port gets its own copy of the array, and
+ * an entry never written reads 0, as after reset).
  *
  * Fields: the first slot as written (32 bits, read back by the host; the low ImemAw bits
  * address the memory), the length as written but clamped to ImemSlots, and the effective
@@ -46,18 +44,39 @@ module ebpf_prog_table #(
 
   localparam int unsigned HiW = 32 - ImemAw;
 
-  // One array per field and width, so that each copy holds only what its reader needs.
-  logic [ImemAw-1:0] first_lo_mem [MaxPrograms];
-  logic [HiW-1:0]    first_hi_mem [MaxPrograms];
-  logic [LenW-1:0]   len_mem      [MaxPrograms];
-  logic [LenW-1:0]   eff_mem      [MaxPrograms];
-  logic [MaxPrograms-1:0] first_ok_q, len_ok_q;   // written since reset
+  logic we_first, we_len;
+  assign we_first = we_i && !we_len_i;
+  assign we_len   = we_i && we_len_i;
 
-  // Host read port (also the write path's read of the other field).
-  assign host_first_o = first_ok_q[host_idx_i] ?
-                        {first_hi_mem[host_idx_i], first_lo_mem[host_idx_i]} : 32'd0;
-  assign host_len_o   = len_ok_q[host_idx_i] ? len_mem[host_idx_i] : '0;
+  // One table per field and width, so that each read-port copy holds only what its reader
+  // needs: the first slot's memory address bits (host, entry, tail call), its upper bits
+  // (host only), the length as written (host only) and the effective length (everyone else).
+  logic [2:0][ImemAw-1:0] first_lo_rd;
+  logic [HiW-1:0]         first_hi_rd;
 
+  ebpf_prim_lutram_flagged #(.Width(ImemAw), .Depth(MaxPrograms), .NumRead(3)) u_first_lo (
+    .clk_i, .rst_ni,
+    .we_i   (we_first),
+    .waddr_i(host_idx_i),
+    .wdata_i(wdata_i[ImemAw-1:0]),
+    .raddr_i({tail_idx_i, entry_idx_i, host_idx_i}),
+    .rdata_o(first_lo_rd)
+  );
+
+  ebpf_prim_lutram_flagged #(.Width(HiW), .Depth(MaxPrograms), .NumRead(1)) u_first_hi (
+    .clk_i, .rst_ni,
+    .we_i   (we_first),
+    .waddr_i(host_idx_i),
+    .wdata_i(wdata_i[31:ImemAw]),
+    .raddr_i(host_idx_i),
+    .rdata_o(first_hi_rd)
+  );
+
+  assign host_first_o  = {first_hi_rd, first_lo_rd[0]};
+  assign entry_first_o = first_lo_rd[1];
+  assign tail_first_o  = first_lo_rd[2];
+
+  // Write path: the new entry is the written field beside the other field as stored.
   logic [31:0] len_clamped, new_first, new_len;
   logic [LenW-1:0] new_eff;
   assign len_clamped = (wdata_i > ImemSlots) ? 32'(ImemSlots) : wdata_i;
@@ -74,40 +93,31 @@ module ebpf_prog_table #(
     end
   end
 
-  always_ff @(posedge clk_i) begin
-    if (we_i) begin
-      eff_mem[host_idx_i] <= new_eff;
-      if (we_len_i) begin
-        len_mem[host_idx_i] <= LenW'(len_clamped);
-      end else begin
-        first_lo_mem[host_idx_i] <= wdata_i[ImemAw-1:0];
-        first_hi_mem[host_idx_i] <= wdata_i[31:ImemAw];
-      end
-    end
-  end
+  ebpf_prim_lutram_flagged #(.Width(LenW), .Depth(MaxPrograms), .NumRead(1)) u_len (
+    .clk_i, .rst_ni,
+    .we_i   (we_len),
+    .waddr_i(host_idx_i),
+    .wdata_i(LenW'(len_clamped)),
+    .raddr_i(host_idx_i),
+    .rdata_o(host_len_o)
+  );
 
-  always_ff @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) begin
-      first_ok_q <= '0;
-      len_ok_q   <= '0;
-    end else if (we_i) begin
-      if (we_len_i) begin
-        len_ok_q[host_idx_i] <= 1'b1;
-      end else begin
-        first_ok_q[host_idx_i] <= 1'b1;
-      end
-    end
-  end
+  // Every write updates the effective length, so it reads 0 only while neither field was
+  // written.
+  logic [3:0][LenW-1:0] eff_rd;
 
-  // Every write sets the effective length, so it is valid once either field was written.
-  logic [MaxPrograms-1:0] eff_ok;
-  assign eff_ok = first_ok_q | len_ok_q;
+  ebpf_prim_lutram_flagged #(.Width(LenW), .Depth(MaxPrograms), .NumRead(4)) u_eff_len (
+    .clk_i, .rst_ni,
+    .we_i   (we_i),
+    .waddr_i(host_idx_i),
+    .wdata_i(new_eff),
+    .raddr_i({check_idx_i, tail_idx_i, cur_idx_i, entry_idx_i}),
+    .rdata_o(eff_rd)
+  );
 
-  assign entry_first_o = first_ok_q[entry_idx_i] ? first_lo_mem[entry_idx_i] : '0;
-  assign entry_len_o   = eff_ok[entry_idx_i] ? eff_mem[entry_idx_i] : '0;
-  assign cur_len_o     = eff_ok[cur_idx_i] ? eff_mem[cur_idx_i] : '0;
-  assign tail_first_o  = first_ok_q[tail_idx_i] ? first_lo_mem[tail_idx_i] : '0;
-  assign tail_len_o    = eff_ok[tail_idx_i] ? eff_mem[tail_idx_i] : '0;
-  assign check_len_o   = eff_ok[check_idx_i] ? eff_mem[check_idx_i] : '0;
+  assign entry_len_o = eff_rd[0];
+  assign cur_len_o   = eff_rd[1];
+  assign tail_len_o  = eff_rd[2];
+  assign check_len_o = eff_rd[3];
 
 endmodule
