@@ -982,16 +982,29 @@ module ebpf_top
     RD_OBJ   = 4'd8
   } rd_src_e;
 
-  logic [31:0] reg_rdata_d, reg_rdata_q;
+  // Register reads: the named registers and small windows fall into groups by the unit that
+  // owns them, each selected by its own mux and registered in its own flip-flops (a group reads
+  // 0 for an address outside it), and the groups are ORed after the registers. One mux over
+  // every register would pull all of them into one spot of the device; per group, the mux
+  // and its register can sit by the registers they read.
+  localparam int unsigned RdGroups = 4;
+  localparam int unsigned RdTop    = 0;   // run control, program table, register window, constants
+  localparam int unsigned RdPerf   = 1;   // cycle, instruction and stall counters
+  localparam int unsigned RdHelper = 2;   // helper state: redirect, prandom, events, map table
+  localparam int unsigned RdMcmd   = 3;   // host map commands
+
+  logic [RdGroups-1:0][31:0] rd_grp_d, rd_grp_q;
+  logic [31:0] reg_rdata;
   rd_src_e     rd_src_d, rd_src_q;
   logic        rd_half_q, rd_mem_ok_q, rvalid_q;
   logic [63:0] r0_result;
+  logic        rd_named;   // not in a register window: a named register, or nothing
 
   assign r0_result = (fault_code == FAULT_NONE) ? host_reg_rdata : 64'd0;
+  assign rd_named  = !(win_caph || win_regs || win_progs || win_minfo);
 
   always_comb begin
-    reg_rdata_d = '0;
-    rd_src_d    = RD_REG;
+    rd_src_d = RD_REG;
     if (win_imem) begin
       rd_src_d = RD_IMEM;
     end else if (win_stack) begin
@@ -1008,113 +1021,145 @@ module ebpf_top
       rd_src_d = RD_VBUF;
     end else if (win_obj) begin
       rd_src_d = RD_OBJ;
-    end else if (win_caph) begin
-      reg_rdata_d = CapHelpers[32 * 32'(csr_addr_i[4:2]) +: 32];
+    end
+  end
+
+  always_comb begin
+    rd_grp_d[RdTop] = '0;
+    if (win_caph) begin
+      rd_grp_d[RdTop] = CapHelpers[32 * 32'(csr_addr_i[4:2]) +: 32];
     end else if (win_regs) begin
-      reg_rdata_d = csr_addr_i[2] ? host_reg_rdata[63:32] : host_reg_rdata[31:0];
+      rd_grp_d[RdTop] = csr_addr_i[2] ? host_reg_rdata[63:32] : host_reg_rdata[31:0];
     end else if (win_progs) begin
-      reg_rdata_d = csr_addr_i[2] ? 32'(pt_host_len) : pt_host_first;
-    end else if (win_minfo) begin
-      unique case (csr_addr_i[3:2])
-        2'd0:    reg_rdata_d = {minfo_host_valid, 23'd0, minfo_host_type};
-        2'd1:    reg_rdata_d = minfo_host_ksize;
-        2'd2:    reg_rdata_d = minfo_host_vsize;
-        default: reg_rdata_d = minfo_host_max;
-      endcase
-    end else begin
+      rd_grp_d[RdTop] = csr_addr_i[2] ? 32'(pt_host_len) : pt_host_first;
+    end else if (rd_named) begin
       unique case (csr_addr_i)
-        CSR_ID:           reg_rdata_d = CoreId;
-        CSR_VERSION:      reg_rdata_d = CoreVersion;
+        CSR_ID:           rd_grp_d[RdTop] = CoreId;
+        CSR_VERSION:      rd_grp_d[RdTop] = CoreVersion;
         CSR_STATUS: begin
-          reg_rdata_d[StatusBusy]  = busy_o;
-          reg_rdata_d[StatusDone]  = done_o;
-          reg_rdata_d[StatusFault] = fault_code != FAULT_NONE;
-          reg_rdata_d[StatusFaultLsb +: 8] = fault_code;
+          rd_grp_d[RdTop][StatusBusy]  = busy_o;
+          rd_grp_d[RdTop][StatusDone]  = done_o;
+          rd_grp_d[RdTop][StatusFault] = fault_code != FAULT_NONE;
+          rd_grp_d[RdTop][StatusFaultLsb +: 8] = fault_code;
         end
-        CSR_FAULT_PC:     reg_rdata_d = fault_pc;
-        CSR_PROG_LEN:     reg_rdata_d = 32'(pt_host_len);   // entry 0 (prog_host_idx)
-        CSR_MAX_PROGRAMS: reg_rdata_d = MaxPrograms;
-        CSR_ENTRY:        reg_rdata_d = 32'(entry_q);
-        CSR_PROG:         reg_rdata_d = 32'(cur_prog);
-        CSR_TAIL_CALLS:   reg_rdata_d = 32'(tail_calls);
-        CSR_CONFIG:       reg_rdata_d = {31'd0, has_ctx_q};
-        CSR_IMEM_SLOTS:   reg_rdata_d = ImemSlots;
-        CSR_BUDGET_LO:    reg_rdata_d = budget_q[31:0];
-        CSR_BUDGET_HI:    reg_rdata_d = budget_q[63:32];
-        CSR_R0_LO:        reg_rdata_d = r0_result[31:0];
-        CSR_R0_HI:        reg_rdata_d = r0_result[63:32];
-        CSR_DATA_META:    reg_rdata_d = data_meta_q;
-        CSR_DATA:         reg_rdata_d = data_q;
-        CSR_DATA_END:     reg_rdata_d = data_end_q;
-        CSR_IFINDEX:      reg_rdata_d = ifindex_q;
-        CSR_RX_QUEUE:     reg_rdata_d = rx_queue_q;
-        CSR_STACK_WLO:    reg_rdata_d = {16'd0, stack_wlo_q};
-        CSR_STACK_WHI:    reg_rdata_d = {16'd0, stack_whi_q};
-        CSR_PKT_WLO:      reg_rdata_d = {16'd0, pkt_wlo_q};
-        CSR_PKT_WHI:      reg_rdata_d = {16'd0, pkt_whi_q};
-        CSR_REDIR_IFINDEX: reg_rdata_d = redir_has_map ? redir_ifindex : redir_tgt;
-        CSR_REDIR_KEY:    reg_rdata_d = redir_has_map ? redir_tgt : 32'd0;
-        CSR_REDIR_MAP:    reg_rdata_d = redir_has_map ? redir_map : 32'd0;
+        CSR_FAULT_PC:     rd_grp_d[RdTop] = fault_pc;
+        CSR_PROG_LEN:     rd_grp_d[RdTop] = 32'(pt_host_len);   // entry 0 (prog_host_idx)
+        CSR_MAX_PROGRAMS: rd_grp_d[RdTop] = MaxPrograms;
+        CSR_ENTRY:        rd_grp_d[RdTop] = 32'(entry_q);
+        CSR_PROG:         rd_grp_d[RdTop] = 32'(cur_prog);
+        CSR_CONFIG:       rd_grp_d[RdTop] = {31'd0, has_ctx_q};
+        CSR_IMEM_SLOTS:   rd_grp_d[RdTop] = ImemSlots;
+        CSR_BUDGET_LO:    rd_grp_d[RdTop] = budget_q[31:0];
+        CSR_BUDGET_HI:    rd_grp_d[RdTop] = budget_q[63:32];
+        CSR_R0_LO:        rd_grp_d[RdTop] = r0_result[31:0];
+        CSR_R0_HI:        rd_grp_d[RdTop] = r0_result[63:32];
+        CSR_DATA_META:    rd_grp_d[RdTop] = data_meta_q;
+        CSR_DATA:         rd_grp_d[RdTop] = data_q;
+        CSR_DATA_END:     rd_grp_d[RdTop] = data_end_q;
+        CSR_IFINDEX:      rd_grp_d[RdTop] = ifindex_q;
+        CSR_RX_QUEUE:     rd_grp_d[RdTop] = rx_queue_q;
+        CSR_STACK_WLO:    rd_grp_d[RdTop] = {16'd0, stack_wlo_q};
+        CSR_STACK_WHI:    rd_grp_d[RdTop] = {16'd0, stack_whi_q};
+        CSR_PKT_WLO:      rd_grp_d[RdTop] = {16'd0, pkt_wlo_q};
+        CSR_PKT_WHI:      rd_grp_d[RdTop] = {16'd0, pkt_whi_q};
+        CSR_ACTION:       rd_grp_d[RdTop] = {29'd0, action};
+        CSR_MAP_SLOTS:    rd_grp_d[RdTop] = MapSlots;
+        CSR_RUN_CPU:      rd_grp_d[RdTop] = {24'd0, run_cpu_q};
+        CSR_MAP_KEY_WORDS:   rd_grp_d[RdTop] = MapKeyWords;
+        CSR_MAP_BUCKETS:     rd_grp_d[RdTop] = MapBuckets;
+        CSR_MAP_POOL_SLOTS:  rd_grp_d[RdTop] = MapPoolSlots;
+        CSR_MAP_VALUE_WORDS: rd_grp_d[RdTop] = MvWords;
+        CSR_RUN_SEQ:      rd_grp_d[RdTop] = last_run_seq_q;
+        CSR_LAST_RUN_SEQ: rd_grp_d[RdTop] = last_run_seq_q;
+        CSR_CAP_CORES:    rd_grp_d[RdTop] = CapCores;
+        CSR_CAP_STACK_BYTES:  rd_grp_d[RdTop] = StackSize;
+        CSR_CAP_PACKET_BYTES: rd_grp_d[RdTop] = PacketBufferSize;
+        CSR_CAP_MAPVAL_BYTES: rd_grp_d[RdTop] = MapValueBytes;
+        CSR_CAP_EVT_BYTES:    rd_grp_d[RdTop] = EventFifoBytes;
+        CSR_CAP_MAP_TYPES:    rd_grp_d[RdTop] = CapMapTypes;
+        CSR_CAP_FEATURES:     rd_grp_d[RdTop] = CapFeatures;
+        CSR_OBJINFO_BYTES:    rd_grp_d[RdTop] = ObjinfoBytes;
+        default:          rd_grp_d[RdTop] = '0;
+      endcase
+    end
+  end
+
+  always_comb begin
+    rd_grp_d[RdPerf] = '0;
+    if (rd_named) begin
+      unique case (csr_addr_i)
+        CSR_CYCLES_LO:    rd_grp_d[RdPerf] = cycles[31:0];
+        CSR_CYCLES_HI:    rd_grp_d[RdPerf] = cycles[63:32];
+        CSR_INSTRET_LO:   rd_grp_d[RdPerf] = instret[31:0];
+        CSR_INSTRET_HI:   rd_grp_d[RdPerf] = instret[63:32];
+        CSR_STALL_LU_LO:  rd_grp_d[RdPerf] = st_lu[31:0];
+        CSR_STALL_LU_HI:  rd_grp_d[RdPerf] = st_lu[63:32];
+        CSR_STALL_BR_LO:  rd_grp_d[RdPerf] = st_br[31:0];
+        CSR_STALL_BR_HI:  rd_grp_d[RdPerf] = st_br[63:32];
+        CSR_STALL_MC_LO:  rd_grp_d[RdPerf] = st_mc[31:0];
+        CSR_STALL_MC_HI:  rd_grp_d[RdPerf] = st_mc[63:32];
+        CSR_STALL_HLP_LO: rd_grp_d[RdPerf] = st_hlp[31:0];
+        CSR_STALL_HLP_HI: rd_grp_d[RdPerf] = st_hlp[63:32];
+        default:          rd_grp_d[RdPerf] = '0;
+      endcase
+    end
+  end
+
+  always_comb begin
+    rd_grp_d[RdHelper] = '0;
+    if (win_minfo) begin
+      unique case (csr_addr_i[3:2])
+        2'd0:    rd_grp_d[RdHelper] = {minfo_host_valid, 23'd0, minfo_host_type};
+        2'd1:    rd_grp_d[RdHelper] = minfo_host_ksize;
+        2'd2:    rd_grp_d[RdHelper] = minfo_host_vsize;
+        default: rd_grp_d[RdHelper] = minfo_host_max;
+      endcase
+    end else if (rd_named) begin
+      unique case (csr_addr_i)
+        CSR_TAIL_CALLS:   rd_grp_d[RdHelper] = 32'(tail_calls);
+        CSR_REDIR_IFINDEX: rd_grp_d[RdHelper] = redir_has_map ? redir_ifindex : redir_tgt;
+        CSR_REDIR_KEY:    rd_grp_d[RdHelper] = redir_has_map ? redir_tgt : 32'd0;
+        CSR_REDIR_MAP:    rd_grp_d[RdHelper] = redir_has_map ? redir_map : 32'd0;
         CSR_REDIR_STATUS: begin
-          reg_rdata_d[RedirValid]  = redir_valid;
-          reg_rdata_d[RedirHasMap] = redir_has_map;
+          rd_grp_d[RdHelper][RedirValid]  = redir_valid;
+          rd_grp_d[RdHelper][RedirHasMap] = redir_has_map;
         end
-        CSR_REDIR_FLAGS_LO: reg_rdata_d = redir_has_map ? redir_flags[31:0] : 32'd0;
-        CSR_REDIR_FLAGS_HI: reg_rdata_d = redir_has_map ? redir_flags[63:32] : 32'd0;
-        CSR_ACTION:       reg_rdata_d = {29'd0, action};
-        CSR_SEED_LO:      reg_rdata_d = prandom_state[31:0];
-        CSR_SEED_HI:      reg_rdata_d = prandom_state[63:32];
-        CSR_EVT_BYTES:    reg_rdata_d = ev_bytes;
-        CSR_EVT_COUNT:    reg_rdata_d = ev_count;
-        CSR_MAP_SLOTS:    reg_rdata_d = MapSlots;
-        CSR_RUN_CPU:      reg_rdata_d = {24'd0, run_cpu_q};
-        CSR_MAP_KEY_WORDS:   reg_rdata_d = MapKeyWords;
-        CSR_MAP_BUCKETS:     reg_rdata_d = MapBuckets;
-        CSR_MAP_POOL_SLOTS:  reg_rdata_d = MapPoolSlots;
-        CSR_MAP_VALUE_WORDS: reg_rdata_d = MvWords;
-        CSR_MCMD:         reg_rdata_d = {31'd0, hc_pending_q};
-        CSR_MCMD_STAGE:   reg_rdata_d = hc_stage_q;
-        CSR_MCMD_LAST_SEQ: reg_rdata_d = hc_last_q;
-        CSR_MCMD_DONE_SEQ: reg_rdata_d = hc_done_q;
-        CSR_MCMD_EXECUTED: reg_rdata_d = hc_exec_q;
+        CSR_REDIR_FLAGS_LO: rd_grp_d[RdHelper] = redir_has_map ? redir_flags[31:0] : 32'd0;
+        CSR_REDIR_FLAGS_HI: rd_grp_d[RdHelper] = redir_has_map ? redir_flags[63:32] : 32'd0;
+        CSR_SEED_LO:      rd_grp_d[RdHelper] = prandom_state[31:0];
+        CSR_SEED_HI:      rd_grp_d[RdHelper] = prandom_state[63:32];
+        CSR_EVT_BYTES:    rd_grp_d[RdHelper] = ev_bytes;
+        CSR_EVT_COUNT:    rd_grp_d[RdHelper] = ev_count;
+        CSR_EVT_CTRL:     rd_grp_d[RdHelper] = {31'd0, evt_hold_q};
+        CSR_EVT_ACK:      rd_grp_d[RdHelper] = ev_empties;
+        CSR_EVT_LOST:     rd_grp_d[RdHelper] = ev_lost;
+        default:          rd_grp_d[RdHelper] = '0;
+      endcase
+    end
+  end
+
+  always_comb begin
+    rd_grp_d[RdMcmd] = '0;
+    if (rd_named) begin
+      unique case (csr_addr_i)
+        CSR_MCMD:         rd_grp_d[RdMcmd] = {31'd0, hc_pending_q};
+        CSR_MCMD_STAGE:   rd_grp_d[RdMcmd] = hc_stage_q;
+        CSR_MCMD_LAST_SEQ: rd_grp_d[RdMcmd] = hc_last_q;
+        CSR_MCMD_DONE_SEQ: rd_grp_d[RdMcmd] = hc_done_q;
+        CSR_MCMD_EXECUTED: rd_grp_d[RdMcmd] = hc_exec_q;
         CSR_MCMD_SEQ_STATUS: begin
-          reg_rdata_d[McmdSeqDisturbed] = hc_disturbed_q;
-          reg_rdata_d[McmdSeqStageOk]   = stage_ok;
+          rd_grp_d[RdMcmd][McmdSeqDisturbed] = hc_disturbed_q;
+          rd_grp_d[RdMcmd][McmdSeqStageOk]   = stage_ok;
         end
-        CSR_RUN_SEQ:      reg_rdata_d = last_run_seq_q;
-        CSR_LAST_RUN_SEQ: reg_rdata_d = last_run_seq_q;
-        CSR_EVT_CTRL:     reg_rdata_d = {31'd0, evt_hold_q};
-        CSR_EVT_ACK:      reg_rdata_d = ev_empties;
-        CSR_EVT_LOST:     reg_rdata_d = ev_lost;
-        CSR_CAP_CORES:    reg_rdata_d = CapCores;
-        CSR_CAP_STACK_BYTES:  reg_rdata_d = StackSize;
-        CSR_CAP_PACKET_BYTES: reg_rdata_d = PacketBufferSize;
-        CSR_CAP_MAPVAL_BYTES: reg_rdata_d = MapValueBytes;
-        CSR_CAP_EVT_BYTES:    reg_rdata_d = EventFifoBytes;
-        CSR_CAP_MAP_TYPES:    reg_rdata_d = CapMapTypes;
-        CSR_CAP_FEATURES:     reg_rdata_d = CapFeatures;
-        CSR_OBJINFO_BYTES:    reg_rdata_d = ObjinfoBytes;
-        CSR_MCMD_MAP:     reg_rdata_d = hc_map_q;
-        CSR_MCMD_CPU:     reg_rdata_d = {24'd0, hc_cpu_q};
-        CSR_MCMD_FLAGS_LO: reg_rdata_d = hc_flags_q[31:0];
-        CSR_MCMD_FLAGS_HI: reg_rdata_d = hc_flags_q[63:32];
-        CSR_MCMD_STATUS:  reg_rdata_d = hc_status_q;
-        CSR_MCMD_OFFSET:  reg_rdata_d = hc_offset_q;
-        CSR_MCMD_WORD_LO: reg_rdata_d = hc_word_q[31:0];
-        CSR_MCMD_WORD_HI: reg_rdata_d = hc_word_q[63:32];
-        CSR_CYCLES_LO:    reg_rdata_d = cycles[31:0];
-        CSR_CYCLES_HI:    reg_rdata_d = cycles[63:32];
-        CSR_INSTRET_LO:   reg_rdata_d = instret[31:0];
-        CSR_INSTRET_HI:   reg_rdata_d = instret[63:32];
-        CSR_STALL_LU_LO:  reg_rdata_d = st_lu[31:0];
-        CSR_STALL_LU_HI:  reg_rdata_d = st_lu[63:32];
-        CSR_STALL_BR_LO:  reg_rdata_d = st_br[31:0];
-        CSR_STALL_BR_HI:  reg_rdata_d = st_br[63:32];
-        CSR_STALL_MC_LO:  reg_rdata_d = st_mc[31:0];
-        CSR_STALL_MC_HI:  reg_rdata_d = st_mc[63:32];
-        CSR_STALL_HLP_LO: reg_rdata_d = st_hlp[31:0];
-        CSR_STALL_HLP_HI: reg_rdata_d = st_hlp[63:32];
-        default:          reg_rdata_d = '0;
+        CSR_MCMD_MAP:     rd_grp_d[RdMcmd] = hc_map_q;
+        CSR_MCMD_CPU:     rd_grp_d[RdMcmd] = {24'd0, hc_cpu_q};
+        CSR_MCMD_FLAGS_LO: rd_grp_d[RdMcmd] = hc_flags_q[31:0];
+        CSR_MCMD_FLAGS_HI: rd_grp_d[RdMcmd] = hc_flags_q[63:32];
+        CSR_MCMD_STATUS:  rd_grp_d[RdMcmd] = hc_status_q;
+        CSR_MCMD_OFFSET:  rd_grp_d[RdMcmd] = hc_offset_q;
+        CSR_MCMD_WORD_LO: rd_grp_d[RdMcmd] = hc_word_q[31:0];
+        CSR_MCMD_WORD_HI: rd_grp_d[RdMcmd] = hc_word_q[63:32];
+        default:          rd_grp_d[RdMcmd] = '0;
       endcase
     end
   end
@@ -1125,15 +1170,23 @@ module ebpf_top
       rd_src_q    <= RD_REG;
       rd_half_q   <= 1'b0;
       rd_mem_ok_q <= 1'b0;
-      reg_rdata_q <= '0;
+      rd_grp_q    <= '0;
     end else begin
       rvalid_q <= csr_rd;
       if (csr_rd) begin
         rd_src_q    <= rd_src_d;
         rd_half_q   <= win_half;
         rd_mem_ok_q <= host_mem || win_obj || (win_ev && ev_readable);
-        reg_rdata_q <= reg_rdata_d;
+        rd_grp_q    <= rd_grp_d;
       end
+    end
+  end
+
+  // At most one group holds a nonzero word: the others read 0 for the address.
+  always_comb begin
+    reg_rdata = '0;
+    for (int unsigned g = 0; g < RdGroups; g++) begin
+      reg_rdata |= rd_grp_q[g];
     end
   end
 
@@ -1152,7 +1205,7 @@ module ebpf_top
   end
 
   assign csr_rvalid_o = rvalid_q;
-  assign csr_rdata_o  = (rd_src_q == RD_REG) ? reg_rdata_q :
+  assign csr_rdata_o  = (rd_src_q == RD_REG) ? reg_rdata :
                         !rd_mem_ok_q ? 32'd0 :
                         (rd_src_q == RD_OBJ) ? obj_rdata :
                         rd_half_q ? mem_word[63:32] : mem_word[31:0];
