@@ -390,7 +390,11 @@ module ebpf_helper_unit
   logic [31:0] tgt_q, tgt_d, rmap_q, rmap_d, rifx_q, rifx_d;
   logic        has_map_q, has_map_d;
   logic [63:0] rflags_q, rflags_d;
-  logic [MapSlots-1:0][31:0] rb_used_q, rb_used_d;
+  // Bytes each ring buffer has taken this run: LUT RAM read at the call's map (r1) and at the
+  // map of the record being committed, emptied at every run start.
+  logic            rb_we;
+  logic [31:0]     rb_used_wdata;
+  logic [1:0][31:0] rb_used_rd;
   logic        pkt_we;
   logic [31:0] pkt_meta_d, pkt_data_d, pkt_end_d;
 
@@ -541,7 +545,8 @@ module ebpf_helper_unit
     rifx_d       = rifx_q;
     has_map_d    = has_map_q;
     rflags_d     = rflags_q;
-    rb_used_d    = rb_used_q;
+    rb_we        = 1'b0;
+    rb_used_wdata = '0;
     pkt_we       = 1'b0;
     pkt_meta_d   = data_meta_i;
     pkt_data_d   = data_i;
@@ -586,7 +591,6 @@ module ebpf_helper_unit
       rmap_d       = '0;
       rifx_d       = '0;
       rflags_d     = '0;
-      rb_used_d    = '0;
     end
 
     unique case (state_q)
@@ -802,11 +806,11 @@ module ebpf_helper_unit
                 resp_code_d  = FAULT_HELPER_FAULT;
               end else if ((r4 & ~64'h3) != 64'd0) begin
                 resp_r0_d = EINVAL;
-              end else if (64'(rb_used_q[m1]) + rb_record >
+              end else if (64'(rb_used_rd[0]) + rb_record >
                            64'(minfo_a_max_entries_i) - 64'd1 ||
                            r3 > EvBytes || 64'(ev_used) + ev_cost_rb > EvBytes || full_rb) begin
                 resp_r0_d = EAGAIN;
-                ev_lost   = !(64'(rb_used_q[m1]) + rb_record >
+                ev_lost   = !(64'(rb_used_rd[0]) + rb_record >
                               64'(minfo_a_max_entries_i) - 64'd1 ||
                               r3 > EvBytes || 64'(ev_used) + ev_cost_rb > EvBytes);
               end else begin
@@ -1010,7 +1014,8 @@ module ebpf_helper_unit
             default: begin
               evw_hdr0 = {ev_len_q, 16'(map_q), 8'd0, 8'd3};
               evw_hdr1 = a4_q;
-              rb_used_d[map_q] = rb_used_q[map_q] + 32'(round8(a3_q + 64'd8));
+              rb_we         = 1'b1;
+              rb_used_wdata = rb_used_rd[1] + 32'(round8(a3_q + 64'd8));
             end
           endcase
           resp_r0_d = '0;
@@ -1068,7 +1073,6 @@ module ebpf_helper_unit
       rifx_q       <= '0;
       has_map_q    <= 1'b0;
       rflags_q     <= '0;
-      rb_used_q    <= '0;
     end else begin
       state_q      <= state_d;
       done_q       <= state_d == H_RESP;
@@ -1103,9 +1107,18 @@ module ebpf_helper_unit
       rifx_q       <= rifx_d;
       has_map_q    <= has_map_d;
       rflags_q     <= rflags_d;
-      rb_used_q    <= rb_used_d;
     end
   end
+
+  ebpf_prim_lutram_flagged #(.Width(32), .Depth(MapSlots), .NumRead(2)) u_rb_used (
+    .clk_i, .rst_ni,
+    .clear_i(start_i),
+    .we_i   (rb_we),
+    .waddr_i(map_q),
+    .wdata_i(rb_used_wdata),
+    .raddr_i({map_q, m1}),
+    .rdata_o(rb_used_rd)
+  );
 
   // Key bytes of a copy pass, or a 4-byte key written directly (tail call, redirect_map).
   assign kbuf_we_o    = kd_we || kbuf_copy;

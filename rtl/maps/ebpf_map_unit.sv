@@ -1431,7 +1431,7 @@ module ebpf_map_unit
   assign bounds_we_limit = desc_we_i && idle && desc_addr_i[3:0] == 4'(MAP_D_LIMIT);
 
   ebpf_prim_lutram_flagged #(.Width(32), .Depth(MaxMaps), .NumRead(RegionPorts)) u_value_base (
-    .clk_i, .rst_ni,
+    .clk_i, .rst_ni, .clear_i(1'b0),
     .we_i   (bounds_we_base),
     .waddr_i(MapW'(desc_addr_i >> 4)),
     .wdata_i({desc_wdata_i[28:0], 3'b000}),
@@ -1440,7 +1440,7 @@ module ebpf_map_unit
   );
 
   ebpf_prim_lutram_flagged #(.Width(32), .Depth(MaxMaps), .NumRead(RegionPorts)) u_value_limit (
-    .clk_i, .rst_ni,
+    .clk_i, .rst_ni, .clear_i(1'b0),
     .we_i   (bounds_we_limit),
     .waddr_i(MapW'(desc_addr_i >> 4)),
     .wdata_i(desc_wdata_i),

@@ -8,6 +8,8 @@
  * whether the entry was written since reset; an entry never written reads 0, exactly as a
  * reset flip-flop array would. A read of the entry being written returns the old contents.
  * An address at or beyond Depth (when Depth is not a power of two) is not written and reads 0.
+ * clear_i empties every entry in one cycle, as a synchronous clear of the flip-flops would (a
+ * write in the same cycle still lands).
  */
 module ebpf_prim_lutram_flagged #(
   parameter int unsigned Width   = 32,
@@ -17,6 +19,7 @@ module ebpf_prim_lutram_flagged #(
 ) (
   input  logic                            clk_i,
   input  logic                            rst_ni,
+  input  logic                            clear_i,   // every entry reads 0 from the next cycle
 
   input  logic                            we_i,
   input  logic [Aw-1:0]                   waddr_i,
@@ -41,8 +44,13 @@ module ebpf_prim_lutram_flagged #(
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       written_q <= '0;
-    end else if (wen) begin
-      written_q[waddr_i] <= 1'b1;
+    end else begin
+      if (clear_i) begin
+        written_q <= '0;
+      end
+      if (wen) begin
+        written_q[waddr_i] <= 1'b1;
+      end
     end
   end
 

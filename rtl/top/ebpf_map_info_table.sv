@@ -51,22 +51,22 @@ module ebpf_map_info_table #(
   end
 
   ebpf_prim_lutram_flagged #(.Width(8), .Depth(MapSlots), .NumRead(3)) u_type (
-    .clk_i, .rst_ni,
+    .clk_i, .rst_ni, .clear_i(1'b0),
     .we_i(field_we[0]), .waddr_i(host_idx_i), .wdata_i(wdata_i[7:0]),
     .raddr_i({b_idx_i, a_idx_i, host_idx_i}), .rdata_o(type_rd)
   );
   ebpf_prim_lutram_flagged #(.Width(32), .Depth(MapSlots), .NumRead(2)) u_key_size (
-    .clk_i, .rst_ni,
+    .clk_i, .rst_ni, .clear_i(1'b0),
     .we_i(field_we[1]), .waddr_i(host_idx_i), .wdata_i(wdata_i),
     .raddr_i({a_idx_i, host_idx_i}), .rdata_o(ksize_rd)
   );
   ebpf_prim_lutram_flagged #(.Width(32), .Depth(MapSlots), .NumRead(2)) u_value_size (
-    .clk_i, .rst_ni,
+    .clk_i, .rst_ni, .clear_i(1'b0),
     .we_i(field_we[2]), .waddr_i(host_idx_i), .wdata_i(wdata_i),
     .raddr_i({a_idx_i, host_idx_i}), .rdata_o(vsize_rd)
   );
   ebpf_prim_lutram_flagged #(.Width(32), .Depth(MapSlots), .NumRead(3)) u_max_entries (
-    .clk_i, .rst_ni,
+    .clk_i, .rst_ni, .clear_i(1'b0),
     .we_i(field_we[3]), .waddr_i(host_idx_i), .wdata_i(wdata_i),
     .raddr_i({b_idx_i, a_idx_i, host_idx_i}), .rdata_o(max_rd)
   );

@@ -55,7 +55,7 @@ module ebpf_prog_table #(
   logic [HiW-1:0]         first_hi_rd;
 
   ebpf_prim_lutram_flagged #(.Width(ImemAw), .Depth(MaxPrograms), .NumRead(3)) u_first_lo (
-    .clk_i, .rst_ni,
+    .clk_i, .rst_ni, .clear_i(1'b0),
     .we_i   (we_first),
     .waddr_i(host_idx_i),
     .wdata_i(wdata_i[ImemAw-1:0]),
@@ -64,7 +64,7 @@ module ebpf_prog_table #(
   );
 
   ebpf_prim_lutram_flagged #(.Width(HiW), .Depth(MaxPrograms), .NumRead(1)) u_first_hi (
-    .clk_i, .rst_ni,
+    .clk_i, .rst_ni, .clear_i(1'b0),
     .we_i   (we_first),
     .waddr_i(host_idx_i),
     .wdata_i(wdata_i[31:ImemAw]),
@@ -94,7 +94,7 @@ module ebpf_prog_table #(
   end
 
   ebpf_prim_lutram_flagged #(.Width(LenW), .Depth(MaxPrograms), .NumRead(1)) u_len (
-    .clk_i, .rst_ni,
+    .clk_i, .rst_ni, .clear_i(1'b0),
     .we_i   (we_len),
     .waddr_i(host_idx_i),
     .wdata_i(LenW'(len_clamped)),
@@ -107,7 +107,7 @@ module ebpf_prog_table #(
   logic [3:0][LenW-1:0] eff_rd;
 
   ebpf_prim_lutram_flagged #(.Width(LenW), .Depth(MaxPrograms), .NumRead(4)) u_eff_len (
-    .clk_i, .rst_ni,
+    .clk_i, .rst_ni, .clear_i(1'b0),
     .we_i   (we_i),
     .waddr_i(host_idx_i),
     .wdata_i(new_eff),

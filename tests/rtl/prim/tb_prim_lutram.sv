@@ -3,6 +3,7 @@
 module tb_prim_lutram (
   input  logic                clk_i,
   input  logic                rst_ni,
+  input  logic                clear_i,
   input  logic                we_i,
   input  logic [2:0]          waddr_i,
   input  logic [11:0]         wdata_i,
@@ -12,11 +13,11 @@ module tb_prim_lutram (
 );
 
   ebpf_prim_lutram_flagged #(.Width(12), .Depth(5), .NumRead(2)) u_odd (
-    .clk_i, .rst_ni, .we_i, .waddr_i, .wdata_i, .raddr_i, .rdata_o(odd_rdata_o)
+    .clk_i, .rst_ni, .clear_i, .we_i, .waddr_i, .wdata_i, .raddr_i, .rdata_o(odd_rdata_o)
   );
 
   ebpf_prim_lutram_flagged #(.Width(12), .Depth(8), .NumRead(2)) u_even (
-    .clk_i, .rst_ni, .we_i, .waddr_i, .wdata_i, .raddr_i, .rdata_o(even_rdata_o)
+    .clk_i, .rst_ni, .clear_i, .we_i, .waddr_i, .wdata_i, .raddr_i, .rdata_o(even_rdata_o)
   );
 
 endmodule

@@ -1,5 +1,5 @@
-// ebpf_prim_lutram_flagged (rtl/prim/): reads 0 until written and after every reset, whatever
-// the RAM holds; reads back what was written on every port; a read during a write sees the old
+// ebpf_prim_lutram_flagged (rtl/prim/): reads 0 until written and after every reset or clear,
+// whatever the RAM holds; reads back what was written on every port; a read during a write sees the old
 // contents; with a Depth that is not a power of two, the addresses beyond it are never
 // written (nothing aliases onto the entries that exist) and read 0.
 #include <gtest/gtest.h>
@@ -21,6 +21,7 @@ class PrimLutram : public ::testing::Test {
   PrimLutram() : ctx_(std::make_unique<VerilatedContext>()) {
     ctx_->randReset(2);   // the RAM starts with random contents, as LUT RAM would
     m_ = std::make_unique<Vtb_prim_lutram>(ctx_.get());
+    m_->clear_i = 0;
     m_->we_i = 0;
     m_->waddr_i = 0;
     m_->wdata_i = 0;
@@ -143,6 +144,31 @@ TEST_F(PrimLutram, ResetEmptiesEveryEntryAgain) {
     const auto r = read(a, a);
     for (unsigned p = 0; p < 4; ++p) EXPECT_EQ(r[p], 0u) << "address " << a << " port " << p;
   }
+}
+
+TEST_F(PrimLutram, ClearEmptiesEveryEntryButAWriteInTheSameCycleLands) {
+  for (unsigned a = 0; a < kAddrs; ++a) write(a, value_for(a));
+  m_->clear_i = 1;
+  m_->we_i = 1;
+  m_->waddr_i = 6;
+  m_->wdata_i = 0x666;
+  auto r = read(6, 1);   // before the edge: the old contents
+  EXPECT_EQ(r[2], value_for(6));
+  EXPECT_EQ(r[3], value_for(1));
+  tick();
+  m_->clear_i = 0;
+  m_->we_i = 0;
+  for (unsigned a = 0; a < kAddrs; ++a) {
+    r = read(a, a);
+    EXPECT_EQ(r[2], a == 6 ? 0x666u : 0u) << "even, address " << a;
+    EXPECT_EQ(r[0], 0u) << "odd, address " << a;   // 6 is beyond Depth 5
+  }
+  // Entries written after a clear read back as usual.
+  write(1, 0x101);
+  r = read(1, 6);
+  EXPECT_EQ(r[0], 0x101u);
+  EXPECT_EQ(r[2], 0x101u);
+  EXPECT_EQ(r[3], 0x666u);
 }
 
 }  // namespace
