@@ -330,8 +330,10 @@ module ebpf_xdp_ctrl
   logic steer;
   assign steer = state_q == SQ_STEER;
 
-  logic [4:0][CntW-1:0]           cnt_action_q;
-  logic [IoNumFaults-1:0][CntW-1:0] cnt_fault_q;
+  // The action and fault counters are tables (one increment per frame, at most one entry
+  // each): LUT RAM with a port for the increment and one for the host, emptied by a clear.
+  logic [1:0][CntW-1:0]           cnt_action_rd, cnt_fault_rd;   // [0] increment, [1] host
+  logic                           cnt_action_we, cnt_fault_we;
   logic [CntW-1:0]                cnt_over_q, cnt_bad_q, cnt_redir_q, cnt_empty_q, cnt_host_q;
   logic [NumPorts-1:0][CntW-1:0]  cnt_rx_q, cnt_tx_q;
 
@@ -341,8 +343,6 @@ module ebpf_xdp_ctrl
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       enable_q     <= 1'b0;
-      cnt_action_q <= '0;
-      cnt_fault_q  <= '0;
       cnt_over_q   <= '0;
       cnt_bad_q    <= '0;
       cnt_redir_q  <= '0;
@@ -355,8 +355,6 @@ module ebpf_xdp_ctrl
         enable_q <= s_wdata_i[IoCtrlEnable];
       end
       if (clear) begin
-        cnt_action_q <= '0;
-        cnt_fault_q  <= '0;
         cnt_over_q   <= '0;
         cnt_bad_q    <= '0;
         cnt_redir_q  <= '0;
@@ -366,10 +364,6 @@ module ebpf_xdp_ctrl
         cnt_tx_q     <= '0;
       end else begin
         if (steer) begin
-          cnt_action_q[action] <= cnt_action_q[action] + CntW'(1);
-          if (fault_idx != 8'd0 && 32'(fault_idx) < IoNumFaults) begin
-            cnt_fault_q[fault_idx[3:0]] <= cnt_fault_q[fault_idx[3:0]] + CntW'(1);
-          end
           if (action == 3'd4 && !redir_ok) begin
             cnt_redir_q <= cnt_redir_q + CntW'(1);
           end
@@ -391,6 +385,29 @@ module ebpf_xdp_ctrl
       end
     end
   end
+
+  assign cnt_action_we = steer && !clear;
+  assign cnt_fault_we  = steer && !clear && fault_idx != 8'd0 && 32'(fault_idx) < IoNumFaults;
+
+  ebpf_prim_lutram_flagged #(.Width(CntW), .Depth(5), .NumRead(2)) u_cnt_action (
+    .clk_i, .rst_ni,
+    .clear_i(clear),
+    .we_i   (cnt_action_we),
+    .waddr_i(action),
+    .wdata_i(cnt_action_rd[0] + CntW'(1)),
+    .raddr_i({widx[2:0], action}),
+    .rdata_o(cnt_action_rd)
+  );
+
+  ebpf_prim_lutram_flagged #(.Width(CntW), .Depth(IoNumFaults), .NumRead(2)) u_cnt_fault (
+    .clk_i, .rst_ni,
+    .clear_i(clear),
+    .we_i   (cnt_fault_we),
+    .waddr_i(fault_idx[3:0]),
+    .wdata_i(cnt_fault_rd[0] + CntW'(1)),
+    .raddr_i({widx[3:0], fault_idx[3:0]}),
+    .rdata_o(cnt_fault_rd)
+  );
 
   ///////////////////
   // Register read //
@@ -424,9 +441,9 @@ module ebpf_xdp_ctrl
       end
       4'h1: begin
         if (widx < 6'd5) begin
-          rdata_d = 32'(cnt_action_q[widx[2:0]]);
+          rdata_d = 32'(cnt_action_rd[1]);
         end else if (widx >= 6'h10 && widx < 6'h20) begin
-          rdata_d = 32'(cnt_fault_q[widx[3:0]]);
+          rdata_d = 32'(cnt_fault_rd[1]);
         end else begin
           unique case (s_addr_i)
             IO_CNT_OVERSIZE:  rdata_d = 32'(cnt_over_q);

@@ -317,6 +317,44 @@ TEST_F(XdpTopTest, EveryActionFaultAndRedirect) {
   for (uint32_t p = 0; p < kNumPorts; ++p) EXPECT_GT(c.tx[p], 0u) << "port " << p;
 }
 
+// IO_CTRL.CLEAR empties every counter (the action and fault counters are LUT RAM tables with
+// a clear, the others flip-flops), and counting starts again from 0 after it.
+TEST_F(XdpTopTest, ClearEmptiesEveryCounterAndCountingResumes) {
+  const auto prog = ebpf::assemble(kVerdictFromFrame);
+  XdpTop t;
+  t.load(prog);
+  auto frame = [&](uint8_t b0) {
+    Bytes f(40, 0x11);
+    f[0] = b0;
+    return f;
+  };
+  // Before: every action once, and one fault (byte 0 = 8: a load out of bounds).
+  for (uint8_t b0 : {0, 1, 2, 3, 4, 8}) t.send(frame(b0), 0);
+  t.send(Bytes(kMaxFrame + 1, 0x22), 1);   // oversize
+  ASSERT_TRUE(t.drain());
+  const Counters before = read_counters(t);
+  for (uint32_t a = 0; a < 5; ++a) EXPECT_GT(before.action[a], 0u) << "action " << a;
+  EXPECT_EQ(before.fault[static_cast<unsigned>(ebpf::FaultCode::kLoadOutOfBounds)], 1u);
+  EXPECT_EQ(before.oversize, 1u);
+
+  t.write(io::kCtrl, io::kCtrlEnable | io::kCtrlClear);
+  const Counters cleared = read_counters(t);
+  EXPECT_EQ(describe(cleared), describe(Counters{}));
+
+  // After: two drops, three passes and two faults.
+  for (uint8_t b0 : {1, 1, 2, 2, 2, 8, 8}) t.send(frame(b0), 0);
+  ASSERT_TRUE(t.drain());
+  const Counters after = read_counters(t);
+  Counters want;
+  want.action[ebpf::kXdpDrop] = 2;
+  want.action[ebpf::kXdpPass] = 3;
+  want.action[ebpf::kXdpAborted] = 2;   // a fault aborts the frame
+  want.fault[static_cast<unsigned>(ebpf::FaultCode::kLoadOutOfBounds)] = 2;
+  want.rx[0] = 7;
+  want.tx[kHostPort] = 3;
+  EXPECT_EQ(describe(after), describe(want));
+}
+
 TEST_F(XdpTopTest, RedirectMapThroughADevmap) {
 #ifndef EBPF_IO_HAVE_CSR_PROTOCOL
   GTEST_SKIP() << "built without host/src/device (csr_protocol.h): no map unit driver";
