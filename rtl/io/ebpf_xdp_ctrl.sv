@@ -386,6 +386,15 @@ module ebpf_xdp_ctrl
     end
   end
 
+  ///////////////////
+  // Register read //
+  ///////////////////
+
+  logic [31:0] rdata_d, rdata_q;
+  logic        rvalid_q;
+  logic [5:0]  widx;
+  assign widx = s_addr_i[7:2];
+
   assign cnt_action_we = steer && !clear;
   assign cnt_fault_we  = steer && !clear && fault_idx != 8'd0 && 32'(fault_idx) < IoNumFaults;
 
@@ -408,15 +417,6 @@ module ebpf_xdp_ctrl
     .raddr_i({widx[3:0], fault_idx[3:0]}),
     .rdata_o(cnt_fault_rd)
   );
-
-  ///////////////////
-  // Register read //
-  ///////////////////
-
-  logic [31:0] rdata_d, rdata_q;
-  logic        rvalid_q;
-  logic [5:0]  widx;
-  assign widx = s_addr_i[7:2];
 
   always_comb begin
     rdata_d = 32'd0;
