@@ -8,6 +8,7 @@
 #include <array>
 #include <bit>
 #include <functional>
+#include <initializer_list>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -329,7 +330,7 @@ TEST_F(XdpTopTest, ClearEmptiesEveryCounterAndCountingResumes) {
     return f;
   };
   // Before: every action once, and one fault (byte 0 = 8: a load out of bounds).
-  for (uint8_t b0 : {0, 1, 2, 3, 4, 8}) t.send(frame(b0), 0);
+  for (const uint8_t b0 : std::initializer_list<uint8_t>{0, 1, 2, 3, 4, 8}) t.send(frame(b0), 0);
   t.send(Bytes(kMaxFrame + 1, 0x22), 1);   // oversize
   ASSERT_TRUE(t.drain());
   const Counters before = read_counters(t);
@@ -342,7 +343,7 @@ TEST_F(XdpTopTest, ClearEmptiesEveryCounterAndCountingResumes) {
   EXPECT_EQ(describe(cleared), describe(Counters{}));
 
   // After: two drops, three passes and two faults.
-  for (uint8_t b0 : {1, 1, 2, 2, 2, 8, 8}) t.send(frame(b0), 0);
+  for (const uint8_t b0 : std::initializer_list<uint8_t>{1, 1, 2, 2, 2, 8, 8}) t.send(frame(b0), 0);
   ASSERT_TRUE(t.drain());
   const Counters after = read_counters(t);
   Counters want;
