@@ -52,6 +52,7 @@ module ebpf_core
   input  logic [3:0]         host_reg_addr_i,
   input  logic [63:0]        host_reg_wdata_i,
   output logic [63:0]        host_reg_rdata_o,   // register host_reg_addr_i, while not busy
+  output logic [63:0]        r0_o,               // r0 as it is (the run's return value once done)
 
   // Context (struct xdp_md) and packet bounds
   input  logic               has_ctx_i,
@@ -411,6 +412,7 @@ module ebpf_core
     .top_regs_o    (frame_regs)
   );
 
+  assign r0_o     = regs[0];
   assign active_o = busy_o || start;
 
   /////////////

@@ -5,7 +5,9 @@
  * from the frame's first beat on it writes DATA_META = DATA = headroom, IFINDEX = port + 1,
  * RX_QUEUE = 0, CONFIG.HAS_CTX = 1 and r1 = ctx; once the whole frame is in the buffer,
  * DATA_END = headroom + length, then START; waits
- * for done_o; reads STATUS, R0, the final DATA/DATA_END and the redirect state; and steers:
+ * for done_o; takes the run's outcome (fault, action, the final DATA/DATA_END and the redirect
+ * state: ebpf_top's verdict_o, the values of STATUS, R0, DATA, DATA_END and REDIR_*) in that
+ * cycle; and steers:
  *
  *   ABORTED, DROP -> discarded          PASS -> HostPort         TX -> the ingress port
  *   REDIRECT      -> port ifindex - 1 when REDIR_STATUS.VALID and 1 <= ifindex <= NumPorts,
@@ -15,8 +17,9 @@
  * contract's (contracts.md 3): r0 when it is 0..4 and nothing faulted, else ABORTED; r0 > 4
  * counts as fault code invalid_action.
  *
- * The master's request is granted (m_gnt_i) in cycles the host does not use the bus; a
- * request not granted is held and retried. Read data comes back the cycle after the grant.
+ * The master only writes. Its request is granted (m_gnt_i) in cycles the host does not use
+ * the bus; a request not granted is held and retried. The outcome comes on a port of its own,
+ * not by register reads, which took 3 to 7 cycles a frame on the shared bus.
  *
  * The register page (ebpf_io_pkg) is a CSR slave of its own: one request per cycle, reads
  * answer the next cycle.
@@ -63,10 +66,9 @@ module ebpf_xdp_ctrl
   output logic [ebpf_csr_pkg::CsrAw-1:0] m_addr_o,
   output logic [31:0]       m_wdata_o,
   input  logic              m_gnt_i,
-  input  logic              m_rvalid_i,
-  input  logic [31:0]       m_rdata_i,
   input  logic              core_busy_i,       // ebpf_top busy_o
   input  logic              core_done_i,       // ebpf_top done_o
+  input  ebpf_csr_pkg::run_verdict_t core_verdict_i,  // ebpf_top verdict_o, valid with done
 
   // Register page (host)
   input  logic              s_req_i,
@@ -92,35 +94,32 @@ module ebpf_xdp_ctrl
   end
 
   localparam int unsigned NumWr = 9;   // configuration writes, START last
-  localparam int unsigned NumRd = 7;   // verdict reads
 
   typedef enum logic [2:0] {
     SQ_IDLE  = 3'd0,
     SQ_WR    = 3'd1,   // configuration writes and START
-    SQ_WAIT  = 3'd2,   // program running
-    SQ_RD    = 3'd3,   // verdict reads
-    SQ_STEER = 3'd4,
+    SQ_WAIT  = 3'd2,   // program running; its outcome is taken when it is done
+    SQ_STEER = 3'd4,   // (3 was the verdict reads, now gone; IO_STATUS keeps the numbers)
     SQ_TX    = 3'd5
   } sq_state_e;
 
   sq_state_e         state_q;
-  logic [3:0]        step_q;          // write or read index being issued
-  logic [3:0]        resp_q;          // reads answered
-  logic              rd_pend_q;       // a read was granted last cycle
-  logic [3:0]        rd_idx_q;        // its index
+  logic [3:0]        step_q;          // write index being issued
   logic [LenW-1:0]   len_q;
   logic [PortW-1:0]  in_port_q;
   logic              enable_q;
 
-  // Verdict registers.
+  // The run's outcome, taken when it is done.
   logic [7:0]        fault_q;
-  logic [31:0]       r0_lo_q, r0_hi_q, data_q, data_end_q, redir_st_q, redir_if_q;
+  logic [2:0]        action_q;
+  logic              bad_action_q, redir_valid_q;
+  logic [31:0]       data_q, data_end_q, redir_if_q;
 
   ///////////////////////
   // CSR master steps //
   ///////////////////////
 
-  logic [CsrAw-1:0] wr_addr, rd_addr;
+  logic [CsrAw-1:0] wr_addr;
   logic [31:0]      wr_data;
 
   always_comb begin
@@ -141,46 +140,28 @@ module ebpf_xdp_ctrl
     endcase
   end
 
-  always_comb begin
-    unique case (step_q)
-      4'd0:    rd_addr = CSR_STATUS;
-      4'd1:    rd_addr = CSR_R0_LO;
-      4'd2:    rd_addr = CSR_R0_HI;
-      4'd3:    rd_addr = CSR_DATA;
-      4'd4:    rd_addr = CSR_DATA_END;
-      4'd5:    rd_addr = CSR_REDIR_STATUS;
-      4'd6:    rd_addr = CSR_REDIR_IFINDEX;
-      default: rd_addr = CSR_STATUS;
-    endcase
-  end
-
-  logic rd_issue, wr_issue;
-  assign rd_issue  = state_q == SQ_RD && 32'(step_q) < NumRd;
+  logic wr_issue;
   assign wr_issue  = state_q == SQ_WR && (step_q < 4'd7 || rx_frame_valid_i);
-  assign m_req_o   = wr_issue || rd_issue;
-  assign m_we_o    = state_q == SQ_WR;
-  assign m_addr_o  = state_q == SQ_WR ? wr_addr : rd_addr;
+  assign m_req_o   = wr_issue;
+  assign m_we_o    = 1'b1;
+  assign m_addr_o  = wr_addr;
   assign m_wdata_o = wr_data;
 
   //////////////
   // Verdict //
   //////////////
 
-  logic [63:0]      r0;
-  logic             has_fault, bad_action, empty, redir_ok;
+  logic             bad_action, empty, redir_ok;
   logic [2:0]       action;
   logic [31:0]      redir_port;
   logic [PortW-1:0] out_port;
   logic             send;
 
-  assign r0         = {r0_hi_q, r0_lo_q};
-  assign has_fault  = fault_q != 8'd0;
-  assign bad_action = !has_fault && r0 > 64'd4;
-  assign action     = (has_fault || bad_action) ? 3'd0 : r0[2:0];
+  assign bad_action = bad_action_q;
+  assign action     = action_q;
   assign empty      = data_end_q <= data_q;
   assign redir_port = redir_if_q - 32'd1;
-  assign redir_ok   = redir_st_q[RedirValid] && redir_if_q != 32'd0 &&
-                      redir_port < NumPorts;
+  assign redir_ok   = redir_valid_q && redir_if_q != 32'd0 && redir_port < NumPorts;
 
   always_comb begin
     send     = 1'b0;
@@ -212,17 +193,14 @@ module ebpf_xdp_ctrl
     if (!rst_ni) begin
       state_q    <= SQ_IDLE;
       step_q     <= '0;
-      resp_q     <= '0;
-      rd_pend_q  <= 1'b0;
-      rd_idx_q   <= '0;
       len_q      <= '0;
       in_port_q  <= '0;
       fault_q    <= '0;
-      r0_lo_q    <= '0;
-      r0_hi_q    <= '0;
+      action_q   <= '0;
+      bad_action_q  <= 1'b0;
+      redir_valid_q <= 1'b0;
       data_q     <= '0;
       data_end_q <= '0;
-      redir_st_q <= '0;
       redir_if_q <= '0;
       lat_q      <= '0;
       last_verdict_q <= '0;
@@ -231,21 +209,6 @@ module ebpf_xdp_ctrl
       last_len_q     <= '0;
     end else begin
       lat_q     <= rx_sof_i ? 32'd1 : (lat_q == '1 ? lat_q : lat_q + 32'd1);
-      rd_pend_q <= rd_issue && m_gnt_i;
-      rd_idx_q  <= step_q;
-      if (rd_pend_q && m_rvalid_i) begin
-        resp_q <= resp_q + 4'd1;
-        unique case (rd_idx_q)
-          4'd0:    fault_q    <= m_rdata_i[StatusFaultLsb +: 8];
-          4'd1:    r0_lo_q    <= m_rdata_i;
-          4'd2:    r0_hi_q    <= m_rdata_i;
-          4'd3:    data_q     <= m_rdata_i;
-          4'd4:    data_end_q <= m_rdata_i;
-          4'd5:    redir_st_q <= m_rdata_i;
-          4'd6:    redir_if_q <= m_rdata_i;
-          default: ;
-        endcase
-      end
       unique case (state_q)
         SQ_IDLE: begin
           // A frame starts (rx_en_o keeps frames out while the core runs for the host; the
@@ -271,21 +234,14 @@ module ebpf_xdp_ctrl
         end
         SQ_WAIT: begin
           if (core_done_i && !core_busy_i) begin
-            state_q <= SQ_RD;
-            step_q  <= '0;
-            resp_q  <= '0;
-          end
-        end
-        SQ_RD: begin
-          if (rd_issue && m_gnt_i) begin
-            step_q <= step_q + 4'd1;
-          end
-          // Read only what the verdict needs: STATUS and R0 decide the action; a discarded
-          // frame needs nothing more, a sent one DATA and DATA_END, a redirect also REDIR_*.
-          // (A read still in flight then lands in a register the verdict does not use.)
-          if ((resp_q == 4'd3 && action < 3'd2) || (resp_q == 4'd5 && action != 3'd4) ||
-              (32'(resp_q) == NumRd - 1 && rd_pend_q && m_rvalid_i)) begin
-            state_q <= SQ_STEER;
+            state_q       <= SQ_STEER;
+            fault_q       <= core_verdict_i.fault;
+            action_q      <= core_verdict_i.action;
+            bad_action_q  <= core_verdict_i.bad_action;
+            data_q        <= core_verdict_i.data;
+            data_end_q    <= core_verdict_i.data_end;
+            redir_valid_q <= core_verdict_i.redir_valid;
+            redir_if_q    <= core_verdict_i.redir_ifindex;
           end
         end
         SQ_STEER: begin
@@ -477,7 +433,6 @@ module ebpf_xdp_ctrl
   assign s_rdata_o  = rdata_q;
 
   logic unused_ctrl;
-  assign unused_ctrl = ^{r0_lo_q[31:3], redir_st_q[31:1], s_wdata_i[31:2], fault_idx[7:4],
-                         redir_port[31:PortW]};
+  assign unused_ctrl = ^{s_wdata_i[31:2], fault_idx[7:4], redir_port[31:PortW]};
 
 endmodule

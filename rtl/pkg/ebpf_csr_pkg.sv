@@ -179,4 +179,17 @@ package ebpf_csr_pkg;
 
   /* verilator lint_on UNUSEDPARAM */
 
+  // A finished run's outcome as a packet sequencer steers by it (ebpf_top verdict_o ->
+  // ebpf_xdp_ctrl): the values STATUS, R0, DATA, DATA_END and REDIR_* read, valid while
+  // done_o is high.
+  typedef struct packed {
+    logic [7:0]  fault;          // fault code, 0 when none
+    logic [2:0]  action;         // contracts.md 3: r0 when 0..4 and no fault, else ABORTED
+    logic        bad_action;     // no fault and r0 > 4 (counted as invalid_action)
+    logic [31:0] data;           // DATA after the adjust helpers
+    logic [31:0] data_end;       // DATA_END
+    logic        redir_valid;    // REDIR_STATUS.VALID
+    logic [31:0] redir_ifindex;  // REDIR_IFINDEX
+  } run_verdict_t;
+
 endpackage

@@ -60,7 +60,10 @@ module ebpf_top
 
   // Status lines (the same as CSR_STATUS bits), e.g. for an interrupt
   output logic              busy_o,
-  output logic              done_o
+  output logic              done_o,
+  // The run's outcome for a packet sequencer in front (ebpf_xdp_top), valid while done_o:
+  // what STATUS, R0, DATA, DATA_END and REDIR_* read, without the register reads
+  output run_verdict_t      verdict_o
 );
 
   localparam int unsigned ImemAw     = $clog2(ImemSlots);
@@ -379,7 +382,7 @@ module ebpf_top
   logic [7:0]         tail_calls;
   fault_e             fault_code;
   logic [31:0]        fault_pc;
-  logic [63:0]        cycles, instret, st_lu, st_br, st_mc, st_hlp, host_reg_rdata;
+  logic [63:0]        cycles, instret, st_lu, st_br, st_mc, st_hlp, host_reg_rdata, core_r0;
 
   // Map value regions exported by the map unit.
   // Valid and read-only bits of every map; the value base and limit come from the map unit's
@@ -421,6 +424,7 @@ module ebpf_top
     .host_reg_addr_i     (reg_idx),
     .host_reg_wdata_i    ({csr_wdata_i, reg_lo_q}),
     .host_reg_rdata_o    (host_reg_rdata),
+    .r0_o                (core_r0),
     .has_ctx_i           (has_ctx_q),
     .pkt_data_meta_i     (data_meta_q),
     .pkt_data_i          (data_q),
@@ -805,10 +809,16 @@ module ebpf_top
   // The run's XDP action, as the host reports it: ABORTED after a fault or for r0 > 4.
   logic [2:0] action;
   logic       redir_valid;
-  // host_reg_rdata is r0 whenever the bus addresses a register outside the r0-r10 window.
-  assign action      = (fault_code != FAULT_NONE || host_reg_rdata > 64'd4) ? 3'd0
-                                                                          : host_reg_rdata[2:0];
+  assign action      = (fault_code != FAULT_NONE || core_r0 > 64'd4) ? 3'd0 : core_r0[2:0];
   assign redir_valid = done_o && action == 3'd4 && (redir_has_map || redir_tgt != 32'd0);
+
+  assign verdict_o.fault         = 8'(fault_code);
+  assign verdict_o.action        = action;
+  assign verdict_o.bad_action    = fault_code == FAULT_NONE && core_r0 > 64'd4;
+  assign verdict_o.data          = data_q;
+  assign verdict_o.data_end      = data_end_q;
+  assign verdict_o.redir_valid   = redir_valid;
+  assign verdict_o.redir_ifindex = redir_has_map ? redir_ifindex : redir_tgt;
 
   //////////////
   // Memories //
@@ -1117,7 +1127,7 @@ module ebpf_top
     end else if (rd_named) begin
       unique case (csr_addr_i)
         CSR_TAIL_CALLS:   rd_grp_d[RdHelper] = 32'(tail_calls);
-        CSR_REDIR_IFINDEX: rd_grp_d[RdHelper] = redir_has_map ? redir_ifindex : redir_tgt;
+        CSR_REDIR_IFINDEX: rd_grp_d[RdHelper] = verdict_o.redir_ifindex;
         CSR_REDIR_KEY:    rd_grp_d[RdHelper] = redir_has_map ? redir_tgt : 32'd0;
         CSR_REDIR_MAP:    rd_grp_d[RdHelper] = redir_has_map ? redir_map : 32'd0;
         CSR_REDIR_STATUS: begin

@@ -138,6 +138,7 @@ module ebpf_xdp_top
   logic [63:0] pkt_wdata, pkt_rdata;
   logic [7:0]  pkt_wmask;
   logic        core_busy, core_done;
+  ebpf_csr_pkg::run_verdict_t core_verdict;
 
   ebpf_top #(
     .ImemSlots      (ImemSlots),
@@ -167,7 +168,8 @@ module ebpf_xdp_top
     .host_drop_addr_i (csr_addr_i),
     .mcmd_busy_o      (top_mcmd_busy),
     .busy_o           (core_busy),
-    .done_o           (core_done)
+    .done_o           (core_done),
+    .verdict_o        (core_verdict)
   );
 
   assign busy_o = core_busy;
@@ -289,10 +291,9 @@ module ebpf_xdp_top
     .m_addr_o            (m_addr),
     .m_wdata_o           (m_wdata),
     .m_gnt_i             (m_gnt),
-    .m_rvalid_i          (top_rvalid && !host_rd_q),
-    .m_rdata_i           (top_rdata),
     .core_busy_i         (core_busy),
     .core_done_i         (core_done),
+    .core_verdict_i      (core_verdict),
     .s_req_i             (csr_req_i && host_page),
     .s_we_i              (csr_we_i),
     .s_addr_i            (csr_addr_i[IoCsrPageBits-1:0]),

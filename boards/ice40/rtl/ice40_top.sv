@@ -35,6 +35,7 @@ module ice40_top #(
   logic [ebpf_csr_pkg::CsrAw-1:0] csr_addr;
   logic [31:0] csr_wdata, csr_rdata;
   logic unused_mcmd_busy;
+  ebpf_csr_pkg::run_verdict_t unused_verdict;
   logic [63:0] unused_pkt_rdata;
   logic        busy, done;
 
@@ -81,7 +82,8 @@ module ice40_top #(
     .host_drop_addr_i ('0),
     .mcmd_busy_o      (unused_mcmd_busy),  // no frame sequencer to hold back here
     .busy_o           (busy),
-    .done_o           (done)
+    .done_o           (done),
+    .verdict_o        (unused_verdict)    // no packet sequencer here
   );
 
   assign led_no = ~busy;

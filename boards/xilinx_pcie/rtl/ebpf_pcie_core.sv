@@ -61,6 +61,7 @@ module ebpf_pcie_core #(
   logic [ebpf_csr_pkg::CsrAw-1:0] csr_addr;
   logic [31:0] csr_wdata, csr_rdata;
   logic unused_mcmd_busy;
+  ebpf_csr_pkg::run_verdict_t unused_verdict;
   logic [63:0] unused_pkt_rdata;
 
   ebpf_axil_csr u_axil (
@@ -119,7 +120,8 @@ module ebpf_pcie_core #(
     .host_drop_addr_i ('0),
     .mcmd_busy_o      (unused_mcmd_busy),  // no frame sequencer to hold back here
     .busy_o           (busy_o),
-    .done_o           (done_o)
+    .done_o           (done_o),
+    .verdict_o        (unused_verdict)    // no packet sequencer here
   );
 
   logic unused_drop, unused_tuser;

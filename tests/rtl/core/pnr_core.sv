@@ -55,7 +55,7 @@ module pnr_core #(
   logic [ProgW-1:0]   prog;
   fault_e             fault_code;
   logic [31:0]        fault_pc, stack_limit;
-  logic [63:0]        cycles, instret, st_lu, st_br, st_mu, st_he, host_rdata, helper_id;
+  logic [63:0]        cycles, instret, st_lu, st_br, st_mu, st_he, host_rdata, helper_id, r0;
   logic [ImemAw-1:0]  imem_addr;
   logic [127:0]       imem_rdata, dmem_wdata, dmem_rdata;
   dmem_sel_e          dmem_sel;
@@ -121,6 +121,7 @@ module pnr_core #(
     .host_reg_addr_i     (in_q[PHost + 1 +: 4]),
     .host_reg_wdata_i    (in_q[PHost + 5 +: 64]),
     .host_reg_rdata_o    (host_rdata),
+    .r0_o                (r0),
     .has_ctx_i           (in_q[PCtx]),
     .pkt_data_meta_i     (in_q[PCtx + 1 +: 32]),
     .pkt_data_i          (in_q[PCtx + 33 +: 32]),
@@ -185,14 +186,14 @@ module pnr_core #(
   // Outputs: registered, then folded.
   localparam int unsigned OutW = 3 + ProgW + FaultW + 32 + 32 + 6 * 64 + 1 + 64 + 5 * 64 +
                                  1 + ImemAw + 1 + $bits(dmem_sel_e) + 1 + DmemAw + 128 + 16 + 64 +
-                                 32 + 2 * LenW;
+                                 32 + 2 * LenW + 64;
   logic [OutW-1:0] out_q;
   logic            dout_q;
   always_ff @(posedge clk_i) begin
     out_q  <= {active, busy, done, prog, fault_code, fault_pc, stack_limit, cycles, instret,
                st_lu, st_br, st_mu, st_he, helper_req, helper_id, helper_args, imem_req,
                imem_addr, dmem_req, dmem_sel, dmem_we, dmem_addr, dmem_wdata, dmem_wmask,
-               host_rdata, pt_host_first, pt_host_len, pt_check_len};
+               host_rdata, pt_host_first, pt_host_len, pt_check_len, r0};
     dout_q <= ^out_q;
   end
   assign dout_o = dout_q;
