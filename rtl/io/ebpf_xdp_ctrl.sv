@@ -254,8 +254,10 @@ module ebpf_xdp_ctrl
           if (send) begin
             state_q <= SQ_TX;
           end else begin
+            // A discarded frame frees the buffer now: the next may have started (rx_en_o).
             last_out_q <= lat_q;
-            state_q    <= SQ_IDLE;
+            state_q    <= rx_sof_i ? SQ_WR : SQ_IDLE;
+            step_q     <= '0;
           end
         end
         SQ_TX: begin
@@ -270,9 +272,11 @@ module ebpf_xdp_ctrl
   end
 
   assign rx_frame_ack_o = wr_issue && m_gnt_i && 32'(step_q) == NumWr - 1;   // START
-  // A new frame starts only while nothing is in flight and the core is not running a
+  // A new frame starts only while nothing is in flight (or the frame in flight is being
+  // discarded: its steering cycle no longer needs the buffer) and the core is not running a
   // program the host started.
-  assign rx_en_o   = enable_q && state_q == SQ_IDLE && !rx_frame_valid_i && !core_busy_i;
+  assign rx_en_o   = enable_q && (state_q == SQ_IDLE || (state_q == SQ_STEER && !send)) &&
+                     !rx_frame_valid_i && !core_busy_i;
   assign busy_o    = state_q != SQ_IDLE || rx_in_frame_i || rx_frame_valid_i || tx_busy_i;
   assign enabled_o = enable_q;
 
