@@ -7,6 +7,7 @@
 #       [--package CABGA256|...] [--speed 6|8] [--freq MHZ] [--seed N] [--param NAME=VALUE]...
 #       [--synth-only | --pnr-only] [--rtl-rev COMMIT] [--out DIR] [--blackbox MODULE]...
 #       [--router router1|router2] [--placer heap|sa|static] [--no-tmdriv] [--nowidelut]
+#       [--pnr-timeout SECONDS]
 #
 #   --family     ecp5 (synth_ecp5, nextpnr-ecp5, ecppack) or ice40 (synth_ice40,
 #                nextpnr-ice40, icepack); xilinx: Yosys synth_xilinx only (no open P&R)
@@ -20,6 +21,10 @@
 #                timing is still analysed and reported against the constraints
 #   --nowidelut  ECP5: synth_ecp5 -nowidelut, LUT4s only (no PFUMX/L6MUX wide functions);
 #                on the ECPIX-5 netlist it came out smaller, not larger (docs/boards.md)
+#   --pnr-timeout stop place and route after this many seconds (default 14400; 0: never).
+#                router2 does not give up by itself on a design it cannot route (the ECPIX-5 at
+#                some seeds, docs/boards.md): it keeps iterating with a rising count of
+#                overused wires. The message then names the last count and suggests --seed.
 #   --synth-only stop after Yosys (the CTest label `synth` runs this)
 #   --pnr-only   reuse the netlist of an earlier --synth-only run in the same --out
 #   --rtl-rev    take rtl/ from this commit instead of HEAD (e.g. the last one Yosys accepts)
@@ -45,7 +50,7 @@ HERE="$ROOT/boards/common"
 VENV="$ROOT/.tools/venv/bin"
 
 board=""; family=""; filelist=""; top=""; cons=""; device=""; package=""; speed=""
-freq="25"; seed="1"; synth_only=0; pnr_only=0; out=""; params=(); rtl_commit="HEAD"
+freq="25"; seed="1"; pnr_timeout=14400; synth_only=0; pnr_only=0; out=""; params=(); rtl_commit="HEAD"
 blackboxes=(); hier=0; router=""; placer=""; no_tmdriv=0; nowidelut=0
 die() { echo "build_board.sh: error: $*" >&2; exit 1; }
 usage() { awk 'NR == 1 { next } /^#/ { sub(/^# ?/, ""); print; next } { exit }' "${BASH_SOURCE[0]}"; }
@@ -61,6 +66,7 @@ while [ $# -gt 0 ]; do
     --speed) speed="${2:?}"; shift 2 ;;
     --freq) freq="${2:?}"; shift 2 ;;
     --seed) seed="${2:?}"; shift 2 ;;
+    --pnr-timeout) pnr_timeout="${2:?}"; shift 2 ;;
     --param) [[ "${2:-}" =~ ^[A-Za-z_][A-Za-z0-9_]*=[^[:space:]]+$ ]] || die "--param takes NAME=VALUE, got '${2:-}'"
              params+=("$2"); shift 2 ;;
     --router) case "${2:-}" in router1|router2) router="$2" ;; *) die "--router takes router1 or router2, got '${2:-}'" ;; esac; shift 2 ;;
@@ -94,6 +100,7 @@ if [ "$family" != xilinx ] && [ "$synth_only" = 0 ]; then
   [ -n "$device" ] && [ -n "$package" ] || die "--device and --package are required"
 fi
 [[ "$seed" =~ ^[0-9]+$ ]] || die "--seed takes a number"
+[[ "$pnr_timeout" =~ ^[0-9]+$ ]] || die "--pnr-timeout takes a number of seconds"
 [ ${#blackboxes[@]} -eq 0 ] || [ "$pnr_only" = 0 ] || die "--blackbox and --pnr-only exclude each other"
 [ "$hier" = 0 ] || [ "$pnr_only" = 0 ] || die "--hier and --pnr-only exclude each other"
 [[ "$freq" =~ ^[0-9]+([.][0-9]+)?$ ]] || die "--freq takes MHz"
@@ -211,9 +218,22 @@ if [ "$synth_only" = 0 ] && [ "$family" != xilinx ]; then
   args+=("${npr_opts[@]}")
   echo "build_board.sh: $board: $(basename "$npr") ${dev_args[*]}, seed $seed${npr_opts[*]:+, ${npr_opts[*]}}"
   t0=$(date +%s)
-  if ! YOWASP_MOUNT="/host=/" nice -n 10 "$npr" "${args[@]}" > "$out/pnr/stdout.txt" 2>&1; then
+  npr_rc=0
+  YOWASP_MOUNT="/host=/" timeout "$pnr_timeout" nice -n 10 "$npr" "${args[@]}" \
+    > "$out/pnr/stdout.txt" 2>&1 || npr_rc=$?
+  if [ "$npr_rc" != 0 ]; then
     grep -h -E 'ERROR|error' "$out/pnr/nextpnr.log" "$out/pnr/stdout.txt" 2>/dev/null | head -n 20 >&2 || true
     pnr_s=$(( $(date +%s) - t0 ))
+    if [ "$npr_rc" = 124 ]; then
+      last=$(grep -o 'iter=[0-9]* .*overused=[0-9]*' "$out/pnr/nextpnr.log" 2>/dev/null | tail -n 1 || true)
+      if [ -n "$last" ]; then
+        echo "build_board.sh: $board: place and route stopped after --pnr-timeout $pnr_timeout s" \
+             "(router at $last); it may not converge with this placement: try another --seed" >&2
+      else
+        echo "build_board.sh: $board: place and route stopped after --pnr-timeout $pnr_timeout s," \
+             "before routing began: raise --pnr-timeout" >&2
+      fi
+    fi
     python3 "$HERE/board_report.py" --out "$out" --board "$board" --family "$family" \
       --top "$top" --device "$device" --package "$package" --speed "$speed" --seed "$seed" \
       --nextpnr-opts="${npr_opts[*]}" --rtl-rev "$rtl_rev" --head "$head_rev" --params "${params[*]:-}" --synth-s "$synth_s" \
