@@ -62,7 +62,6 @@ module ebpf_xdp_ctrl
 
   // CSR master into ebpf_top
   output logic              m_req_o,
-  output logic              m_we_o,
   output logic [ebpf_csr_pkg::CsrAw-1:0] m_addr_o,
   output logic [31:0]       m_wdata_o,
   input  logic              m_gnt_i,
@@ -143,7 +142,6 @@ module ebpf_xdp_ctrl
   logic wr_issue;
   assign wr_issue  = state_q == SQ_WR && (step_q < 4'd7 || rx_frame_valid_i);
   assign m_req_o   = wr_issue;
-  assign m_we_o    = 1'b1;
   assign m_addr_o  = wr_addr;
   assign m_wdata_o = wr_data;
 
@@ -151,14 +149,11 @@ module ebpf_xdp_ctrl
   // Verdict //
   //////////////
 
-  logic             bad_action, empty, redir_ok;
-  logic [2:0]       action;
+  logic             empty, redir_ok;
   logic [31:0]      redir_port;
   logic [PortW-1:0] out_port;
   logic             send;
 
-  assign bad_action = bad_action_q;
-  assign action     = action_q;
   assign empty      = data_end_q <= data_q;
   assign redir_port = redir_if_q - 32'd1;
   assign redir_ok   = redir_valid_q && redir_if_q != 32'd0 && redir_port < NumPorts;
@@ -166,7 +161,7 @@ module ebpf_xdp_ctrl
   always_comb begin
     send     = 1'b0;
     out_port = in_port_q;
-    unique case (action)
+    unique case (action_q)
       3'd2: begin send = 1'b1; out_port = PortW'(HostPort); end     // PASS
       3'd3: begin send = 1'b1; out_port = in_port_q; end            // TX
       3'd4: begin send = redir_ok; out_port = PortW'(redir_port); end  // REDIRECT
@@ -247,7 +242,7 @@ module ebpf_xdp_ctrl
         SQ_STEER: begin
           last_verdict_q <= lat_q;
           last_len_q     <= {OffW'(send ? data_end_q - data_q : 32'd0), 16'(len_q)};
-          last_info_q    <= 32'(action) | (32'(send) << IoInfoSent) |
+          last_info_q    <= 32'(action_q) | (32'(send) << IoInfoSent) |
                             (32'(fault_q) << IoInfoFaultLsb) |
                             (32'(in_port_q) << IoInfoInPortLsb) |
                             (32'(out_port) << IoInfoOutPortLsb);
@@ -298,7 +293,7 @@ module ebpf_xdp_ctrl
   logic [NumPorts-1:0][CntW-1:0]  cnt_rx_q, cnt_tx_q;
 
   logic [7:0] fault_idx;
-  assign fault_idx = bad_action ? 8'(ebpf_pkg::FAULT_INVALID_ACTION) : fault_q;
+  assign fault_idx = bad_action_q ? 8'(ebpf_pkg::FAULT_INVALID_ACTION) : fault_q;
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
@@ -324,10 +319,10 @@ module ebpf_xdp_ctrl
         cnt_tx_q     <= '0;
       end else begin
         if (steer) begin
-          if (action == 3'd4 && !redir_ok) begin
+          if (action_q == 3'd4 && !redir_ok) begin
             cnt_redir_q <= cnt_redir_q + CntW'(1);
           end
-          if (empty && (action == 3'd2 || action == 3'd3 || (action == 3'd4 && redir_ok))) begin
+          if (empty && (action_q == 3'd2 || action_q == 3'd3 || (action_q == 3'd4 && redir_ok))) begin
             cnt_empty_q <= cnt_empty_q + CntW'(1);
           end
         end
@@ -362,9 +357,9 @@ module ebpf_xdp_ctrl
     .clk_i, .rst_ni,
     .clear_i(clear),
     .we_i   (cnt_action_we),
-    .waddr_i(action),
+    .waddr_i(action_q),
     .wdata_i(cnt_action_rd[0] + CntW'(1)),
-    .raddr_i({widx[2:0], action}),
+    .raddr_i({widx[2:0], action_q}),
     .rdata_o(cnt_action_rd)
   );
 

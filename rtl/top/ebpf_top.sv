@@ -1010,7 +1010,7 @@ module ebpf_top
   logic [63:0] r0_result;
   logic        rd_named;   // not in a register window: a named register, or nothing
 
-  assign r0_result = (fault_code == FAULT_NONE) ? host_reg_rdata : 64'd0;
+  assign r0_result = (fault_code == FAULT_NONE) ? core_r0 : 64'd0;
   assign rd_named  = !(win_caph || win_regs || win_progs || win_minfo);
 
   always_comb begin

@@ -96,19 +96,19 @@ module ebpf_xdp_top
   assign host_ok      = host_top && !host_refuse;
 
   // Sequencer master: granted when the host leaves the bus to it.
-  logic             m_req, m_we, m_gnt, top_mcmd_busy;
+  logic             m_req, m_gnt, top_mcmd_busy;   // the sequencer's master only writes
   logic [CsrAw-1:0] m_addr;
   logic [31:0]      m_wdata;
   // A frame's START waits while a host map command is in progress (ebpf_top would ignore
   // it: the run's helper calls would take the map unit from under the command).
-  assign m_gnt = m_req && !host_ok && !(top_mcmd_busy && m_we && m_addr == CSR_CTRL);
+  assign m_gnt = m_req && !host_ok && !(top_mcmd_busy && m_addr == CSR_CTRL);
 
   logic             top_req, top_we, top_rvalid;
   logic [CsrAw-1:0] top_addr;
   logic [31:0]      top_wdata, top_rdata;
 
   assign top_req   = host_ok || m_req;
-  assign top_we    = host_ok ? csr_we_i : m_we;
+  assign top_we    = host_ok ? csr_we_i : 1'b1;
   assign top_addr  = host_ok ? csr_addr_i : m_addr;
   assign top_wdata = host_ok ? csr_wdata_i : m_wdata;
 
@@ -287,7 +287,6 @@ module ebpf_xdp_top
     .tx_busy_i           (tx_busy),
     .tx_done_i           (tx_done),
     .m_req_o             (m_req),
-    .m_we_o              (m_we),
     .m_addr_o            (m_addr),
     .m_wdata_o           (m_wdata),
     .m_gnt_i             (m_gnt),
