@@ -176,12 +176,19 @@ module ebpf_helper_unit
   // Operands //
   //////////////
 
+  // The helper being served and its operands, latched in the call's first cycle (H_IDLE ->
+  // H_CALL); adjust_head/tail reuse a2/a3 for the offsets they commit at the end.
+  logic [63:0] hid_q;
+  logic [63:0] a1_q, a1_d, a2_q, a2_d, a3_q, a3_d, a4_q, a4_d, a5_q, a5_d;
+
   logic [63:0] r1, r2, r3, r4, r5;
-  assign r1 = args_i[0];
-  assign r2 = args_i[1];
-  assign r3 = args_i[2];
-  assign r4 = args_i[3];
-  assign r5 = args_i[4];
+  // The call's operands as latched in its first cycle (H_IDLE -> H_CALL): every check below
+  // starts from these flops, not from the core's register file across the chip.
+  assign r1 = a1_q;
+  assign r2 = a2_q;
+  assign r3 = a3_q;
+  assign r4 = a4_q;
+  assign r5 = a5_q;
 
   logic is_ctx;
   assign is_ctx = has_ctx_i && r1 == CtxBase;
@@ -222,7 +229,7 @@ module ebpf_helper_unit
     pa_write = 1'b0;
     pb_addr  = r3;
     pb_size  = 64'(minfo_a_value_size_i);
-    unique case (id_i)
+    unique case (hid_q)
       HelperTracePrintk: begin
         pa_addr = r1;
         pa_size = {32'd0, r2[31:0]};
@@ -244,7 +251,7 @@ module ebpf_helper_unit
       HelperXdpLoadBytes, HelperXdpStoreBytes: begin
         pa_addr  = r3;
         pa_size  = {32'd0, r4[31:0]};
-        pa_write = id_i == HelperXdpLoadBytes;
+        pa_write = hid_q == HelperXdpLoadBytes;
       end
       default: ;
     endcase
@@ -349,7 +356,8 @@ module ebpf_helper_unit
     H_COPY,     // a copy pass runs; step_q says which
     H_MAP,      // a map command runs
     H_HDR,      // commit an event record
-    H_RESP      // answer the core
+    H_RESP,     // answer the core
+    H_CALL      // the latched call is checked and started
   } hstate_e;
 
   // What a copy pass feeds.
@@ -365,7 +373,6 @@ module ebpf_helper_unit
   logic [KbAw-1:0] kd_addr;
   logic [63:0] kd_wdata;
   logic [7:0]  kd_wmask;
-  logic [63:0] hid_q;            // helper being served
   logic [2:0]  step_q, step_d;
   sink_e       sink_q, sink_d;
   logic        csum_sink_q, csum_sink_d;
@@ -376,8 +383,6 @@ module ebpf_helper_unit
   logic [63:0] resp_r0_q, resp_r0_d;
   logic [ProgW-1:0] tail_prog_q, tail_prog_d;
 
-  // Latched call operands for multi-cycle helpers.
-  logic [63:0] a1_q, a1_d, a2_q, a2_d, a3_q, a3_d, a4_q, a4_d, a5_q, a5_d;
   logic [MapW-1:0] map_q, map_d;
   dmem_sel_e   pb_sel_q, pb_sel_d;
   logic [31:0] pb_off_q, pb_off_d, pb_len_q, pb_len_d;
@@ -596,273 +601,277 @@ module ebpf_helper_unit
     unique case (state_q)
       H_IDLE: begin
         if (call) begin
-          // Defaults of an answer in the next cycle.
-          state_d      = H_RESP;
-          resp_fault_d = 1'b0;
-          resp_code_d  = FAULT_NONE;
-          resp_r0_d    = '0;
-          resp_keep_d  = 1'b0;
-          resp_tail_d  = 1'b0;
-          step_d       = '0;
-          sink_d       = SINK_NONE;
-          csum_sink_d  = 1'b0;
-          ev_off_d     = '0;
-          a1_d = r1;
-          a2_d = r2;
-          a3_d = r3;
-          a4_d = r4;
-          a5_d = r5;
-          map_d    = m1;
-          pb_sel_d = pb_sel;
-          pb_off_d = pb_off;
-          pb_len_d = pb_size[31:0];
-          unique case (id_i)
-            HelperMapLookupElem, HelperMapUpdateElem, HelperMapDeleteElem: begin
-              if (!mh1_ok || !(id_i == HelperMapLookupElem ? m1_lookup_t : m1_update_t) ||
-                  !pa_in || (id_i == HelperMapUpdateElem && !pb_in)) begin
-                resp_fault_d = 1'b1;
-                resp_code_d  = FAULT_HELPER_FAULT;
-              end else if (id_i != HelperMapLookupElem && map_ro_i[m1]) begin
-                resp_fault_d = 1'b1;
-                resp_code_d  = FAULT_READ_ONLY_WRITE;
-              end else begin
-                // Key into the key buffer, then (update) the value into the value buffer.
-                state_d  = H_COPY;
-                sink_d   = SINK_KBUF;
-                cp_start = 1'b1;
-              end
+          a1_d    = args_i[0];
+          a2_d    = args_i[1];
+          a3_d    = args_i[2];
+          a4_d    = args_i[3];
+          a5_d    = args_i[4];
+          state_d = H_CALL;
+        end
+      end
+
+      H_CALL: begin
+        // Defaults of an answer in the next cycle.
+        state_d      = H_RESP;
+        resp_fault_d = 1'b0;
+        resp_code_d  = FAULT_NONE;
+        resp_r0_d    = '0;
+        resp_keep_d  = 1'b0;
+        resp_tail_d  = 1'b0;
+        step_d       = '0;
+        sink_d       = SINK_NONE;
+        csum_sink_d  = 1'b0;
+        ev_off_d     = '0;
+        map_d    = m1;
+        pb_sel_d = pb_sel;
+        pb_off_d = pb_off;
+        pb_len_d = pb_size[31:0];
+        unique case (hid_q)
+          HelperMapLookupElem, HelperMapUpdateElem, HelperMapDeleteElem: begin
+            if (!mh1_ok || !(hid_q == HelperMapLookupElem ? m1_lookup_t : m1_update_t) ||
+                !pa_in || (hid_q == HelperMapUpdateElem && !pb_in)) begin
+              resp_fault_d = 1'b1;
+              resp_code_d  = FAULT_HELPER_FAULT;
+            end else if (hid_q != HelperMapLookupElem && map_ro_i[m1]) begin
+              resp_fault_d = 1'b1;
+              resp_code_d  = FAULT_READ_ONLY_WRITE;
+            end else begin
+              // Key into the key buffer, then (update) the value into the value buffer.
+              state_d  = H_COPY;
+              sink_d   = SINK_KBUF;
+              cp_start = 1'b1;
             end
-            HelperKtimeGetNs:        resp_r0_d = cycles_i * 64'(NsPerCycle);
-            HelperGetPrandomU32: begin
-              resp_r0_d = {32'd0, xs3[63:32]};
-              prandom_d = xs3;
+          end
+          HelperKtimeGetNs:        resp_r0_d = cycles_i * 64'(NsPerCycle);
+          HelperGetPrandomU32: begin
+            resp_r0_d = {32'd0, xs3[63:32]};
+            prandom_d = xs3;
+          end
+          HelperGetSmpProcessorId: resp_r0_d = 64'(cpu_i);
+          HelperTracePrintk: begin
+            if (r2[31:0] == 32'd0 || !pa_ok) begin
+              resp_fault_d = 1'b1;
+              resp_code_d  = FAULT_HELPER_FAULT;
+            end else begin
+              // The three arguments, then the format (stopping at its NUL) into the FIFO.
+              state_d  = H_COPY;
+              step_d   = 3'd0;
+              sink_d   = SINK_EVENTS;
+              ev_off_d = 32'd24;
+              cp_start = 1'b1;
+              cp_stop  = 1'b1;
             end
-            HelperGetSmpProcessorId: resp_r0_d = 64'(cpu_i);
-            HelperTracePrintk: begin
-              if (r2[31:0] == 32'd0 || !pa_ok) begin
-                resp_fault_d = 1'b1;
-                resp_code_d  = FAULT_HELPER_FAULT;
-              end else begin
-                // The three arguments, then the format (stopping at its NUL) into the FIFO.
-                state_d  = H_COPY;
-                step_d   = 3'd0;
-                sink_d   = SINK_EVENTS;
-                ev_off_d = 32'd24;
-                cp_start = 1'b1;
-                cp_stop  = 1'b1;
-              end
+          end
+          HelperTailCall: begin
+            if (!is_ctx || !mh2_ok || m2_type != MapTypeProgArray) begin
+              resp_fault_d = 1'b1;
+              resp_code_d  = FAULT_HELPER_FAULT;
+            end else if (r3[31:0] >= minfo_b_max_entries_i ||
+                         32'(tail_calls_q) >= MaxTailCalls) begin
+              resp_keep_d = 1'b1;
+            end else begin
+              tail_calls_d = tail_calls_q + 8'd1;
+              map_d        = m2;
+              kd_we    = 1'b1;
+              kd_addr  = '0;
+              kd_wdata = {32'd0, r3[31:0]};
+              kd_wmask = 8'h0f;
+              state_d      = H_MAP;
             end
-            HelperTailCall: begin
-              if (!is_ctx || !mh2_ok || m2_type != MapTypeProgArray) begin
-                resp_fault_d = 1'b1;
-                resp_code_d  = FAULT_HELPER_FAULT;
-              end else if (r3[31:0] >= minfo_b_max_entries_i ||
-                           32'(tail_calls_q) >= MaxTailCalls) begin
-                resp_keep_d = 1'b1;
-              end else begin
-                tail_calls_d = tail_calls_q + 8'd1;
-                map_d        = m2;
-                kd_we    = 1'b1;
-                kd_addr  = '0;
-                kd_wdata = {32'd0, r3[31:0]};
-                kd_wmask = 8'h0f;
-                state_d      = H_MAP;
-              end
+          end
+          HelperRedirect: begin
+            if (r2 != 64'd0) begin
+              resp_r0_d = XdpAborted;
+            end else begin
+              resp_r0_d = XdpRedirect;
+              tgt_d     = r1[31:0];
+              has_map_d = 1'b0;
             end
-            HelperRedirect: begin
-              if (r2 != 64'd0) begin
-                resp_r0_d = XdpAborted;
-              end else begin
-                resp_r0_d = XdpRedirect;
-                tgt_d     = r1[31:0];
-                has_map_d = 1'b0;
-              end
+          end
+          HelperPerfEventOutput: begin
+            if (!is_ctx || !mh2_ok || m2_type != MapTypePerfEvent || !pa_in) begin
+              resp_fault_d = 1'b1;
+              resp_code_d  = FAULT_HELPER_FAULT;
+            end else if ((r3 & ~(CtxlenMask | IndexMask)) != 64'd0) begin
+              resp_r0_d = EINVAL;
+            end else if (pkt_bytes > pktlen) begin
+              resp_r0_d = EFAULT;
+            end else if (perf_index >= 64'(minfo_b_max_entries_i)) begin
+              resp_r0_d = E2BIG;
+            end else if (r5 + pkt_bytes > EvBytes ||
+                         64'(ev_used) + ev_cost_perf > EvBytes || full_perf) begin
+              resp_r0_d = ENOSPC;
+              ev_lost   = !(r5 + pkt_bytes > EvBytes ||
+                            64'(ev_used) + ev_cost_perf > EvBytes);
+            end else begin
+              // The data, then the packet's first bytes, then the header.
+              map_d    = m2;
+              state_d  = H_COPY;
+              step_d   = 3'd0;
+              sink_d   = SINK_EVENTS;
+              cp_start = 1'b1;
             end
-            HelperPerfEventOutput: begin
-              if (!is_ctx || !mh2_ok || m2_type != MapTypePerfEvent || !pa_in) begin
-                resp_fault_d = 1'b1;
-                resp_code_d  = FAULT_HELPER_FAULT;
-              end else if ((r3 & ~(CtxlenMask | IndexMask)) != 64'd0) begin
-                resp_r0_d = EINVAL;
-              end else if (pkt_bytes > pktlen) begin
-                resp_r0_d = EFAULT;
-              end else if (perf_index >= 64'(minfo_b_max_entries_i)) begin
-                resp_r0_d = E2BIG;
-              end else if (r5 + pkt_bytes > EvBytes ||
-                           64'(ev_used) + ev_cost_perf > EvBytes || full_perf) begin
-                resp_r0_d = ENOSPC;
-                ev_lost   = !(r5 + pkt_bytes > EvBytes ||
-                              64'(ev_used) + ev_cost_perf > EvBytes);
-              end else begin
-                // The data, then the packet's first bytes, then the header.
-                map_d    = m2;
-                state_d  = H_COPY;
-                step_d   = 3'd0;
-                sink_d   = SINK_EVENTS;
-                cp_start = 1'b1;
-              end
+          end
+          HelperCsumDiff: begin
+            if (!pa_in || !pb_in) begin
+              resp_fault_d = 1'b1;
+              resp_code_d  = FAULT_HELPER_FAULT;
+            end else begin
+              // Pass 1 sums `from`, pass 2 `to`.
+              state_d     = H_COPY;
+              step_d      = 3'd0;
+              csum_sink_d = 1'b1;
+              cp_start    = 1'b1;
+              cs_load     = 1'b1;
+              cs_seed     = (r4[31:0] != 32'd0) ? 32'd0 : ~r5[31:0];
             end
-            HelperCsumDiff: begin
-              if (!pa_in || !pb_in) begin
-                resp_fault_d = 1'b1;
-                resp_code_d  = FAULT_HELPER_FAULT;
+          end
+          HelperXdpAdjustHead: begin
+            if (!is_ctx) begin
+              resp_fault_d = 1'b1;
+              resp_code_d  = FAULT_HELPER_FAULT;
+            end else if ($signed(newdata) < $signed(64'(FrameRsv) + metalen) ||
+                         $signed(newdata) > $signed(send - 64'(EthHlen))) begin
+              resp_r0_d = EINVAL;
+            end else begin
+              pkt_meta_d = newmeta[31:0];
+              pkt_data_d = newdata[31:0];
+              if (metalen == 64'd0) begin
+                pkt_we = 1'b1;
               end else begin
-                // Pass 1 sums `from`, pass 2 `to`.
-                state_d     = H_COPY;
-                step_d      = 3'd0;
-                csum_sink_d = 1'b1;
-                cp_start    = 1'b1;
-                cs_load     = 1'b1;
-                cs_seed     = (r4[31:0] != 32'd0) ? 32'd0 : ~r5[31:0];
-              end
-            end
-            HelperXdpAdjustHead: begin
-              if (!is_ctx) begin
-                resp_fault_d = 1'b1;
-                resp_code_d  = FAULT_HELPER_FAULT;
-              end else if ($signed(newdata) < $signed(64'(FrameRsv) + metalen) ||
-                           $signed(newdata) > $signed(send - 64'(EthHlen))) begin
-                resp_r0_d = EINVAL;
-              end else begin
-                pkt_meta_d = newmeta[31:0];
-                pkt_data_d = newdata[31:0];
-                if (metalen == 64'd0) begin
-                  pkt_we = 1'b1;
-                end else begin
-                  // Move the metadata with the data (memmove), then the offsets.
-                  state_d    = H_COPY;
-                  step_d     = 3'd0;
-                  cp_start   = 1'b1;
-                  cp_src_sel = DMEM_PACKET;
-                  cp_src     = data_meta_i;
-                  cp_dst_mem = 1'b1;
-                  cp_dst_sel = DMEM_PACKET;
-                  cp_dst     = newmeta[31:0];
-                  cp_len     = metalen[31:0];
-                  cp_back    = !off64[63];
-                  a2_d       = newmeta;
-                  a3_d       = newdata;
-                end
-              end
-            end
-            HelperRedirectMap: begin
-              if (!mh1_ok || (m1_type != MapTypeDevmap && m1_type != MapTypeDevmapHash)) begin
-                resp_fault_d = 1'b1;
-                resp_code_d  = FAULT_HELPER_FAULT;
-              end else if ((r3 & ~(ActionMask | FBroadcast | FExclIngr)) != 64'd0) begin
-                resp_r0_d = XdpAborted;
-              end else begin
-                // Look the key up in the device map.
-                kd_we    = 1'b1;
-                kd_addr  = '0;
-                kd_wdata = {32'd0, r2[31:0]};
-                kd_wmask = 8'h0f;
-                state_d      = H_MAP;
-              end
-            end
-            HelperXdpAdjustMeta: begin
-              if (!is_ctx) begin
-                resp_fault_d = 1'b1;
-                resp_code_d  = FAULT_HELPER_FAULT;
-              end else if ($signed(newmeta) < $signed(64'(FrameRsv)) ||
-                           $signed(newmeta) > $signed(sdata)) begin
-                resp_r0_d = EINVAL;
-              end else if ((sdata - newmeta) > 64'(MetaMax) ||
-                           (sdata[1:0] - newmeta[1:0]) != 2'd0) begin
-                resp_r0_d = EACCES;
-              end else begin
-                pkt_we     = 1'b1;
-                pkt_meta_d = newmeta[31:0];
-              end
-            end
-            HelperXdpAdjustTail: begin
-              if (!is_ctx) begin
-                resp_fault_d = 1'b1;
-                resp_code_d  = FAULT_HELPER_FAULT;
-              end else if ($signed(newend) > $signed(64'(PacketBufferSize)) ||
-                           $signed(newend) < $signed(sdata + 64'(EthHlen))) begin
-                resp_r0_d = EINVAL;
-              end else begin
-                pkt_end_d = newend[31:0];
-                if ($signed(off64) <= 0) begin
-                  pkt_we = 1'b1;
-                end else begin
-                  // Zero the new tail bytes, then move data_end.
-                  state_d    = H_COPY;
-                  step_d     = 3'd0;
-                  cp_start   = 1'b1;
-                  cp_zero    = 1'b1;
-                  cp_dst_mem = 1'b1;
-                  cp_dst_sel = DMEM_PACKET;
-                  cp_dst     = data_end_i;
-                  cp_len     = off64[31:0];
-                  a3_d       = newend;
-                end
-              end
-            end
-            HelperRingbufOutput: begin
-              if (!mh1_ok || m1_type != MapTypeRingbuf || !pa_in) begin
-                resp_fault_d = 1'b1;
-                resp_code_d  = FAULT_HELPER_FAULT;
-              end else if ((r4 & ~64'h3) != 64'd0) begin
-                resp_r0_d = EINVAL;
-              end else if (64'(rb_used_rd[0]) + rb_record >
-                           64'(minfo_a_max_entries_i) - 64'd1 ||
-                           r3 > EvBytes || 64'(ev_used) + ev_cost_rb > EvBytes || full_rb) begin
-                resp_r0_d = EAGAIN;
-                ev_lost   = !(64'(rb_used_rd[0]) + rb_record >
-                              64'(minfo_a_max_entries_i) - 64'd1 ||
-                              r3 > EvBytes || 64'(ev_used) + ev_cost_rb > EvBytes);
-              end else begin
-                state_d  = H_COPY;
-                step_d   = 3'd0;
-                sink_d   = SINK_EVENTS;
-                cp_start = 1'b1;
-              end
-            end
-            HelperXdpGetBuffLen: begin
-              if (is_ctx) begin
-                resp_r0_d = {32'd0, data_end_i - data_i};
-              end else begin
-                resp_fault_d = 1'b1;
-                resp_code_d  = FAULT_HELPER_FAULT;
-              end
-            end
-            HelperXdpLoadBytes, HelperXdpStoreBytes: begin
-              if (!is_ctx || xlen == 32'd0 || !pa_ok) begin
-                resp_fault_d = 1'b1;
-                resp_code_d  = (is_ctx && xlen != 32'd0 && pa_ro) ? FAULT_READ_ONLY_WRITE
-                                                                   : FAULT_HELPER_FAULT;
-              end else if (xoff > AccessMax || xlen > AccessMax) begin
-                resp_r0_d = EFAULT;
-              end else if (64'(xoff) + 64'(xlen) > pktlen) begin
-                resp_r0_d = EINVAL;
-              end else begin
+                // Move the metadata with the data (memmove), then the offsets.
                 state_d    = H_COPY;
                 step_d     = 3'd0;
                 cp_start   = 1'b1;
+                cp_src_sel = DMEM_PACKET;
+                cp_src     = data_meta_i;
                 cp_dst_mem = 1'b1;
-                cp_len     = xlen;
-                if (id_i == HelperXdpStoreBytes) begin
-                  cp_src_sel = pa_sel;
-                  cp_src     = pa_off;
-                  cp_dst_sel = DMEM_PACKET;
-                  cp_dst     = data_i + xoff;
-                end else begin
-                  cp_src_sel = DMEM_PACKET;
-                  cp_src     = data_i + xoff;
-                  cp_dst_sel = pa_sel;
-                  cp_dst     = pa_off;
-                end
-                cp_back = cp_src_sel == cp_dst_sel && cp_dst > cp_src;
+                cp_dst_sel = DMEM_PACKET;
+                cp_dst     = newmeta[31:0];
+                cp_len     = metalen[31:0];
+                cp_back    = !off64[63];
+                a2_d       = newmeta;
+                a3_d       = newdata;
               end
             end
-            default: begin
+          end
+          HelperRedirectMap: begin
+            if (!mh1_ok || (m1_type != MapTypeDevmap && m1_type != MapTypeDevmapHash)) begin
               resp_fault_d = 1'b1;
-              resp_code_d  = FAULT_UNKNOWN_HELPER;
+              resp_code_d  = FAULT_HELPER_FAULT;
+            end else if ((r3 & ~(ActionMask | FBroadcast | FExclIngr)) != 64'd0) begin
+              resp_r0_d = XdpAborted;
+            end else begin
+              // Look the key up in the device map.
+              kd_we    = 1'b1;
+              kd_addr  = '0;
+              kd_wdata = {32'd0, r2[31:0]};
+              kd_wmask = 8'h0f;
+              state_d      = H_MAP;
             end
-          endcase
-        end
+          end
+          HelperXdpAdjustMeta: begin
+            if (!is_ctx) begin
+              resp_fault_d = 1'b1;
+              resp_code_d  = FAULT_HELPER_FAULT;
+            end else if ($signed(newmeta) < $signed(64'(FrameRsv)) ||
+                         $signed(newmeta) > $signed(sdata)) begin
+              resp_r0_d = EINVAL;
+            end else if ((sdata - newmeta) > 64'(MetaMax) ||
+                         (sdata[1:0] - newmeta[1:0]) != 2'd0) begin
+              resp_r0_d = EACCES;
+            end else begin
+              pkt_we     = 1'b1;
+              pkt_meta_d = newmeta[31:0];
+            end
+          end
+          HelperXdpAdjustTail: begin
+            if (!is_ctx) begin
+              resp_fault_d = 1'b1;
+              resp_code_d  = FAULT_HELPER_FAULT;
+            end else if ($signed(newend) > $signed(64'(PacketBufferSize)) ||
+                         $signed(newend) < $signed(sdata + 64'(EthHlen))) begin
+              resp_r0_d = EINVAL;
+            end else begin
+              pkt_end_d = newend[31:0];
+              if ($signed(off64) <= 0) begin
+                pkt_we = 1'b1;
+              end else begin
+                // Zero the new tail bytes, then move data_end.
+                state_d    = H_COPY;
+                step_d     = 3'd0;
+                cp_start   = 1'b1;
+                cp_zero    = 1'b1;
+                cp_dst_mem = 1'b1;
+                cp_dst_sel = DMEM_PACKET;
+                cp_dst     = data_end_i;
+                cp_len     = off64[31:0];
+                a3_d       = newend;
+              end
+            end
+          end
+          HelperRingbufOutput: begin
+            if (!mh1_ok || m1_type != MapTypeRingbuf || !pa_in) begin
+              resp_fault_d = 1'b1;
+              resp_code_d  = FAULT_HELPER_FAULT;
+            end else if ((r4 & ~64'h3) != 64'd0) begin
+              resp_r0_d = EINVAL;
+            end else if (64'(rb_used_rd[0]) + rb_record >
+                         64'(minfo_a_max_entries_i) - 64'd1 ||
+                         r3 > EvBytes || 64'(ev_used) + ev_cost_rb > EvBytes || full_rb) begin
+              resp_r0_d = EAGAIN;
+              ev_lost   = !(64'(rb_used_rd[0]) + rb_record >
+                            64'(minfo_a_max_entries_i) - 64'd1 ||
+                            r3 > EvBytes || 64'(ev_used) + ev_cost_rb > EvBytes);
+            end else begin
+              state_d  = H_COPY;
+              step_d   = 3'd0;
+              sink_d   = SINK_EVENTS;
+              cp_start = 1'b1;
+            end
+          end
+          HelperXdpGetBuffLen: begin
+            if (is_ctx) begin
+              resp_r0_d = {32'd0, data_end_i - data_i};
+            end else begin
+              resp_fault_d = 1'b1;
+              resp_code_d  = FAULT_HELPER_FAULT;
+            end
+          end
+          HelperXdpLoadBytes, HelperXdpStoreBytes: begin
+            if (!is_ctx || xlen == 32'd0 || !pa_ok) begin
+              resp_fault_d = 1'b1;
+              resp_code_d  = (is_ctx && xlen != 32'd0 && pa_ro) ? FAULT_READ_ONLY_WRITE
+                                                                 : FAULT_HELPER_FAULT;
+            end else if (xoff > AccessMax || xlen > AccessMax) begin
+              resp_r0_d = EFAULT;
+            end else if (64'(xoff) + 64'(xlen) > pktlen) begin
+              resp_r0_d = EINVAL;
+            end else begin
+              state_d    = H_COPY;
+              step_d     = 3'd0;
+              cp_start   = 1'b1;
+              cp_dst_mem = 1'b1;
+              cp_len     = xlen;
+              if (hid_q == HelperXdpStoreBytes) begin
+                cp_src_sel = pa_sel;
+                cp_src     = pa_off;
+                cp_dst_sel = DMEM_PACKET;
+                cp_dst     = data_i + xoff;
+              end else begin
+                cp_src_sel = DMEM_PACKET;
+                cp_src     = data_i + xoff;
+                cp_dst_sel = pa_sel;
+                cp_dst     = pa_off;
+              end
+              cp_back = cp_src_sel == cp_dst_sel && cp_dst > cp_src;
+            end
+          end
+          default: begin
+            resp_fault_d = 1'b1;
+            resp_code_d  = FAULT_UNKNOWN_HELPER;
+          end
+        endcase
       end
 
       H_COPY: begin
@@ -1156,7 +1165,7 @@ module ebpf_helper_unit
   assign redir_flags_o   = rflags_q;
 
   logic unused_hu;
-  assign unused_hu = ^{a1_q, pa_ctx, pb_ctx, pb_ro, cp_busy, cp_idx[31:KbAw+3], mcmd_word_i[63:32],
+  assign unused_hu = ^{pa_ctx, pb_ctx, pb_ro, cp_busy, cp_idx[31:KbAw+3], mcmd_word_i[63:32],
                        f2[16]};
 
 endmodule

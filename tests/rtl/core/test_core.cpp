@@ -205,7 +205,7 @@ TEST(RtlCore, MultiCycleAndHelperStallsAreCounted) {
       "call 5\nmov %r0, %r1\nexit\n");
   EXPECT_GE(c.multi, 1u + 2u + 1u);  // atomic one, mul two at least, div many
   EXPECT_LE(c.multi, 1u + 3u + 35u);
-  EXPECT_EQ(c.helper, 1u);
+  EXPECT_EQ(c.helper, 2u);  // ktime: operands latched in one cycle, answered in the next
 }
 
 TEST(RtlCore, KtimeGetNsIsTheCycleCounterInNanoseconds) {
