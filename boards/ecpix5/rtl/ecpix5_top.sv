@@ -17,17 +17,20 @@
  * locks, then released.
  */
 module ecpix5_top #(
-  // 64 KiB of instructions (32 DP16KD): with ebpf_top's map pools and event FIFO (151 DP16KD
-  // at 4,096 slots) and the network stack, 16,384 slots would need more than the 208 block
-  // RAMs of the 85F (docs/boards.md)
+  // 64 KiB of instructions (32 DP16KD): with ebpf_top's map pools and a 64 KiB event FIFO
+  // (151 DP16KD at 4,096 slots) and the network stack, 16,384 slots would need more than the
+  // 208 block RAMs of the 85F (docs/boards.md)
   parameter int unsigned ImemSlots = 8192,
-  // map and event pools of ebpf_top (its defaults: the 85F pools)
+  // map pools of ebpf_top (its defaults: the 85F pools)
   parameter int unsigned MapSlots       = 32,
   parameter int unsigned MapValueBytes  = 65536,
   parameter int unsigned MapKeyWords    = 1024,
   parameter int unsigned MapBuckets     = 4096,
   parameter int unsigned MapPoolSlots   = 1024,
-  parameter int unsigned EventFifoBytes = 65536,
+  // 16 KiB of events per run (16 DP16KD; ebpf_top's default, 64 KiB, takes 64 of the 208
+  // block RAMs, spread over the whole die, and the design did not route reliably with it:
+  // docs/boards.md); CAP_EVT_BYTES tells the host
+  parameter int unsigned EventFifoBytes = 16384,
   // core clock = VCO 625 MHz / CoreClkDiv (EHXPLLL CLKOS2, 1..128): 25 -> 25 MHz, 20 -> 31.25,
   // 15 -> 41.67; chosen below the routed Fmax so that the bitstream meets timing
   parameter int unsigned CoreClkDiv = 25,
