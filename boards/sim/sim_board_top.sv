@@ -1,9 +1,10 @@
 /**
  * The simulated board: the board-level top `ebpf-fpga-sim serve --mac` runs
  *
- * ebpf_fpga_core (network stack + soft-CPU, Ports = 1) at its GMII pins, with one clock for
- * the core and both Ethernet clocks (the CDC FIFOs work for any ratio, equal included) and
- * one reset for all three domains. Data-plane frames go through the XDP datapath
+ * ebpf_fpga_core (network stack + soft-CPU, Ports = 1) at its GMII pins, with a core clock
+ * and one GMII clock for both directions (the model drives them equal, or the GMII clock an
+ * integer multiple of the core's as on a board: the CDC FIFOs work for any ratio) and one
+ * reset for all three domains. Data-plane frames go through the XDP datapath
  * (ebpf_fpga_core, Ports = 1): XDP_TX frames come back out of the GMII TX pins, XDP_PASS
  * frames are drained here.
  */
@@ -21,7 +22,8 @@ module sim_board_top #(
   parameter logic [31:0] LocalIp    = 32'hc0a8_0132,          // 192.168.1.50
   parameter logic [15:0] CtrlPort   = 16'd1234
 ) (
-  input  logic       clk_i,
+  input  logic       clk_i,            // core
+  input  logic       clk_eth_i,        // GMII RX and TX
   input  logic       rst_ni,
   input  logic [7:0] gmii_rxd_i,
   input  logic       gmii_rx_dv_i,
@@ -58,12 +60,12 @@ module sim_board_top #(
   ) u_core (
     .clk_i              (clk_i),
     .rst_ni             (rst_ni),
-    .gmii_rx_clk_i      (clk_i),
+    .gmii_rx_clk_i      (clk_eth_i),
     .gmii_rx_rst_ni     (rst_ni),
     .gmii_rxd_i         (gmii_rxd_i),
     .gmii_rx_dv_i       (gmii_rx_dv_i),
     .gmii_rx_er_i       (gmii_rx_er_i),
-    .gmii_tx_clk_i      (clk_i),
+    .gmii_tx_clk_i      (clk_eth_i),
     .gmii_tx_rst_ni     (rst_ni),
     .gmii_txd_o         (gmii_txd_o),
     .gmii_tx_en_o       (gmii_tx_en_o),

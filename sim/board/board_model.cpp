@@ -2,6 +2,8 @@
 // asked, the FST trace. Time advances one unit per evaluation, as in ebpf_sim_harness.cpp.
 #include "board_model.h"
 
+#include <algorithm>
+
 #include <verilated.h>
 #include <verilated_fst_c.h>
 
@@ -20,6 +22,8 @@ struct BoardModel::Impl {
   TxFrame cur;
   bool in_tx = false;
   uint64_t cycles = 0;
+  uint64_t core_cycles = 0;
+  unsigned divider = 1;
 
   void eval_dump() {
     top->eval();
@@ -27,7 +31,11 @@ struct BoardModel::Impl {
     ctx->timeInc(1);
   }
 
-  // One clock cycle: the next RX symbol is set up before the rising edge; TX is sampled
+  // The core clock in GMII cycle k: it rises with the GMII clock when k % divider == 0 and
+  // stays high for divider / 2 GMII cycles (divider 1: the GMII clock itself).
+  bool core_high(uint64_t k) const { return k % divider < std::max(1u, divider / 2); }
+
+  // One GMII clock cycle: the next RX symbol is set up before the rising edge; TX is sampled
   // after it (the MAC's registered outputs for this cycle).
   void cycle() {
     Vsim_board_top& t = *top;
@@ -39,10 +47,13 @@ struct BoardModel::Impl {
     t.gmii_rxd_i = s.data;
     t.gmii_rx_dv_i = s.dv;
     t.gmii_rx_er_i = s.er;
-    t.clk_i = 0;
+    t.clk_eth_i = 0;
+    t.clk_i = cycles % divider == 0 ? 0 : core_high(cycles);
     eval_dump();
-    t.clk_i = 1;
+    t.clk_eth_i = 1;
+    t.clk_i = core_high(cycles);
     eval_dump();
+    if (cycles % divider == 0) ++core_cycles;
     ++cycles;
     if (ctx->gotError()) {
       ctx->gotError(false);
@@ -66,6 +77,8 @@ BoardModel::BoardModel(const BoardModelOptions& opts) : impl_(std::make_unique<I
   Impl& m = *impl_;
   m.ctx = std::make_unique<VerilatedContext>();
   m.ctx->fatalOnError(false);  // assertion failures surface as exceptions
+  if (opts.core_clock_divider == 0) throw Error("sim board: the core clock divider must be >= 1");
+  m.divider = opts.core_clock_divider;
   if (!opts.trace_path.empty()) m.ctx->traceEverOn(true);
   m.top = std::make_unique<Vsim_board_top>(m.ctx.get(), "TOP");
   if (!opts.trace_path.empty()) {
@@ -89,10 +102,11 @@ void BoardModel::reset(unsigned cycles) {
   Impl& m = *impl_;
   m.rx.clear();
   m.top->rst_ni = 0;
-  for (unsigned i = 0; i < cycles; ++i) m.cycle();
+  // Counted in cycles of the slower clock, the core's.
+  for (unsigned i = 0; i < cycles * m.divider; ++i) m.cycle();
   m.top->rst_ni = 1;
   // The two-flop synchronisers of the configuration and the FIFOs' reset handshakes.
-  for (unsigned i = 0; i < 16; ++i) m.cycle();
+  for (unsigned i = 0; i < 16 * m.divider; ++i) m.cycle();
   m.tx.clear();
   m.cur = {};
   m.in_tx = false;
@@ -117,6 +131,7 @@ void BoardModel::tick(uint64_t cycles) {
 }
 
 uint64_t BoardModel::cycles() const { return impl_->cycles; }
+uint64_t BoardModel::core_cycles() const { return impl_->core_cycles; }
 bool BoardModel::tx_active() const { return impl_->in_tx; }
 std::deque<TxFrame>& BoardModel::tx_frames() { return impl_->tx; }
 void BoardModel::bind_thread() { Verilated::threadContextp(impl_->ctx.get()); }

@@ -1,8 +1,9 @@
 // The Verilated simulated board (boards/sim/sim_board_top.sv: ebpf_fpga_core, i.e. our GMII
 // MAC, ARP, IPv4/UDP, Etherbone endpoint and the XDP datapath, at its GMII pins) and the pins'
 // driver: frames queued for GMII RX go in one byte per clock (preamble, SFD, frame, then the
-// inter-frame gap), and what GMII TX sends is collected frame by frame. One clock drives the
-// core and both Ethernet clocks (the CDC FIFOs work for any ratio, equal included).
+// inter-frame gap), and what GMII TX sends is collected frame by frame. The GMII clock runs
+// the pins; the core clock is the same clock, or the GMII clock divided by an integer (5: 25
+// MHz against 125, as on the boards), with rising edges that coincide every N GMII cycles.
 #pragma once
 
 #include <cstdint>
@@ -34,6 +35,7 @@ struct TxFrame {
 
 struct BoardModelOptions {
   std::string trace_path;     // non-empty: FST waveform of every cycle
+  unsigned core_clock_divider = 1;   // GMII cycles per core cycle (1 = one clock for all)
 };
 
 class BoardModel {
@@ -43,7 +45,7 @@ class BoardModel {
   BoardModel(const BoardModel&) = delete;
   BoardModel& operator=(const BoardModel&) = delete;
 
-  // Holds the reset for `cycles` clock cycles, then releases it and lets the stack settle
+  // Holds the reset for `cycles` core clock cycles, then releases it and lets the stack settle
   // (everything the board held is lost; queued RX symbols are dropped).
   void reset(unsigned cycles = 8);
 
@@ -54,9 +56,11 @@ class BoardModel {
   void send_symbols(std::span<const GmiiSymbol> symbols);
   size_t rx_pending() const;    // symbols not on the pins yet
 
-  // Runs the clock; RX symbols are put on the pins one per cycle.
+  // Runs the GMII clock (and the core clock with it); RX symbols are put on the pins one per
+  // GMII cycle.
   void tick(uint64_t cycles = 1);
-  uint64_t cycles() const;
+  uint64_t cycles() const;        // GMII cycles
+  uint64_t core_cycles() const;   // rising edges of the core clock
 
   bool tx_active() const;       // a frame is leaving now
   // Frames that left GMII TX completely, oldest first (the caller pops them).

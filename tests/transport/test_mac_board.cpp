@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "board_host.h"
 #include "board_model.h"
 #include "csr_protocol.h"
 #include "ebpf_csr_map.h"
@@ -218,116 +219,14 @@ TEST(MacEndpoint, LearnsTheBoardByArpAndAnswersThroughTheRtl) {
 
 // ---- the board model by hand ------------------------------------------------------------
 
-// A host on the board's port: frames in, frames out, Etherbone requests with their replies;
-// every frame that leaves is checked and sorted into replies to us and the rest.
-class Host {
- public:
-  explicit Host(brd::BoardModel& m) : m_(m) {}
-
-  void send(const Bytes& frame_no_fcs) { m_.send_frame(eth::with_fcs(frame_no_fcs)); }
-  void send_raw(const Bytes& frame_with_fcs) { m_.send_frame(frame_with_fcs); }
-
-  // Ticks `cycles`, sorting what leaves.
-  void run(uint64_t cycles) {
-    for (uint64_t i = 0; i < cycles; i += 16) {
-      m_.tick(16);
-      collect();
-    }
-  }
-
-  std::optional<Bytes> request(const Bytes& eb, const eth::Endpoint& from = kHost,
-                               uint64_t max_cycles = 20'000) {
-    for (const Bytes& f : eth::udp_frames(from, kBoard, eb, ip_id_++)) send(f);
-    const size_t before = replies_.size();
-    for (uint64_t c = 0; c < max_cycles && replies_.size() == before; c += 16) {
-      m_.tick(16);
-      collect();
-    }
-    if (replies_.size() == before) return std::nullopt;
-    Bytes r = replies_.back();
-    replies_.pop_back();
-    return r;
-  }
-
-  std::vector<uint32_t> read(std::vector<uint32_t> addrs) {
-    etherbone::Packet p;
-    p.records.push_back(record(0, {}, std::move(addrs)));
-    const auto r = request(etherbone::encode(p));
-    etherbone::Packet rp;
-    std::string why;
-    if (!r || !etherbone::decode(*r, &rp, &why) || rp.records.size() != 1) {
-      ADD_FAILURE() << "no reply to a read: " << why;
-      return {};
-    }
-    return rp.records[0].writes;
-  }
-  uint32_t read(uint32_t a) {
-    const auto v = read(std::vector<uint32_t>{a});
-    return v.empty() ? 0xdead'beef : v[0];
-  }
-  // A write with a read of ID behind it, so that the board confirms it.
-  void write(uint32_t a, uint32_t v) {
-    etherbone::Packet p;
-    p.records.push_back(record(a, {v}, {csr::kId}));
-    EXPECT_TRUE(request(etherbone::encode(p)).has_value()) << "write " << a;
-  }
-
-  std::vector<Bytes> others;       // good frames not addressed to our UDP port (XDP_TX)
-  std::vector<eth::Arp> arps;
-  std::vector<std::string> bad;    // frames that failed a check, explained
-  uint16_t ip_id_ = 1;
-
- private:
-  void collect() {
-    auto& q = m_.tx_frames();
-    while (!q.empty()) {
-      brd::TxFrame t = std::move(q.front());
-      q.pop_front();
-      Bytes f;
-      std::string err = eth::check_wire(t.wire, &f);
-      if (err.empty() && t.tx_er) err = "TX_ER";
-      if (!err.empty()) {
-        bad.push_back(err);
-        continue;
-      }
-      eth::Arp a;
-      if (eth::get16(f, 12) == eth::kTypeArp && eth::parse_arp(f, &a).empty()) {
-        arps.push_back(a);
-        continue;
-      }
-      eth::Udp u;
-      if (eth::get48(f, 6) == brd::kLocalMac && eth::parse_udp(f, &u).empty() &&
-          u.src.port == brd::kCtrlPort) {
-        if (u.dst.mac != kHost.mac || u.dst.ip != kHost.ip || u.dst.port != kHost.port ||
-            u.src.ip != brd::kLocalIp) {
-          bad.push_back("reply to the wrong address");
-        }
-        replies_.push_back(u.payload);
-        continue;
-      }
-      others.push_back(std::move(f));
-    }
-  }
-
-  brd::BoardModel& m_;
-  std::vector<Bytes> replies_;
-};
-
-// device::CsrIo over the Host's Etherbone, so that programs load as the host library loads
-// them.
-class HostIo final : public device::CsrIo {
- public:
-  explicit HostIo(Host& h) : h_(h) {}
-  void write(uint32_t addr, uint32_t value) override { h_.write(addr, value); }
-  uint32_t read(uint32_t addr) override { return h_.read(addr); }
-
- private:
-  Host& h_;
-};
+// The host on the board's port (sim/board/board_host.h): frames in, every frame out checked
+// and sorted, Etherbone requests with their replies, CSR access for the loader.
+using Host = brd::BoardHost;
+using HostIo = brd::BoardHostIo;
 
 TEST(MacBoard, AnswersArpForItsAddressOnly) {
   brd::BoardModel m;
-  Host h(m);
+  Host h(m, kHost);
   h.send(eth::arp_request(kHost.mac, kHost.ip, 0xc0a8'0133));   // someone else
   h.run(3'000);
   EXPECT_TRUE(h.arps.empty());
@@ -378,7 +277,7 @@ Bytes data_frame(unsigned i) {
 
 TEST(MacBoard, MalformedControlFramesInterleavedWithTheDataPlane) {
   brd::BoardModel m;
-  Host h(m);
+  Host h(m, kHost);
   HostIo io(h);
 
   const std::vector<Insn> prog = assemble(kTxFlip);
@@ -399,7 +298,7 @@ TEST(MacBoard, MalformedControlFramesInterleavedWithTheDataPlane) {
   unload.records.push_back(record(csr::kProgLen, {0}, {0}));
   const Bytes unload_eb = etherbone::encode(unload);
   auto ctrl = [&](const Bytes& eb) {
-    return eth::udp_frames(kHost, kBoard, eb, h.ip_id_++).at(0);
+    return eth::udp_frames(kHost, kBoard, eb, h.next_ip_id()).at(0);
   };
   auto set16 = [](Bytes& b, size_t i, uint16_t v) {
     b[i] = static_cast<uint8_t>(v >> 8);
@@ -481,7 +380,7 @@ TEST(MacBoard, MalformedControlFramesInterleavedWithTheDataPlane) {
         break;
       case 8: {  // a fragment of a request
         const Bytes big(1600, 0);
-        f = eth::udp_frames(kHost, kBoard, big, h.ip_id_++).at(0);
+        f = eth::udp_frames(kHost, kBoard, big, h.next_ip_id()).at(0);
         h.send(f);
         ++want[kIpFragment];
         break;
