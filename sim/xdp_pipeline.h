@@ -43,9 +43,9 @@ namespace io_csr = ::ebpf::io_csr;
 struct XdpEgressFrame {
   std::vector<uint8_t> bytes;
   uint32_t port = 0;  // tdest
-  // The tag given to queue_frame() for the frame whose first beat entered last: the frame
-  // this one came from (the block holds one frame at a time and sends it before it takes
-  // the next one's first beat).
+  // The tag given to queue_frame() for the frame this one came from: the frame whose first
+  // beat had entered last when the block began sending it (eg_start_o; the next frame may
+  // come in before this one's first beat leaves).
   uint64_t tag = 0;
   // Frames are equal when their bytes and port are (the tag is bookkeeping).
   friend bool operator==(const XdpEgressFrame& a, const XdpEgressFrame& b) {
@@ -81,6 +81,7 @@ class XdpTopDriver {
     frames_waiting_ = 0;
     out_.clear();
     cur_ = {};
+    eg_tags_.clear();
     m_.csr_req_i = 0;
     m_.csr_we_i = 0;
     m_.csr_addr_i = 0;
@@ -131,6 +132,7 @@ class XdpTopDriver {
       eval_();
       return;
     }
+    if (m_.eg_start_o) eg_tags_.push_back(in_tag_);
     if (v && m_.s_axis_tready_o) {
       if (in_.front().first) in_tag_ = in_.front().tag;
       if (in_.front().last) --frames_waiting_;
@@ -144,7 +146,10 @@ class XdpTopDriver {
       }
       cur_.port = m_.m_axis_tdest_o;
       if (m_.m_axis_tlast_o) {
-        cur_.tag = in_tag_;
+        if (!eg_tags_.empty()) {
+          cur_.tag = eg_tags_.front();
+          eg_tags_.pop_front();
+        }
         out_.push_back(std::move(cur_));
         cur_ = {};
       }
@@ -245,6 +250,7 @@ class XdpTopDriver {
   std::vector<XdpEgressFrame> out_;
   XdpEgressFrame cur_;
   uint64_t in_tag_ = 0;
+  std::deque<uint64_t> eg_tags_;   // tags of the frames being sent, oldest first
   size_t frames_waiting_ = 0;
   bool rvalid_ = false;
   uint32_t rdata_ = 0;

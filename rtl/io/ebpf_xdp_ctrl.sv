@@ -41,6 +41,7 @@ module ebpf_xdp_ctrl
 
   // Ingress
   output logic              rx_en_o,
+  input  logic              rx_waiting_i,     // a beat waits at the ingress stream
   input  logic              rx_in_frame_i,
   input  logic              rx_sof_i,
   input  logic              rx_frame_valid_i,
@@ -59,6 +60,12 @@ module ebpf_xdp_ctrl
   output logic [PortW-1:0]  tx_port_o,
   input  logic              tx_busy_i,
   input  logic              tx_done_i,
+  // Which of ebpf_top's two packet buffers ingress, the core and the host's packet window
+  // use (the one of the latest frame), and which one egress reads. When a frame arrives
+  // while the frame before it is still going out of the current buffer, the current buffer
+  // changes first, so the two overlap.
+  output logic              pkt_bank_o,
+  output logic              pkt_eg_bank_o,
 
   // CSR master into ebpf_top
   output logic              m_req_o,
@@ -98,8 +105,8 @@ module ebpf_xdp_ctrl
     SQ_IDLE  = 3'd0,
     SQ_WR    = 3'd1,   // configuration writes and START
     SQ_WAIT  = 3'd2,   // program running; its outcome is taken when it is done
-    SQ_STEER = 3'd4,   // (3 was the verdict reads, now gone; IO_STATUS keeps the numbers)
-    SQ_TX    = 3'd5
+    SQ_STEER = 3'd4    // (3 was the verdict reads, 5 the wait for egress: IO_STATUS keeps
+                       // the numbers)
   } sq_state_e;
 
   sq_state_e         state_q;
@@ -172,7 +179,12 @@ module ebpf_xdp_ctrl
     end
   end
 
-  assign tx_start_o     = state_q == SQ_STEER && send;
+  // A frame to send waits in STEER while the one before it is still going out of the other
+  // buffer.
+  logic tx_go, steer_done;
+  assign tx_go          = state_q == SQ_STEER && send && !tx_busy_i;
+  assign steer_done     = state_q == SQ_STEER && (!send || !tx_busy_i);
+  assign tx_start_o     = tx_go;
   assign tx_start_off_o = OffW'(data_q);
   assign tx_end_off_o   = OffW'(data_end_q);
   assign tx_port_o      = out_port;
@@ -182,6 +194,11 @@ module ebpf_xdp_ctrl
   ////////////////////
 
   logic [31:0] lat_q;          // cycles since the current frame's first beat
+  logic [31:0] tx_lat_q;       // the same for the frame going out
+  logic        bank_q, tx_bank_q;
+  logic        bank_held;      // egress is reading the current buffer (the host's window
+                               // keeps showing it until another frame comes)
+  logic [PortW-1:0] tx_port_q; // the port of the frame going out
   logic [31:0] last_verdict_q, last_out_q, last_info_q, last_len_q;
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
@@ -198,14 +215,25 @@ module ebpf_xdp_ctrl
       data_end_q <= '0;
       redir_if_q <= '0;
       lat_q      <= '0;
+      tx_lat_q   <= '0;
+      bank_q     <= 1'b0;
+      tx_bank_q  <= 1'b0;
+      tx_port_q  <= '0;
       last_verdict_q <= '0;
       last_out_q     <= '0;
       last_info_q    <= '0;
       last_len_q     <= '0;
     end else begin
       lat_q     <= rx_sof_i ? 32'd1 : (lat_q == '1 ? lat_q : lat_q + 32'd1);
+      tx_lat_q  <= tx_go ? lat_q + 32'd1 : (tx_lat_q == '1 ? tx_lat_q : tx_lat_q + 32'd1);
+      if (tx_done_i) begin
+        last_out_q <= tx_lat_q;
+      end
       unique case (state_q)
         SQ_IDLE: begin
+          if (bank_held && rx_waiting_i) begin
+            bank_q <= !bank_q;   // rx_en_o stays low this cycle
+          end
           // A frame starts (rx_en_o keeps frames out while the core runs for the host; the
           // check here keeps a frame from ever being sequenced into a run it did not start).
           if ((rx_sof_i || rx_frame_valid_i) && !core_busy_i) begin
@@ -240,25 +268,24 @@ module ebpf_xdp_ctrl
           end
         end
         SQ_STEER: begin
-          last_verdict_q <= lat_q;
-          last_len_q     <= {OffW'(send ? data_end_q - data_q : 32'd0), 16'(len_q)};
-          last_info_q    <= 32'(action_q) | (32'(send) << IoInfoSent) |
-                            (32'(fault_q) << IoInfoFaultLsb) |
-                            (32'(in_port_q) << IoInfoInPortLsb) |
-                            (32'(out_port) << IoInfoOutPortLsb);
-          if (send) begin
-            state_q <= SQ_TX;
-          end else begin
+          if (steer_done) begin
+            last_verdict_q <= lat_q;
+            last_len_q     <= {OffW'(send ? data_end_q - data_q : 32'd0), 16'(len_q)};
+            last_info_q    <= 32'(action_q) | (32'(send) << IoInfoSent) |
+                              (32'(fault_q) << IoInfoFaultLsb) |
+                              (32'(in_port_q) << IoInfoInPortLsb) |
+                              (32'(out_port) << IoInfoOutPortLsb);
+          end
+          if (tx_go) begin
+            // Egress reads this buffer now; a frame arriving meanwhile goes into the other.
+            tx_bank_q <= bank_q;
+            tx_port_q <= out_port;
+            state_q <= SQ_IDLE;
+          end else if (!send) begin
             // A discarded frame frees the buffer now: the next may have started (rx_en_o).
             last_out_q <= lat_q;
             state_q    <= rx_sof_i ? SQ_WR : SQ_IDLE;
             step_q     <= '0;
-          end
-        end
-        SQ_TX: begin
-          if (tx_done_i) begin
-            last_out_q <= lat_q;
-            state_q    <= SQ_IDLE;
           end
         end
         default: state_q <= SQ_IDLE;
@@ -270,9 +297,12 @@ module ebpf_xdp_ctrl
   // A new frame starts only while nothing is in flight (or the frame in flight is being
   // discarded: its steering cycle no longer needs the buffer) and the core is not running a
   // program the host started.
+  assign bank_held = tx_busy_i && tx_bank_q == bank_q;
   assign rx_en_o   = enable_q && (state_q == SQ_IDLE || (state_q == SQ_STEER && !send)) &&
-                     !rx_frame_valid_i && !core_busy_i;
+                     !rx_frame_valid_i && !core_busy_i && !bank_held;
   assign busy_o    = state_q != SQ_IDLE || rx_in_frame_i || rx_frame_valid_i || tx_busy_i;
+  assign pkt_bank_o    = bank_q;
+  assign pkt_eg_bank_o = tx_bank_q;
   assign enabled_o = enable_q;
 
   /////////////////
@@ -283,7 +313,7 @@ module ebpf_xdp_ctrl
   assign clear = s_req_i && s_we_i && s_addr_i == IO_CTRL && s_wdata_i[IoCtrlClear];
 
   logic steer;
-  assign steer = state_q == SQ_STEER;
+  assign steer = steer_done;   // once per frame
 
   // The action and fault counters are tables (one increment per frame, at most one entry
   // each): LUT RAM with a port for the increment and one for the host, emptied by a clear.
@@ -333,7 +363,7 @@ module ebpf_xdp_ctrl
           if (rx_eof_i && 32'(rx_eof_port_i) == p) begin
             cnt_rx_q[p] <= cnt_rx_q[p] + CntW'(1);
           end
-          if (tx_done_i && state_q == SQ_TX && 32'(out_port) == p) begin
+          if (tx_done_i && 32'(tx_port_q) == p) begin
             cnt_tx_q[p] <= cnt_tx_q[p] + CntW'(1);
           end
         end

@@ -25,7 +25,12 @@ module ebpf_top
   parameter int unsigned MapKeyWords   = 1024,    // map unit key memory, 64-bit words
   parameter int unsigned MapBuckets    = 4096,    // map unit bucket memory entries
   parameter int unsigned MapPoolSlots  = 1024,    // map unit slot memories
-  parameter int unsigned EventFifoBytes = 65536   // helper_limits::kEventFifoBytes
+  parameter int unsigned EventFifoBytes = 65536,  // helper_limits::kEventFifoBytes
+  // 2: two packet buffers (ping-pong) for a packet sequencer in front: the core, the CSR
+  // window and the packet port use buffer pkt_bank_i, the egress read port reads buffer
+  // pkt_eg_bank_i, so the next frame can come in while the last one goes out (ebpf_xdp_top).
+  // 1: one buffer, the egress port unused.
+  parameter int unsigned PktBanks = 1
 ) (
   input  logic              clk_i,
   input  logic              rst_ni,
@@ -47,6 +52,15 @@ module ebpf_top
   input  logic [63:0]       pkt_port_wdata_i,
   input  logic [7:0]        pkt_port_wmask_i,
   output logic [63:0]       pkt_port_rdata_o,
+  // PktBanks = 2: the buffer the core side uses (change it only while nothing accesses the
+  // buffers), and a read-only word port into buffer pkt_eg_bank_i (reads answer the next
+  // cycle). An egress read wins its buffer's port: the sequencer keeps the core side off a
+  // buffer that egress is reading.
+  input  logic              pkt_bank_i,
+  input  logic              pkt_eg_bank_i,
+  input  logic              pkt_eg_req_i,
+  input  logic [15:0]       pkt_eg_addr_i,
+  output logic [63:0]       pkt_eg_rdata_o,
 
   // A host write that a block in front of this one refused (ebpf_xdp_top while a frame is in
   // flight), with its address: a refused map-command staging write marks the staging
@@ -903,18 +917,58 @@ module ebpf_top
     .rdata_o (stack_rdata)
   );
 
-  ebpf_prim_ram_pair #(
-    .Width (64),
-    .Words (PktWords)
-  ) u_pkt_mem (
-    .clk_i   (clk_i),
-    .req_i   (pkt_req),
-    .we_i    (pkt_we),
-    .addr_i  (pkt_addr),
-    .wdata_i (pkt_wdata),
-    .wmask_i (pkt_wmask),
-    .rdata_o (pkt_rdata)
-  );
+  if (PktBanks == 1) begin : gen_pkt_one
+    ebpf_prim_ram_pair #(
+      .Width (64),
+      .Words (PktWords)
+    ) u_pkt_mem (
+      .clk_i   (clk_i),
+      .req_i   (pkt_req),
+      .we_i    (pkt_we),
+      .addr_i  (pkt_addr),
+      .wdata_i (pkt_wdata),
+      .wmask_i (pkt_wmask),
+      .rdata_o (pkt_rdata)
+    );
+    assign pkt_eg_rdata_o = '0;
+    logic unused_eg;
+    assign unused_eg = ^{pkt_bank_i, pkt_eg_bank_i, pkt_eg_req_i, pkt_eg_addr_i};
+  end else begin : gen_pkt_two
+    // Buffer b serves an egress read (a word read through the pair's lower word) addressed
+    // to it, else the core side when pkt_bank_i == b.
+    logic [1:0][127:0] bank_rdata;
+    logic              core_bank_q, eg_bank_q;
+    for (genvar b = 0; b < 2; b++) begin : gen_bank
+      logic eg_here, core_here;
+      assign eg_here   = pkt_eg_req_i && pkt_eg_bank_i == 1'(b);
+      assign core_here = !eg_here && pkt_bank_i == 1'(b);
+      ebpf_prim_ram_pair #(
+        .Width (64),
+        .Words (PktWords)
+      ) u_pkt_mem (
+        .clk_i   (clk_i),
+        .req_i   (eg_here || (core_here && pkt_req)),
+        .we_i    (core_here && pkt_we),
+        .addr_i  (eg_here ? PktAw'(pkt_eg_addr_i) : pkt_addr),
+        .wdata_i (pkt_wdata),
+        .wmask_i (pkt_wmask),
+        .rdata_o (bank_rdata[b])
+      );
+    end
+    always_ff @(posedge clk_i) begin
+      if (pkt_req) begin
+        core_bank_q <= pkt_bank_i;
+      end
+      if (pkt_eg_req_i) begin
+        eg_bank_q <= pkt_eg_bank_i;
+      end
+    end
+    assign pkt_rdata      = bank_rdata[core_bank_q];
+    assign pkt_eg_rdata_o = bank_rdata[eg_bank_q][63:0];
+  end
+  if (PktBanks != 1 && PktBanks != 2) begin : gen_banks_check
+    $error("ebpf_top: PktBanks (%0d) must be 1 or 2 (instance %m)", PktBanks);
+  end
 
   ebpf_prim_ram_pair #(
     .Width (64),
@@ -974,7 +1028,7 @@ module ebpf_top
   end
 
   logic unused_top;
-  assign unused_top = ^{win_word, pkt_port_addr_i};
+  assign unused_top = ^{win_word, pkt_port_addr_i, pkt_eg_addr_i};
 
   //////////////
   // CSR read //

@@ -67,7 +67,11 @@ module ebpf_xdp_top
 
   output logic              busy_o,     // ebpf_top: a program is running
   output logic              done_o,
-  output logic              io_busy_o   // a frame is in flight
+  output logic              io_busy_o,  // a frame is in flight
+  // One-cycle pulse: a frame starts going out on m_axis (from the buffer of the frame whose
+  // first beat entered last before it: a testbench attributes egress frames with it, since
+  // the next frame may come in before this one's first beat leaves)
+  output logic              eg_start_o
 );
 
   localparam int unsigned PktWords = (ebpf_pkg::PacketBufferSize + 7) / 8;
@@ -133,9 +137,14 @@ module ebpf_xdp_top
   // Core //
   //////////////
 
-  logic        pkt_req, pkt_we;
+  logic              tx_start, tx_busy, tx_done, tx_rd_req;
+  logic [OffW-1:0]   tx_start_off, tx_end_off;
+  logic [PortW-1:0]  tx_port;
+  logic [AddrW-1:0]  tx_rd_addr;
+
+  logic        pkt_req, pkt_we, pkt_bank, pkt_eg_bank;
   logic [15:0] pkt_addr;
-  logic [63:0] pkt_wdata, pkt_rdata;
+  logic [63:0] pkt_wdata, unused_pkt_rdata, eg_rdata;
   logic [7:0]  pkt_wmask;
   logic        core_busy, core_done;
   ebpf_csr_pkg::run_verdict_t core_verdict;
@@ -148,7 +157,8 @@ module ebpf_xdp_top
     .MapKeyWords    (MapKeyWords),
     .MapBuckets     (MapBuckets),
     .MapPoolSlots   (MapPoolSlots),
-    .EventFifoBytes (EventFifoBytes)
+    .EventFifoBytes (EventFifoBytes),
+    .PktBanks       (2)
   ) u_top (
     .clk_i            (clk_i),
     .rst_ni           (rst_ni),
@@ -163,7 +173,12 @@ module ebpf_xdp_top
     .pkt_port_addr_i  (pkt_addr),
     .pkt_port_wdata_i (pkt_wdata),
     .pkt_port_wmask_i (pkt_wmask),
-    .pkt_port_rdata_o (pkt_rdata),
+    .pkt_port_rdata_o (unused_pkt_rdata),
+    .pkt_bank_i       (pkt_bank),
+    .pkt_eg_bank_i    (pkt_eg_bank),
+    .pkt_eg_req_i     (tx_rd_req),
+    .pkt_eg_addr_i    (16'(tx_rd_addr)),
+    .pkt_eg_rdata_o   (eg_rdata),
     .host_drop_i      (host_refuse && csr_we_i),
     .host_drop_addr_i (csr_addr_i),
     .mcmd_busy_o      (top_mcmd_busy),
@@ -221,10 +236,6 @@ module ebpf_xdp_top
     .drop_malformed_o (rx_drop_bad)
   );
 
-  logic              tx_start, tx_busy, tx_done, tx_rd_req;
-  logic [OffW-1:0]   tx_start_off, tx_end_off;
-  logic [PortW-1:0]  tx_port;
-  logic [AddrW-1:0]  tx_rd_addr;
 
   ebpf_axis_tx #(
     .PortW (PortW),
@@ -241,7 +252,7 @@ module ebpf_xdp_top
     .done_o          (tx_done),
     .rd_req_o        (tx_rd_req),
     .rd_addr_o       (tx_rd_addr),
-    .rd_data_i       (pkt_rdata),
+    .rd_data_i       (eg_rdata),
     .m_axis_tvalid_o (m_axis_tvalid_o),
     .m_axis_tready_i (m_axis_tready_i),
     .m_axis_tdata_o  (m_axis_tdata_o),
@@ -250,10 +261,12 @@ module ebpf_xdp_top
     .m_axis_tdest_o  (m_axis_tdest_o)
   );
 
-  // Ingress writes and egress reads never overlap (one frame in the buffer at a time).
-  assign pkt_req   = rx_wr_req || tx_rd_req;
-  assign pkt_we    = rx_wr_req;
-  assign pkt_addr  = rx_wr_req ? 16'(rx_wr_addr) : 16'(tx_rd_addr);
+  // Two packet buffers (ebpf_top PktBanks = 2): ingress writes the sequencer's current one
+  // (pkt_bank) through the packet port, egress reads the one it sends from (pkt_eg_bank)
+  // through its own port, so a frame comes in while the one before it goes out.
+  assign pkt_req   = rx_wr_req;
+  assign pkt_we    = 1'b1;
+  assign pkt_addr  = 16'(rx_wr_addr);
   assign pkt_wdata = rx_wr_data;
   assign pkt_wmask = rx_wr_mask;
 
@@ -270,6 +283,7 @@ module ebpf_xdp_top
     .clk_i               (clk_i),
     .rst_ni              (rst_ni),
     .rx_en_o             (rx_en),
+    .rx_waiting_i        (s_axis_tvalid_i),
     .rx_in_frame_i       (rx_in_frame),
     .rx_sof_i            (rx_sof),
     .rx_frame_valid_i    (rx_frame_valid),
@@ -286,6 +300,8 @@ module ebpf_xdp_top
     .tx_port_o           (tx_port),
     .tx_busy_i           (tx_busy),
     .tx_done_i           (tx_done),
+    .pkt_bank_o          (pkt_bank),
+    .pkt_eg_bank_o       (pkt_eg_bank),
     .m_req_o             (m_req),
     .m_addr_o            (m_addr),
     .m_wdata_o           (m_wdata),
@@ -304,6 +320,10 @@ module ebpf_xdp_top
     .busy_o              (io_busy)
   );
 
-  assign io_busy_o = io_busy;
+  assign io_busy_o  = io_busy;
+  assign eg_start_o = tx_start;
+
+  logic unused_xt;
+  assign unused_xt = ^unused_pkt_rdata;
 
 endmodule

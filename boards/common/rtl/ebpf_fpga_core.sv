@@ -308,6 +308,7 @@ module ebpf_fpga_core
                            s_axis_tx_tlast_i, s_axis_tx_tuser_i};
 
   logic io_busy;
+  logic unused_eg_start;   // frame attribution in testbenches only
   logic unused_io_busy;
   assign unused_io_busy = io_busy;
 
@@ -346,7 +347,8 @@ module ebpf_fpga_core
     .m_axis_tdest_o  (xout_tdest),
     .busy_o          (busy_o),
     .done_o          (done_o),
-    .io_busy_o       (io_busy)
+    .io_busy_o       (io_busy),
+    .eg_start_o      (unused_eg_start)
   );
 
 endmodule

@@ -37,6 +37,7 @@ module ice40_top #(
   logic unused_mcmd_busy;
   ebpf_csr_pkg::run_verdict_t unused_verdict;
   logic [63:0] unused_pkt_rdata;
+  logic [63:0] unused_pkt_eg_rdata;
   logic        busy, done;
 
   ebpf_uart_csr #(
@@ -78,6 +79,11 @@ module ice40_top #(
     .pkt_port_wdata_i ('0),
     .pkt_port_wmask_i ('0),
     .pkt_port_rdata_o (unused_pkt_rdata),
+    .pkt_bank_i       (1'b0),
+    .pkt_eg_bank_i    (1'b0),
+    .pkt_eg_req_i     (1'b0),
+    .pkt_eg_addr_i    ('0),
+    .pkt_eg_rdata_o   (unused_pkt_eg_rdata),
     .host_drop_i      (1'b0),   // the bridge refuses only addresses outside the CSR map
     .host_drop_addr_i ('0),
     .mcmd_busy_o      (unused_mcmd_busy),  // no frame sequencer to hold back here
@@ -89,6 +95,6 @@ module ice40_top #(
   assign led_no = ~busy;
 
   logic unused_top;
-  assign unused_top = ^{done, unused_pkt_rdata};
+  assign unused_top = ^{done, unused_pkt_rdata, unused_pkt_eg_rdata};
 
 endmodule

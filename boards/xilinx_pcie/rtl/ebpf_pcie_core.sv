@@ -63,6 +63,7 @@ module ebpf_pcie_core #(
   logic unused_mcmd_busy;
   ebpf_csr_pkg::run_verdict_t unused_verdict;
   logic [63:0] unused_pkt_rdata;
+  logic [63:0] unused_pkt_eg_rdata;
 
   ebpf_axil_csr u_axil (
     .clk_i            (clk_i),
@@ -116,6 +117,11 @@ module ebpf_pcie_core #(
     .pkt_port_wdata_i ('0),
     .pkt_port_wmask_i ('0),
     .pkt_port_rdata_o (unused_pkt_rdata),
+    .pkt_bank_i       (1'b0),
+    .pkt_eg_bank_i    (1'b0),
+    .pkt_eg_req_i     (1'b0),
+    .pkt_eg_addr_i    ('0),
+    .pkt_eg_rdata_o   (unused_pkt_eg_rdata),
     .host_drop_i      (1'b0),   // the bridge refuses only addresses outside the CSR map
     .host_drop_addr_i ('0),
     .mcmd_busy_o      (unused_mcmd_busy),  // no frame sequencer to hold back here
@@ -148,6 +154,6 @@ module ebpf_pcie_core #(
   );
 
   logic unused_ok;
-  assign unused_ok = ^{unused_pkt_rdata, unused_drop, unused_tuser};
+  assign unused_ok = ^{unused_pkt_rdata, unused_pkt_eg_rdata, unused_drop, unused_tuser};
 
 endmodule
