@@ -17,6 +17,11 @@
  * contract's (contracts.md 3): r0 when it is 0..4 and nothing faulted, else ABORTED; r0 > 4
  * counts as fault code invalid_action.
  *
+ * ebpf_top has two packet buffers. Egress reads the one of the frame it sends (pkt_eg_bank_o)
+ * while the sequencer goes on: a frame that arrives meanwhile makes the other buffer current
+ * (pkt_bank_o: ingress, the program and the host's packet window), and is handed to egress
+ * once the one before it has left.
+ *
  * The master only writes. Its request is granted (m_gnt_i) in cycles the host does not use
  * the bus; a request not granted is held and retried. The outcome comes on a port of its own,
  * not by register reads, which took 3 to 7 cycles a frame on the shared bus.
@@ -294,9 +299,9 @@ module ebpf_xdp_ctrl
   end
 
   assign rx_frame_ack_o = wr_issue && m_gnt_i && 32'(step_q) == NumWr - 1;   // START
-  // A new frame starts only while nothing is in flight (or the frame in flight is being
-  // discarded: its steering cycle no longer needs the buffer) and the core is not running a
-  // program the host started.
+  // A new frame starts only while no frame is being received, run or steered (or the frame
+  // being steered is discarded: its steering cycle no longer needs the buffer), egress is not
+  // reading the current buffer, and the core is not running a program the host started.
   assign bank_held = tx_busy_i && tx_bank_q == bank_q;
   assign rx_en_o   = enable_q && (state_q == SQ_IDLE || (state_q == SQ_STEER && !send)) &&
                      !rx_frame_valid_i && !core_busy_i && !bank_held;
