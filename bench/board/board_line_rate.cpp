@@ -32,6 +32,7 @@
 #include "ebpf_fpga/maps.h"
 #include "ebpf_io_map.h"
 #include "eth_frames.h"
+#include "xdp_sample_programs.h"
 
 namespace {
 
@@ -44,29 +45,10 @@ constexpr eth::Endpoint kHost{0x02'68'6f'73'74'03ull, 0xc0a8'0166, 40'001};
 constexpr uint32_t kNetRxData = csr::kPageNet + 4 * 14;
 constexpr uint32_t kNetRxDataOvf = csr::kPageNet + 4 * 16;
 
-constexpr const char* kDrop = "mov %r0, 1\nexit\n";
-constexpr const char* kPass = "mov %r0, 2\nexit\n";
-// Swaps the MAC addresses and sends the frame back out of its port (XDP_TX).
-constexpr const char* kMacSwapTx = R"(
-  ldxw %r2, [%r1+0]
-  ldxw %r3, [%r1+4]
-  mov %r4, %r2
-  add %r4, 12
-  jgt %r4, %r3, drop
-  ldxw %r5, [%r2+0]
-  ldxh %r6, [%r2+4]
-  ldxw %r7, [%r2+6]
-  ldxh %r8, [%r2+10]
-  stxw [%r2+0], %r7
-  stxh [%r2+4], %r8
-  stxw [%r2+6], %r5
-  stxh [%r2+10], %r6
-  mov %r0, 3
-  exit
-drop:
-  mov %r0, 1
-  exit
-)";
+using sim::samples::kDrop;
+using sim::samples::kMacSwap;
+using sim::samples::kPass;
+
 // xdp1's pattern: a per-IP-protocol packet counter in an ARRAY map (map_lookup_elem and an
 // atomic add), then the action ACTION.
 constexpr const char* kCountTemplate = R"(
@@ -190,7 +172,7 @@ int main(int argc, char** argv) {
   const std::vector<Program> programs = {
       {"xdp_drop", kDrop, false, 1},
       {"xdp_pass", kPass, false, 2},
-      {"mac_swap + XDP_TX", kMacSwapTx, false, 3},
+      {"mac_swap + XDP_TX", kMacSwap, false, 3},
       {"proto counter + XDP_DROP", count_then(1), true, 1},
       {"proto counter + XDP_PASS", count_then(2), true, 2},
   };

@@ -9,34 +9,16 @@
 #include <string>
 #include <vector>
 
+#include "xdp_sample_programs.h"
 #include "xdp_top_harness.h"
 
 namespace {
 
 using namespace xdp_io;
 
-constexpr const char* kDrop = "mov %r0, 1\nexit\n";
-constexpr const char* kPass = "mov %r0, 2\nexit\n";
-constexpr const char* kMacSwap = R"(
-  ldxw %r2, [%r1+0]
-  ldxw %r3, [%r1+4]
-  mov %r4, %r2
-  add %r4, 12
-  jgt %r4, %r3, drop
-  ldxw %r5, [%r2+0]
-  ldxh %r6, [%r2+4]
-  ldxw %r7, [%r2+6]
-  ldxh %r8, [%r2+10]
-  stxw [%r2+0], %r7
-  stxh [%r2+4], %r8
-  stxw [%r2+6], %r5
-  stxh [%r2+10], %r6
-  mov %r0, 3
-  exit
-drop:
-  mov %r0, 1
-  exit
-)";
+using ebpf::sim::samples::kDrop;
+using ebpf::sim::samples::kMacSwap;
+using ebpf::sim::samples::kPass;
 
 struct Row {
   std::string prog;

@@ -317,8 +317,6 @@ module ebpf_xdp_ctrl
   logic clear;
   assign clear = s_req_i && s_we_i && s_addr_i == IO_CTRL && s_wdata_i[IoCtrlClear];
 
-  logic steer;
-  assign steer = steer_done;   // once per frame
 
   // The action and fault counters are tables (one increment per frame, at most one entry
   // each): LUT RAM with a port for the increment and one for the host, emptied by a clear.
@@ -353,7 +351,7 @@ module ebpf_xdp_ctrl
         cnt_rx_q     <= '0;
         cnt_tx_q     <= '0;
       end else begin
-        if (steer) begin
+        if (steer_done) begin
           if (action_q == 3'd4 && !redir_ok) begin
             cnt_redir_q <= cnt_redir_q + CntW'(1);
           end
@@ -385,8 +383,8 @@ module ebpf_xdp_ctrl
   logic [5:0]  widx;
   assign widx = s_addr_i[7:2];
 
-  assign cnt_action_we = steer && !clear;
-  assign cnt_fault_we  = steer && !clear && fault_idx != 8'd0 && 32'(fault_idx) < IoNumFaults;
+  assign cnt_action_we = steer_done && !clear;
+  assign cnt_fault_we  = steer_done && !clear && fault_idx != 8'd0 && 32'(fault_idx) < IoNumFaults;
 
   ebpf_prim_lutram_flagged #(.Width(CntW), .Depth(5), .NumRead(2)) u_cnt_action (
     .clk_i, .rst_ni,

@@ -13,15 +13,6 @@ namespace {
 
 const eth::Endpoint kBoard{kLocalMac, kLocalIp, kCtrlPort};
 
-etherbone::Record record(uint32_t base, std::vector<uint32_t> writes,
-                         std::vector<uint32_t> reads) {
-  etherbone::Record r;
-  r.base_write_addr = base;
-  r.writes = std::move(writes);
-  r.reads = std::move(reads);
-  return r;
-}
-
 }  // namespace
 
 BoardHost::BoardHost(BoardModel& model, const eth::Endpoint& self) : m_(model), self_(self) {}
@@ -54,7 +45,7 @@ std::optional<BoardHost::Bytes> BoardHost::request(const Bytes& eb,
 std::vector<uint32_t> BoardHost::read(std::vector<uint32_t> addrs) {
   etherbone::Packet p;
   const size_t n = addrs.size();
-  p.records.push_back(record(0, {}, std::move(addrs)));
+  p.records.push_back(etherbone::make_record(0, {}, std::move(addrs)));
   const auto r = request(etherbone::encode(p));
   if (!r) throw Error("sim board: no Etherbone reply to a read of " + std::to_string(n) + " words");
   etherbone::Packet rp;
@@ -71,7 +62,7 @@ uint32_t BoardHost::read(uint32_t addr) { return read(std::vector<uint32_t>{addr
 
 void BoardHost::write(uint32_t addr, uint32_t value) {
   etherbone::Packet p;
-  p.records.push_back(record(addr, {value}, {csr::kId}));
+  p.records.push_back(etherbone::make_record(addr, {value}, {csr::kId}));
   if (!request(etherbone::encode(p))) {
     char hex[16];
     std::snprintf(hex, sizeof hex, "0x%05x", addr);

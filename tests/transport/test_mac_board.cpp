@@ -53,15 +53,7 @@ constexpr uint32_t net(uint32_t i) { return kNet + 4 * i; }
 constexpr eth::Endpoint kHost{0x02'68'6f'73'74'02ull, 0xc0a8'0165, 40'000};
 constexpr eth::Endpoint kBoard{brd::kLocalMac, brd::kLocalIp, brd::kCtrlPort};
 
-// A record: writes from `base`, then reads.
-etherbone::Record record(uint32_t base, std::vector<uint32_t> writes,
-                         std::vector<uint32_t> reads) {
-  etherbone::Record r;
-  r.base_write_addr = base;
-  r.writes = std::move(writes);
-  r.reads = std::move(reads);
-  return r;
-}
+using etherbone::make_record;
 
 Bytes hex_bytes(const std::string& text) {
   Bytes b;
@@ -183,20 +175,20 @@ TEST(MacEndpoint, LearnsTheBoardByArpAndAnswersThroughTheRtl) {
   EXPECT_EQ(*probe, hex_bytes("4e 6f 12 44 de ad be ef"));
   // A write-only request gets no reply, and is executed.
   etherbone::Packet w;
-  w.records.push_back(record(csr::kProgLen, {7}, {}));
+  w.records.push_back(make_record(csr::kProgLen, {7}, {}));
   EXPECT_FALSE(mac.on_datagram(etherbone::encode(w)).has_value());
   EXPECT_EQ(mac.read_csr(plen), std::vector<uint32_t>{7});
   // A request the endpoint refuses: no reply, nothing written.
   etherbone::Packet bad = w;
   bad.records[0].writes = {9};
-  bad.records.push_back(record(0, {}, {0x0010'0000}));   // outside the 20-bit map
+  bad.records.push_back(make_record(0, {}, {0x0010'0000}));   // outside the 20-bit map
   EXPECT_FALSE(mac.on_datagram(etherbone::encode(bad)).has_value());
   EXPECT_EQ(mac.read_csr(plen), std::vector<uint32_t>{7});
   // Larger than one frame: IP fragments, which the board drops (and counts).
   std::vector<uint32_t> many(400, csr::kId);
   etherbone::Packet big;
-  big.records.push_back(record(0, {}, std::vector<uint32_t>(many.begin(), many.begin() + 255)));
-  big.records.push_back(record(0, {}, std::vector<uint32_t>(many.begin() + 255, many.end())));
+  big.records.push_back(make_record(0, {}, std::vector<uint32_t>(many.begin(), many.begin() + 255)));
+  big.records.push_back(make_record(0, {}, std::vector<uint32_t>(many.begin() + 255, many.end())));
   EXPECT_FALSE(mac.on_datagram(etherbone::encode(big)).has_value());
   EXPECT_EQ(mac.read_csr(many), std::vector<uint32_t>(400, csr::kCoreId));  // 2 requests
 
@@ -270,6 +262,19 @@ mov %r0, 1
 exit
 )";
 
+// Loads `text` as the entry program the way the host library does (over Etherbone), with a
+// run budget, and enables the packet I/O block; returns the program's length in slots.
+size_t load_and_enable(Host& h, HostIo& io, const char* text) {
+  const std::vector<Insn> prog = assemble(text);
+  const std::span<const Insn> progs[] = {prog};
+  device::load_program_set(io, "sim board", progs, 0, LoadOptions{}, 4096,
+                           h.read(csr::kMaxPrograms));
+  io.write64(csr::kBudgetLo, 100'000);
+  io.write(csr::kRunCpu, 0);
+  io.write(kIoCtrl, 1);
+  return prog.size();
+}
+
 Bytes data_frame(unsigned i) {
   Bytes f = {0x02, 0x11, 0x22, 0x33, 0x44, 0x55, 0x02, 0x66, 0x77, 0x88, 0x99, 0xaa, 0x88, 0xb5};
   for (unsigned k = 0; k < 50 + (i * 37) % 300; ++k) f.push_back(static_cast<uint8_t>(i + k));
@@ -281,22 +286,16 @@ TEST(MacBoard, MalformedControlFramesInterleavedWithTheDataPlane) {
   Host h(m, kHost);
   HostIo io(h);
 
-  const std::vector<Insn> prog = assemble(kTxFlip);
-  const std::span<const Insn> progs[] = {prog};
-  device::load_program_set(io, "sim board", progs, 0, LoadOptions{}, 4096,
-                           h.read(csr::kMaxPrograms));
-  io.write64(csr::kBudgetLo, 100'000);
-  io.write(csr::kRunCpu, 0);
-  io.write(kIoCtrl, 1);
+  const size_t prog_size = load_and_enable(h, io, kTxFlip);
   const uint32_t prog_len = h.read(csr::kProgLen);
-  ASSERT_EQ(prog_len, prog.size());
+  ASSERT_EQ(prog_len, prog_size);
   const std::vector<uint32_t> net_before = h.read(std::vector<uint32_t>{
       net(kRxGood), net(kEbPackets), net(kRxCtrl)});
   ASSERT_EQ(net_before.size(), 3u);
 
   // Every bad request would unload the program if it reached the bus.
   etherbone::Packet unload;
-  unload.records.push_back(record(csr::kProgLen, {0}, {0}));
+  unload.records.push_back(make_record(csr::kProgLen, {0}, {0}));
   const Bytes unload_eb = etherbone::encode(unload);
   auto ctrl = [&](const Bytes& eb) {
     return eth::udp_frames(kHost, kBoard, eb, h.next_ip_id()).at(0);
@@ -416,7 +415,7 @@ TEST(MacBoard, MalformedControlFramesInterleavedWithTheDataPlane) {
       }
       case 13: {  // Etherbone: the write, then a read outside the 20-bit map
         etherbone::Packet p = unload;
-        p.records.push_back(record(0, {}, {0x0010'0000}));
+        p.records.push_back(make_record(0, {}, {0x0010'0000}));
         h.send(ctrl(etherbone::encode(p)));
         ++want[kEbBadAddr];
         break;
@@ -472,12 +471,7 @@ TEST(MacBoard, LineRateAtTheBoardsClockRatioEveryFrameIsSentOrCounted) {
   Host h(m, kHost);
   HostIo io(h);
 
-  const std::vector<Insn> prog = assemble(kTxFlip);
-  const std::span<const Insn> progs[] = {prog};
-  device::load_program_set(io, "sim board", progs, 0, LoadOptions{}, 4096,
-                           h.read(csr::kMaxPrograms));
-  io.write64(csr::kBudgetLo, 100'000);
-  io.write(kIoCtrl, 1);
+  load_and_enable(h, io, kTxFlip);
   const uint32_t data_before = h.read(net(kRxData));
 
   constexpr unsigned kFrames = 400;

@@ -17,6 +17,7 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace ebpf::etherbone {
@@ -51,6 +52,16 @@ struct Packet {
   bool no_reads = false;
   std::vector<Record> records;
 };
+
+// A record that writes `writes` from address `base` on, then reads `reads`.
+inline Record make_record(uint32_t base, std::vector<uint32_t> writes,
+                          std::vector<uint32_t> reads) {
+  Record r;
+  r.base_write_addr = base;
+  r.writes = std::move(writes);
+  r.reads = std::move(reads);
+  return r;
+}
 
 // Bytes a record takes on the wire.
 constexpr size_t record_bytes(size_t writes, size_t reads) {
