@@ -40,7 +40,7 @@ def summary(cells, family):
 def main():
     ap = argparse.ArgumentParser()
     for a in ("out", "board", "family", "top", "device", "package", "speed", "seed",
-              "rtl-rev", "head", "params", "bit", "blackboxes", "nextpnr-opts"):
+              "rtl-rev", "head", "params", "bit", "blackboxes", "nextpnr-opts", "attempts"):
         ap.add_argument("--" + a, default="")
     for a in ("synth-s", "pnr-s", "pack-s"):
         ap.add_argument("--" + a, type=int, default=0)
@@ -59,6 +59,10 @@ def main():
              + (f", seed {a.seed}" if a.seed else "")
              + (f", nextpnr {a.nextpnr_opts}" if a.nextpnr_opts else ""),
              f"RTL: rtl/ as of commit {a.rtl_rev} (HEAD {a.head}); boards/ from the working tree"]
+    abandoned = [ln for ln in a.attempts.splitlines() if ln.strip()]
+    rep["abandoned_seeds"] = abandoned
+    for ln in abandoned:
+        lines.append(f"abandoned {ln}")
     if a.blackboxes:
         lines.append(f"black boxes (not synthesized, not counted): {a.blackboxes}")
     # The synthesis command and top-level parameters as the netlist's own script has them

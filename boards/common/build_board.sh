@@ -4,10 +4,10 @@
 #
 #   boards/common/build_board.sh --board NAME --family ecp5|ice40 --filelist board.f
 #       [--top MODULE] [--constraints FILE.lpf|.pcf] [--device 25k|85k|um5g-85k|up5k|hx8k]
-#       [--package CABGA256|...] [--speed 6|8] [--freq MHZ] [--seed N] [--param NAME=VALUE]...
+#       [--package CABGA256|...] [--speed 6|8] [--freq MHZ] [--seed N[,N...]] [--param NAME=VALUE]...
 #       [--synth-only | --pnr-only] [--rtl-rev COMMIT] [--out DIR] [--blackbox MODULE]...
 #       [--router router1|router2] [--placer heap|sa|static] [--no-tmdriv] [--nowidelut]
-#       [--pnr-timeout SECONDS]
+#       [--pnr-timeout SECONDS] [--stall-iters N]
 #
 #   --family     ecp5 (synth_ecp5, nextpnr-ecp5, ecppack) or ice40 (synth_ice40,
 #                nextpnr-ice40, icepack); xilinx: Yosys synth_xilinx only (no open P&R)
@@ -25,6 +25,12 @@
 #                router2 does not give up by itself on a design it cannot route (the ECPIX-5 at
 #                some seeds, docs/boards.md): it keeps iterating with a rising count of
 #                overused wires. The message then names the last count and suggests --seed.
+#   --seed       nextpnr's placement seed, or a list (1,3,5) tried in order: when router2
+#                stops converging with one (--stall-iters), place and route starts again with
+#                the next; the report names each abandoned seed and where its router stood
+#   --stall-iters give up a seed when router2 has not reached a new minimum of overused wires
+#                for N iterations and stands 25% (+100 wires) above it (router_watch.py;
+#                default 15; 0: never, only --pnr-timeout stops it)
 #   --synth-only stop after Yosys (the CTest label `synth` runs this)
 #   --pnr-only   reuse the netlist of an earlier --synth-only run in the same --out
 #   --rtl-rev    take rtl/ from this commit instead of HEAD (e.g. the last one Yosys accepts)
@@ -50,8 +56,8 @@ HERE="$ROOT/boards/common"
 VENV="$ROOT/.tools/venv/bin"
 
 board=""; family=""; filelist=""; top=""; cons=""; device=""; package=""; speed=""
-freq="25"; seed="1"; pnr_timeout=14400; synth_only=0; pnr_only=0; out=""; params=(); rtl_commit="HEAD"
-blackboxes=(); hier=0; router=""; placer=""; no_tmdriv=0; nowidelut=0
+freq="25"; seed="1"; stall_iters=15; pnr_timeout=14400; synth_only=0; pnr_only=0; out=""; params=(); rtl_commit="HEAD"
+blackboxes=(); attempts=(); hier=0; router=""; placer=""; no_tmdriv=0; nowidelut=0
 die() { echo "build_board.sh: error: $*" >&2; exit 1; }
 usage() { awk 'NR == 1 { next } /^#/ { sub(/^# ?/, ""); print; next } { exit }' "${BASH_SOURCE[0]}"; }
 while [ $# -gt 0 ]; do
@@ -67,6 +73,7 @@ while [ $# -gt 0 ]; do
     --freq) freq="${2:?}"; shift 2 ;;
     --seed) seed="${2:?}"; shift 2 ;;
     --pnr-timeout) pnr_timeout="${2:?}"; shift 2 ;;
+    --stall-iters) stall_iters="${2:?}"; shift 2 ;;
     --param) [[ "${2:-}" =~ ^[A-Za-z_][A-Za-z0-9_]*=[^[:space:]]+$ ]] || die "--param takes NAME=VALUE, got '${2:-}'"
              params+=("$2"); shift 2 ;;
     --router) case "${2:-}" in router1|router2) router="$2" ;; *) die "--router takes router1 or router2, got '${2:-}'" ;; esac; shift 2 ;;
@@ -99,7 +106,9 @@ if [ "$family" != xilinx ] && [ "$synth_only" = 0 ]; then
   [ -f "$cons" ] || die "constraints '$cons' not found"
   [ -n "$device" ] && [ -n "$package" ] || die "--device and --package are required"
 fi
-[[ "$seed" =~ ^[0-9]+$ ]] || die "--seed takes a number"
+[[ "$seed" =~ ^[0-9]+(,[0-9]+)*$ ]] || die "--seed takes a number or a list such as 1,3,5, got '$seed'"
+[[ "$stall_iters" =~ ^[0-9]+$ ]] || die "--stall-iters takes a number of iterations"
+IFS=, read -r -a seeds <<< "$seed"
 [[ "$pnr_timeout" =~ ^[0-9]+$ ]] || die "--pnr-timeout takes a number of seconds"
 [ ${#blackboxes[@]} -eq 0 ] || [ "$pnr_only" = 0 ] || die "--blackbox and --pnr-only exclude each other"
 [ "$hier" = 0 ] || [ "$pnr_only" = 0 ] || die "--hier and --pnr-only exclude each other"
@@ -211,35 +220,62 @@ if [ "$synth_only" = 0 ] && [ "$family" != xilinx ]; then
            bit="$out/$board.bin" ;;
   esac
   [ -x "$npr" ] || die "$npr not found (run scripts/setup.sh)"
-  rm -f "$out/pnr/report.json" "$cfg" "$bit"
-  args=(--json "$(v "$out/synth/$top.json")" --top "$top" "${dev_args[@]}" "${cons_args[@]}"
-        --freq "$freq" --seed "$seed" --timing-allow-fail --report "$(v "$out/pnr/report.json")"
-        "${cfg_args[@]}" -l "$(v "$out/pnr/nextpnr.log")" -q)
-  args+=("${npr_opts[@]}")
-  echo "build_board.sh: $board: $(basename "$npr") ${dev_args[*]}, seed $seed${npr_opts[*]:+, ${npr_opts[*]}}"
+  attempts=()   # seeds given up on, each with where router2 stood (for the report)
   t0=$(date +%s)
-  npr_rc=0
-  YOWASP_MOUNT="/host=/" timeout "$pnr_timeout" nice -n 10 "$npr" "${args[@]}" \
-    > "$out/pnr/stdout.txt" 2>&1 || npr_rc=$?
-  if [ "$npr_rc" != 0 ]; then
-    grep -h -E 'ERROR|error' "$out/pnr/nextpnr.log" "$out/pnr/stdout.txt" 2>/dev/null | head -n 20 >&2 || true
-    pnr_s=$(( $(date +%s) - t0 ))
-    if [ "$npr_rc" = 124 ]; then
-      last=$(grep -o 'iter=[0-9]* .*overused=[0-9]*' "$out/pnr/nextpnr.log" 2>/dev/null | tail -n 1 || true)
-      if [ -n "$last" ]; then
-        echo "build_board.sh: $board: place and route stopped after --pnr-timeout $pnr_timeout s" \
-             "(router at $last); it may not converge with this placement: try another --seed" >&2
-      else
-        echo "build_board.sh: $board: place and route stopped after --pnr-timeout $pnr_timeout s," \
-             "before routing began: raise --pnr-timeout" >&2
+  for si in "${!seeds[@]}"; do
+    seed="${seeds[$si]}"
+    rm -f "$out/pnr/report.json" "$cfg" "$bit" "$out/pnr/stall.txt"
+    args=(--json "$(v "$out/synth/$top.json")" --top "$top" "${dev_args[@]}" "${cons_args[@]}"
+          --freq "$freq" --seed "$seed" --timing-allow-fail --report "$(v "$out/pnr/report.json")"
+          "${cfg_args[@]}" -l "$(v "$out/pnr/nextpnr.log")" -q)
+    args+=("${npr_opts[@]}")
+    echo "build_board.sh: $board: $(basename "$npr") ${dev_args[*]}, seed $seed${npr_opts[*]:+, ${npr_opts[*]}}"
+    rm -f "$out/pnr/nextpnr.log"
+    # nextpnr in its own process group, so that the watcher can stop it and its wrappers
+    # together; the watcher only acts on router2's iteration lines.
+    npr_rc=0
+    set -m
+    YOWASP_MOUNT="/host=/" timeout "$pnr_timeout" nice -n 10 "$npr" "${args[@]}" \
+      > "$out/pnr/stdout.txt" 2>&1 &
+    npr_pid=$!
+    set +m
+    watch_pid=""
+    if [ "$stall_iters" != 0 ]; then
+      python3 "$HERE/router_watch.py" --log "$out/pnr/nextpnr.log" --pid "$npr_pid" \
+        --verdict "$out/pnr/stall.txt" --stall "$stall_iters" &
+      watch_pid=$!
+    fi
+    wait "$npr_pid" || npr_rc=$?
+    [ -z "$watch_pid" ] || { kill "$watch_pid" 2>/dev/null || true; wait "$watch_pid" 2>/dev/null || true; }
+    [ "$npr_rc" != 0 ] || break
+    last=$(grep -o 'iter=[0-9]* .*overused=[0-9]*' "$out/pnr/nextpnr.log" 2>/dev/null | tail -n 1 || true)
+    if [ -s "$out/pnr/stall.txt" ]; then
+      why="seed $seed: $(cat "$out/pnr/stall.txt")"
+      echo "build_board.sh: $board: $why" >&2
+      attempts+=("$why")
+      mkdir -p "$out/pnr/seed$seed"; mv "$out/pnr/nextpnr.log" "$out/pnr/stdout.txt" "$out/pnr/seed$seed/"
+      if [ $((si + 1)) -lt ${#seeds[@]} ]; then continue; fi
+      cp "$out/pnr/seed$seed/nextpnr.log" "$out/pnr/nextpnr.log"
+      echo "build_board.sh: $board: no seed of '${seeds[*]}' routed: try others (--seed)" >&2
+    else
+      grep -h -E 'ERROR|error' "$out/pnr/nextpnr.log" "$out/pnr/stdout.txt" 2>/dev/null | head -n 20 >&2 || true
+      if [ "$npr_rc" = 124 ]; then
+        if [ -n "$last" ]; then
+          echo "build_board.sh: $board: place and route stopped after --pnr-timeout $pnr_timeout s" \
+               "(router at $last); it may not converge with this placement: try another --seed" >&2
+        else
+          echo "build_board.sh: $board: place and route stopped after --pnr-timeout $pnr_timeout s," \
+               "before routing began: raise --pnr-timeout" >&2
+        fi
       fi
     fi
+    pnr_s=$(( $(date +%s) - t0 ))
     python3 "$HERE/board_report.py" --out "$out" --board "$board" --family "$family" \
       --top "$top" --device "$device" --package "$package" --speed "$speed" --seed "$seed" \
       --nextpnr-opts="${npr_opts[*]}" --rtl-rev "$rtl_rev" --head "$head_rev" --params "${params[*]:-}" --synth-s "$synth_s" \
-      --pnr-s "$pnr_s" --pnr-failed || true
+      --attempts="$(printf '%s\n' "${attempts[@]}")" --pnr-s "$pnr_s" --pnr-failed || true
     die "place and route failed after ${pnr_s} s (log: $out/pnr/nextpnr.log)"
-  fi
+  done
   pnr_s=$(( $(date +%s) - t0 ))
   echo "build_board.sh: $board: place and route done in ${pnr_s} s"
   t0=$(date +%s)
@@ -254,7 +290,7 @@ fi
 
 python3 "$HERE/board_report.py" --out "$out" --board "$board" --family "$family" --top "$top" \
   --device "${device:-}" --package "${package:-}" --speed "${speed:-}" --seed "$seed" \
-  --nextpnr-opts="${npr_opts[*]}" \
+  --nextpnr-opts="${npr_opts[*]}" --attempts="$(printf '%s\n' "${attempts[@]}")" \
   --rtl-rev "$rtl_rev" --head "$head_rev" --params "${params[*]:-}" --synth-s "$synth_s" \
   --pnr-s "$pnr_s" --pack-s "$pack_s" ${bit:+--bit "$bit"} --blackboxes "${blackboxes[*]:-}"
 cat "$out/report.txt"
