@@ -3,6 +3,8 @@ rtl/pkg/ebpf_pkg.sv
 rtl/pkg/ebpf_csr_pkg.sv
 rtl/maps/ebpf_map_pkg.sv
 rtl/prim/ebpf_prim_ram_1p.sv
+rtl/prim/ebpf_prim_ram_2p.sv
+rtl/prim/ebpf_prim_ram_pair_rd.sv
 rtl/prim/ebpf_prim_ram_pair.sv
 rtl/prim/ebpf_prim_lutram_flagged.sv
 rtl/core/ebpf_core_decoder.sv

@@ -5,6 +5,7 @@
  * a word boundary still takes one cycle. The instruction memory uses it to fetch an lddw
  * (two slots) in one go; the data memories use it for unaligned loads and stores of up to
  * 8 bytes. Port data is {word w+1, word w}; reads appear the cycle after the request.
+ * ebpf_prim_ram_pair_rd without its read-only word port.
  */
 module ebpf_prim_ram_pair #(
   parameter int unsigned Width = 64,     // word width in bits, a multiple of 8
@@ -21,65 +22,23 @@ module ebpf_prim_ram_pair #(
   output logic [2*Width-1:0]   rdata_o    // {word w+1, word w}
 );
 
-  // With a power-of-two word count the pair of the last word wraps to word 0 (its half is
-  // never used: callers bound their accesses); otherwise the even bank gets one spare entry.
-  localparam bit          Pow2      = (Words & (Words - 1)) == 0;
-  localparam int unsigned EvenDepth = Pow2 ? Words / 2 : Words / 2 + 1;
-  localparam int unsigned OddDepth  = (Words + 1) / 2;
-  localparam int unsigned EvenAw    = $clog2(EvenDepth);
-  localparam int unsigned OddAw     = $clog2(OddDepth);
+  logic [Width-1:0] unused_rd;
 
-  logic [Aw-1:0] addr_next;
-  logic          odd_first;      // word w lives in the odd bank
-  logic          odd_first_q;
-
-  assign addr_next = addr_i + Aw'(1);
-  assign odd_first = addr_i[0];
-
-  logic [EvenAw-1:0]   even_addr;
-  logic [OddAw-1:0]    odd_addr;
-  logic [Width-1:0]    even_wdata, odd_wdata, even_rdata, odd_rdata;
-  logic [Width/8-1:0]  even_wmask, odd_wmask;
-
-  assign even_addr  = EvenAw'(addr_next >> 1);
-  assign odd_addr   = OddAw'(addr_i >> 1);
-  assign even_wdata = odd_first ? wdata_i[2*Width-1:Width] : wdata_i[Width-1:0];
-  assign odd_wdata  = odd_first ? wdata_i[Width-1:0]       : wdata_i[2*Width-1:Width];
-  assign even_wmask = odd_first ? wmask_i[2*Width/8-1:Width/8] : wmask_i[Width/8-1:0];
-  assign odd_wmask  = odd_first ? wmask_i[Width/8-1:0]         : wmask_i[2*Width/8-1:Width/8];
-
-  ebpf_prim_ram_1p #(
-    .Width (Width),
-    .Depth (EvenDepth)
-  ) u_even (
-    .clk_i   (clk_i),
-    .req_i   (req_i),
-    .we_i    (we_i),
-    .addr_i  (even_addr),
-    .wdata_i (even_wdata),
-    .wmask_i (even_wmask),
-    .rdata_o (even_rdata)
+  ebpf_prim_ram_pair_rd #(
+    .Width  (Width),
+    .Words  (Words),
+    .RdPort (1'b0)
+  ) u_pair (
+    .clk_i      (clk_i),
+    .req_i      (req_i),
+    .we_i       (we_i),
+    .addr_i     (addr_i),
+    .wdata_i    (wdata_i),
+    .wmask_i    (wmask_i),
+    .rdata_o    (rdata_o),
+    .rd_req_i   (1'b0),
+    .rd_addr_i  ('0),
+    .rd_rdata_o (unused_rd)
   );
-
-  ebpf_prim_ram_1p #(
-    .Width (Width),
-    .Depth (OddDepth)
-  ) u_odd (
-    .clk_i   (clk_i),
-    .req_i   (req_i),
-    .we_i    (we_i),
-    .addr_i  (odd_addr),
-    .wdata_i (odd_wdata),
-    .wmask_i (odd_wmask),
-    .rdata_o (odd_rdata)
-  );
-
-  always_ff @(posedge clk_i) begin
-    if (req_i) begin
-      odd_first_q <= odd_first;
-    end
-  end
-
-  assign rdata_o = odd_first_q ? {even_rdata, odd_rdata} : {odd_rdata, even_rdata};
 
 endmodule

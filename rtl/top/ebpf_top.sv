@@ -54,8 +54,8 @@ module ebpf_top
   output logic [63:0]       pkt_port_rdata_o,
   // PktBanks = 2: the buffer the core side uses (change it only while nothing accesses the
   // buffers), and a read-only word port into buffer pkt_eg_bank_i (reads answer the next
-  // cycle). An egress read wins its buffer's port: the sequencer keeps the core side off a
-  // buffer that egress is reading.
+  // cycle). Egress has its own port; the sequencer keeps the core side in the other buffer
+  // while a frame leaves (a core-side write to the word egress reads is undefined).
   input  logic              pkt_bank_i,
   input  logic              pkt_eg_bank_i,
   input  logic              pkt_eg_req_i,
@@ -934,37 +934,27 @@ module ebpf_top
     logic unused_eg;
     assign unused_eg = ^{pkt_bank_i, pkt_eg_bank_i, pkt_eg_req_i, pkt_eg_addr_i};
   end else begin : gen_pkt_two
-    // Buffer b serves an egress read (a word read through the pair's lower word) addressed
-    // to it, else the core side when pkt_bank_i == b.
-    logic [1:0][127:0] bank_rdata;
-    logic              core_bank_q, eg_bank_q;
-    for (genvar b = 0; b < 2; b++) begin : gen_bank
-      logic eg_here, core_here;
-      assign eg_here   = pkt_eg_req_i && pkt_eg_bank_i == 1'(b);
-      assign core_here = !eg_here && pkt_bank_i == 1'(b);
-      ebpf_prim_ram_pair #(
-        .Width (64),
-        .Words (PktWords)
-      ) u_pkt_mem (
-        .clk_i   (clk_i),
-        .req_i   (eg_here || (core_here && pkt_req)),
-        .we_i    (core_here && pkt_we),
-        .addr_i  (eg_here ? PktAw'(pkt_eg_addr_i) : pkt_addr),
-        .wdata_i (pkt_wdata),
-        .wmask_i (pkt_wmask),
-        .rdata_o (bank_rdata[b])
-      );
-    end
-    always_ff @(posedge clk_i) begin
-      if (pkt_req) begin
-        core_bank_q <= pkt_bank_i;
-      end
-      if (pkt_eg_req_i) begin
-        eg_bank_q <= pkt_eg_bank_i;
-      end
-    end
-    assign pkt_rdata      = bank_rdata[core_bank_q];
-    assign pkt_eg_rdata_o = bank_rdata[eg_bank_q][63:0];
+    // Both buffers in one word-pair RAM, buffer b at words [b * 2^PktAw, ...): the core side
+    // (core, host, ingress) uses port A in buffer pkt_bank_i, egress the read-only word port
+    // in buffer pkt_eg_bank_i. Each bank of the pair is one two-port block RAM array, so no
+    // read data or address is muxed between buffers, and the core side keeps its port while
+    // a frame leaves (the sequencer keeps the two in different buffers while it does).
+    ebpf_prim_ram_pair_rd #(
+      .Width  (64),
+      .Words  (2 << PktAw),
+      .RdPort (1'b1)
+    ) u_pkt_mem (
+      .clk_i      (clk_i),
+      .req_i      (pkt_req),
+      .we_i       (pkt_we),
+      .addr_i     ({pkt_bank_i, pkt_addr}),
+      .wdata_i    (pkt_wdata),
+      .wmask_i    (pkt_wmask),
+      .rdata_o    (pkt_rdata),
+      .rd_req_i   (pkt_eg_req_i),
+      .rd_addr_i  ({pkt_eg_bank_i, PktAw'(pkt_eg_addr_i)}),
+      .rd_rdata_o (pkt_eg_rdata_o)
+    );
   end
   if (PktBanks != 1 && PktBanks != 2) begin : gen_banks_check
     $error("ebpf_top: PktBanks (%0d) must be 1 or 2 (instance %m)", PktBanks);
