@@ -2,11 +2,13 @@
  * Two-port RAM: one read/write port with byte write enables (A) and one read-only port (B)
  * (generic technology version)
  *
- * Both ports read the cycle after their request and hold until their next request; A is
- * read-first (a write returns the old word). B reading the word A writes in the same cycle
- * gets an undefined word: callers keep the two ports apart. Written so that Yosys and vendor
- * tools infer one true dual-port block RAM (ECP5 DP16KD, Xilinx RAMB36E1) rather than two
- * copies. No reset: contents are undefined until written.
+ * Both ports read the cycle after their request and hold until their next read; a write on
+ * A leaves A's read data as it was (the block RAMs' no-change mode: read-first, as
+ * ebpf_prim_ram_1p has it, would cost Yosys an emulation register and mux per bit on a
+ * true dual-port DP16KD). B reading the word A writes in the same cycle gets an undefined
+ * word: callers keep the two ports apart. Written so that Yosys and vendor tools infer one
+ * true dual-port block RAM (ECP5 DP16KD, Xilinx RAMB36E1) rather than a copy per port. No
+ * reset: contents are undefined until written.
  */
 module ebpf_prim_ram_2p #(
   parameter int unsigned Width = 64,    // word width in bits, a multiple of 8
@@ -38,8 +40,9 @@ module ebpf_prim_ram_2p #(
             mem_q[a_addr_i][8*i +: 8] <= a_wdata_i[8*i +: 8];
           end
         end
+      end else begin
+        a_rdata_q <= mem_q[a_addr_i];
       end
-      a_rdata_q <= mem_q[a_addr_i];
     end
     if (b_req_i) begin
       b_rdata_q <= mem_q[b_addr_i];

@@ -4,7 +4,8 @@
  * Port A is ebpf_prim_ram_pair's (two consecutive words per access, read or write). With
  * RdPort = 1 a second port reads one word per request (the egress of the packet buffers
  * reads frames out while the core works on the next one); each bank is then a two-port RAM,
- * one block RAM array with both ports, instead of a copy per reader. With RdPort = 0 the
+ * one block RAM array with both ports, instead of a copy per reader (port A then leaves its
+ * read data unchanged on a write, ebpf_prim_ram_2p). With RdPort = 0 the
  * banks are single-port RAMs and the rd_* ports are unused.
  */
 module ebpf_prim_ram_pair_rd #(
