@@ -29,6 +29,9 @@ module ebpf_prim_ram_2p #(
   output logic [Width-1:0]   b_rdata_o
 );
 
+  // Collisions between the ports are the callers' to avoid (above): without this, Yosys
+  // emulates a defined answer with registers and a second copy of the array.
+  (* no_rw_check *)
   logic [Width-1:0] mem_q [Depth];
   logic [Width-1:0] a_rdata_q, b_rdata_q;
 
