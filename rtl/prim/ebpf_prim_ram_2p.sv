@@ -3,10 +3,9 @@
  * (generic technology version)
  *
  * Both ports read the cycle after their request and hold until their next read; a write on
- * A leaves A's read data as it was (the block RAMs' no-change mode: read-first, as
- * ebpf_prim_ram_1p has it, would cost Yosys an emulation register and mux per bit on a
- * true dual-port DP16KD). B reading the word A writes in the same cycle gets an undefined
- * word: callers keep the two ports apart. Written so that Yosys and vendor tools infer one
+ * A leaves A's read data as it was (no caller reads during a write, and it is the block
+ * RAMs' plain write mode, DP16KD NORMAL). B reading the word A writes in the same cycle
+ * gets an undefined word: callers keep the two ports apart. Written so that Yosys and vendor tools infer one
  * true dual-port block RAM (ECP5 DP16KD, Xilinx RAMB36E1) rather than a copy per port. No
  * reset: contents are undefined until written.
  */
