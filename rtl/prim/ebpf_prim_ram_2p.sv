@@ -5,9 +5,9 @@
  * Both ports read the cycle after their request and hold until their next read; a write on
  * A leaves A's read data as it was (no caller reads during a write, and it is the block
  * RAMs' plain write mode, DP16KD NORMAL). B reading the word A writes in the same cycle
- * gets an undefined word: callers keep the two ports apart. Written so that Yosys and vendor tools infer one
- * true dual-port block RAM (ECP5 DP16KD, Xilinx RAMB36E1) rather than a copy per port. No
- * reset: contents are undefined until written.
+ * gets an undefined word: callers keep the two ports apart. Written so that Yosys and
+ * vendor tools infer one true dual-port block RAM (ECP5 DP16KD, Xilinx RAMB36E1) rather than
+ * a copy per port. No reset: contents are undefined until written.
  */
 module ebpf_prim_ram_2p #(
   parameter int unsigned Width = 64,    // word width in bits, a multiple of 8
